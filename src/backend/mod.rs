@@ -1,0 +1,15 @@
+//! Numerical backends. They never see the AST, spans or miette: they take plain values and
+//! faer views and return `Result<_, BackendError>`; the evaluator attaches the call site.
+
+pub mod linalg;
+pub mod rng;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BackendError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("shape mismatch: {0}")]
+    Shape(String),
+    #[error("numerical failure: {0}")]
+    Numerical(String),
+}

@@ -1,0 +1,476 @@
+//! Block declarations against their kind schemas, reports, expects and sweeps.
+
+use super::schema::{self, FieldKind, Form, KindSchema};
+use super::{suggest, Checker, GlobalDef, Res};
+use crate::diag::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::*;
+use crate::types::{Shape, Ty};
+
+/// Names of a report's fields: `name = ...` items and the derived names of bare items.
+pub fn report_field_names(r: &Report) -> Vec<String> {
+    r.items
+        .iter()
+        .filter_map(|i| match &i.kind {
+            ItemKind::Field(n, _) => Some(n.name.clone()),
+            ItemKind::Bare(e) => Some(crate::naming::item_name(e)),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Checker {
+    fn kind_schema(&mut self, kind: &Ident) -> Option<&'static KindSchema> {
+        if let Some(k) = schema::lookup(&kind.name) {
+            return Some(k);
+        }
+        let names = schema::KINDS.iter().map(|k| k.name);
+        let list = schema::KINDS
+            .iter()
+            .map(|k| k.name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = match suggest::did_you_mean(&kind.name, names) {
+            Some(s) => format!("{s} (kinds: {list})"),
+            None => format!("kinds: {list}"),
+        };
+        let d = Diagnostic::new(
+            "wmd::check::unknown_kind",
+            format!("unknown kind `{}`", kind.name),
+        )
+        .label(kind.span, "not a kind")
+        .help(help);
+        self.error(d);
+        None
+    }
+
+    /// The type of a declared name: an ensemble is a matrix of its law's shape.
+    pub fn decl_ty(&mut self, d: &Decl) -> Ty {
+        let Some(k) = schema::lookup(&d.kind.name) else {
+            return Ty::Any;
+        };
+        match (&d.body, k.form) {
+            (DeclBody::Expr(e), Form::Constructor(_)) if k.name == "ensemble" => {
+                match self.constructor(k, e) {
+                    Ty::Law(s) => Ty::Matrix(s),
+                    _ => Ty::Matrix(Shape::default()),
+                }
+            }
+            _ => Ty::Record,
+        }
+    }
+
+    /// Check `KIND NAME = ctor(...)`'s constructor; returns its type.
+    fn constructor(&mut self, k: &KindSchema, e: &Expr) -> Ty {
+        let Form::Constructor(allowed) = k.form else {
+            return Ty::Any;
+        };
+        let callee = match &e.kind {
+            ExprKind::Call(c, _) => match &c.kind {
+                ExprKind::Name(n) => Some((n.clone(), c.span)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let list = allowed.join(", ");
+        match callee {
+            Some((n, _))
+                if allowed.contains(&n.as_str()) && crate::builtins::lookup(&n).is_some() =>
+            {
+                self.expr(e)
+            }
+            Some((n, _)) if allowed.contains(&n.as_str()) => {
+                if let ExprKind::Call(_, args) = &e.kind {
+                    for a in args {
+                        self.expr(&a.value);
+                    }
+                }
+                Ty::Any
+            }
+            Some((n, span)) => {
+                let help = match suggest::did_you_mean(&n, allowed.iter().copied()) {
+                    Some(s) => format!("{s} (a {} is made by: {list})", k.name),
+                    None => format!("a {} is made by: {list}", k.name),
+                };
+                let d = Diagnostic::new(
+                    "wmd::check::constructor",
+                    format!("`{n}` does not make a {}", k.name),
+                )
+                .label(span, "not a constructor of this kind")
+                .help(help);
+                self.error(d);
+                Ty::Any
+            }
+            None => {
+                let d = Diagnostic::new(
+                    "wmd::check::constructor",
+                    format!("a {} is declared with a constructor call", k.name),
+                )
+                .label(e.span, "expected a call such as `gaussian(...)`")
+                .help(format!("constructors: {list}"));
+                self.error(d);
+                Ty::Any
+            }
+        }
+    }
+
+    pub fn check_decl(&mut self, d: &Decl) {
+        let Some(k) = self.kind_schema(&d.kind) else {
+            return;
+        };
+        match (&d.body, k.form) {
+            (DeclBody::Expr(e), Form::Constructor(_)) => {
+                if k.name != "ensemble" {
+                    self.constructor(k, e);
+                }
+            }
+            (DeclBody::Block(items), Form::Block) => self.check_block(k, d, items),
+            (DeclBody::Block(_), Form::Constructor(c)) => {
+                let d = Diagnostic::new(
+                    "wmd::check::form",
+                    format!(
+                        "a {} is declared as `{} {} = {}(...)`",
+                        k.name, k.name, d.name.name, c[0]
+                    ),
+                )
+                .label(d.name.span, "written as a block")
+                .help(format!("constructors: {}", c.join(", ")));
+                self.error(d);
+            }
+            (DeclBody::Expr(e), Form::Block) => {
+                let d = Diagnostic::new(
+                    "wmd::check::form",
+                    format!(
+                        "a {} is declared as a block `{} {} {{ ... }}`",
+                        k.name, k.name, d.name.name
+                    ),
+                )
+                .label(e.span, "expected `{ field = value ... }`")
+                .help(format!("{}: {}", k.name, k.doc));
+                self.error(d);
+            }
+        }
+    }
+
+    fn check_block(&mut self, k: &KindSchema, d: &Decl, items: &[Item]) {
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for item in items {
+            let Some((name, span)) = self.block_item(k, item) else {
+                continue;
+            };
+            if let Some((_, prev)) = seen.iter().find(|(n, _)| *n == name) {
+                let e = Diagnostic::new(
+                    "wmd::check::duplicate_field",
+                    format!("field `{name}` is given twice"),
+                )
+                .label(span, "again here")
+                .label(*prev, "first here");
+                self.error(e);
+            }
+            seen.push((name, span));
+        }
+        let missing: Vec<&str> = k
+            .fields
+            .iter()
+            .filter(|f| f.required && !seen.iter().any(|(n, _)| *n == f.name))
+            .map(|f| f.name)
+            .collect();
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let help = missing
+                .iter()
+                .map(|m| format!("{m}: {}", k.field(m).map(|f| f.doc).unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let e = Diagnostic::new(
+                "wmd::check::missing_field",
+                format!("{} `{}` is missing {list}", k.name, d.name.name),
+            )
+            .label(d.name.span, format!("needs {list}"))
+            .help(help);
+            self.error(e);
+        }
+    }
+
+    /// Check one block item; returns the field it sets.
+    fn block_item<'a>(&mut self, k: &KindSchema, item: &'a Item) -> Option<(&'a str, Span)> {
+        let (name, span, given) = match &item.kind {
+            ItemKind::Field(n, e) => {
+                self.expr(e);
+                (n.name.as_str(), n.span, FieldKind::Value)
+            }
+            ItemKind::FnField(n, params, body) => {
+                self.with_params(params, |cx| {
+                    cx.expr(body);
+                });
+                (n.name.as_str(), n.span, FieldKind::Function(&[]))
+            }
+            ItemKind::Domain {
+                vars,
+                region,
+                cells,
+            } => {
+                self.expr(region);
+                cells.iter().for_each(|c| {
+                    self.expr(c);
+                });
+                (
+                    "domain",
+                    vars.first().map(|v| v.span).unwrap_or(item.span),
+                    FieldKind::Domain,
+                )
+            }
+            ItemKind::Observe { every, .. } => {
+                self.expr(every);
+                ("observe", item.span, FieldKind::Observe)
+            }
+            ItemKind::Stop(c) => {
+                self.expr(c);
+                ("stop", item.span, FieldKind::Stop)
+            }
+            ItemKind::Bare(_) | ItemKind::Run(_) => {
+                let e = Diagnostic::new(
+                    "wmd::check::block_item",
+                    format!("a {} block holds `field = value` lines", k.name),
+                )
+                .label(item.span, "not a field")
+                .help(format!("fields of {}: {}", k.name, field_list(k)));
+                self.error(e);
+                return None;
+            }
+        };
+        self.field_matches(k, item, name, span, given)?;
+        Some((name, span))
+    }
+
+    fn field_matches(
+        &mut self,
+        k: &KindSchema,
+        item: &Item,
+        name: &str,
+        span: Span,
+        given: FieldKind,
+    ) -> Option<()> {
+        let Some(spec) = k.field(name) else {
+            let names = k.fields.iter().map(|f| f.name);
+            let help = match suggest::did_you_mean(name, names) {
+                Some(s) => format!("{s} (fields of {}: {})", k.name, field_list(k)),
+                None => format!("fields of {}: {}", k.name, field_list(k)),
+            };
+            let e = Diagnostic::new(
+                "wmd::check::unknown_field",
+                format!("{} has no field `{name}`", k.name),
+            )
+            .label(span, "unknown field")
+            .help(help);
+            self.error(e);
+            return None;
+        };
+        match (spec.kind, given, &item.kind) {
+            (
+                FieldKind::Function(want),
+                FieldKind::Function(_),
+                ItemKind::FnField(_, params, _),
+            ) if params.len() != want.len() => {
+                let e = Diagnostic::new(
+                    "wmd::check::field_arity",
+                    format!(
+                        "`{name}` takes {} parameter{}",
+                        want.len(),
+                        if want.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .label(item.span, format!("written with {}", params.len()))
+                .help(format!("write it as `{name}({}) = ...`", want.join(", ")));
+                self.error(e);
+            }
+            (FieldKind::Value, FieldKind::Function(_), _) => {
+                let e = Diagnostic::new(
+                    "wmd::check::field_form",
+                    format!("`{name}` is a value, not a function"),
+                )
+                .label(span, "written as a function")
+                .help(format!("write `{name} = ...`: {}", spec.doc));
+                self.error(e);
+            }
+            (FieldKind::Function(_), FieldKind::Value, _)
+            | (FieldKind::Function(_), FieldKind::Function(_), _) => {}
+            (a, b, _) if a != b => {
+                let e = Diagnostic::new(
+                    "wmd::check::field_form",
+                    format!("`{name}` is written differently"),
+                )
+                .label(span, "unexpected form")
+                .help(spec.doc.to_string());
+                self.error(e);
+            }
+            _ => {}
+        }
+        Some(())
+    }
+
+    pub fn check_report(&mut self, id: usize, r: &Report) {
+        let mut seen: Vec<(String, Span)> = Vec::new();
+        for item in &r.items {
+            let (name, span) = match &item.kind {
+                ItemKind::Field(n, e) => {
+                    self.expr(e);
+                    (n.name.clone(), n.span)
+                }
+                ItemKind::Bare(e) => {
+                    self.expr(e);
+                    (crate::naming::item_name(e), e.span)
+                }
+                _ => {
+                    let e = Diagnostic::new(
+                        "wmd::check::block_item",
+                        "a report holds `name = value` lines and expressions",
+                    )
+                    .label(item.span, "not allowed in a report");
+                    self.error(e);
+                    continue;
+                }
+            };
+            if let Some((_, prev)) = seen.iter().find(|(n, _)| *n == name) {
+                let e = Diagnostic::new(
+                    "wmd::check::duplicate_field",
+                    format!("report field `{name}` is given twice"),
+                )
+                .label(span, "again here")
+                .label(*prev, "first here")
+                .help("name the items: `name = expression`");
+                self.error(e);
+            }
+            seen.push((name, span));
+        }
+        self.report_fields
+            .insert(id, seen.into_iter().map(|(n, _)| n).collect());
+    }
+
+    pub fn check_expect(&mut self, e: &Expect) {
+        self.expect_bool(&e.cond);
+        if let Some(t) = &e.tolerance {
+            let tt = self.expr(&t.value);
+            if !matches!(tt, Ty::Num | Ty::Any) {
+                self.type_error(t.value.span, "a tolerance is a number", &tt);
+            }
+            if !matches!(e.cond.kind, ExprKind::Binary(BinOp::Eq, _, _)) {
+                let d = Diagnostic::new(
+                    "wmd::check::tolerance",
+                    "`within` applies to an equality `a == b`",
+                )
+                .label(e.cond.span, "not of the form `a == b`")
+                .help(
+                    "write `expect a == b within 0.01` (absolute) or `within 5%` (relative to b)",
+                );
+                self.error(d);
+            }
+        }
+    }
+
+    pub fn check_sweep(&mut self, s: &Sweep) {
+        let base = self.locals.len();
+        for b in &s.bindings {
+            let t = self.expr(&b.values);
+            if !matches!(t, Ty::Vector | Ty::Any) {
+                self.type_error(
+                    b.values.span,
+                    "a sweep runs over a vector or a range of values",
+                    &t,
+                );
+            }
+            let is_let = matches!(
+                self.out.global(&b.var.name).map(|g| &g.def),
+                Some(GlobalDef::Let(_))
+            );
+            if !is_let && b.var.name != "seed" {
+                let names = self
+                    .out
+                    .globals
+                    .iter()
+                    .filter(|g| matches!(g.def, GlobalDef::Let(_)))
+                    .map(|g| g.name.as_str());
+                let hint = suggest::did_you_mean(&b.var.name, names);
+                let d = Diagnostic::new(
+                    "wmd::check::sweep_variable",
+                    format!("`{}` is not a `let` that a sweep can vary", b.var.name),
+                )
+                .label(b.var.span, "not a `let`")
+                .help(hint.unwrap_or_else(|| {
+                    format!(
+                        "declare it first: `let {} = ...`; a sweep varies `let`s and `seed`",
+                        b.var.name
+                    )
+                }));
+                self.error(d);
+            }
+        }
+        for b in &s.bindings {
+            self.locals.push((b.var.name.clone(), Ty::Vector));
+        }
+        let names = self.sweep_items(s);
+        for n in names {
+            self.locals.push((n, Ty::Any));
+        }
+        if let Some(summary) = &s.summary {
+            self.expr(summary);
+        }
+        self.locals.truncate(base);
+    }
+
+    /// Items of a sweep block: `run NAME` of a report or block, or `name = value`.
+    fn sweep_items(&mut self, s: &Sweep) -> Vec<String> {
+        let mut names = Vec::new();
+        for item in &s.items {
+            match &item.kind {
+                ItemKind::Run(n) => match self.resolve(&n.name) {
+                    Some((Res::Global(id), _))
+                        if matches!(
+                            self.out.globals[id].def,
+                            GlobalDef::Report(_) | GlobalDef::Decl(_)
+                        ) =>
+                    {
+                        names.push(n.name.clone());
+                    }
+                    _ => {
+                        let d = Diagnostic::new(
+                            "wmd::check::sweep_run",
+                            format!("`run {}` needs a report or a declared job", n.name),
+                        )
+                        .label(n.span, "not a report or job");
+                        self.error(d);
+                    }
+                },
+                ItemKind::Field(n, e) => {
+                    self.expr(e);
+                    names.push(n.name.clone());
+                }
+                ItemKind::Bare(e) => {
+                    self.expr(e);
+                    names.push(crate::naming::item_name(e));
+                }
+                _ => {
+                    let d = Diagnostic::new(
+                        "wmd::check::block_item",
+                        "a sweep holds `run NAME` and `name = value` lines",
+                    )
+                    .label(item.span, "not allowed in a sweep");
+                    self.error(d);
+                }
+            }
+        }
+        names
+    }
+}
+
+fn field_list(k: &KindSchema) -> String {
+    k.fields
+        .iter()
+        .map(|f| f.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,206 @@
+//! Kind schemas: which block kinds exist, which fields each takes, which are required, and
+//! which are functions of how many arguments. Adding a backend adds a schema here; the grammar
+//! never changes.
+
+/// What a field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// `name = expr`
+    Value,
+    /// `name(params) = expr` with this many parameters (or a value, which is a constant function).
+    Function(&'static [&'static str]),
+    /// `domain x in (a, b) cells n`
+    Domain,
+    /// `observe every k { ... }`
+    Observe,
+    /// `stop when cond`
+    Stop,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+/// How a kind is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `KIND NAME { fields }`
+    Block,
+    /// `KIND NAME = constructor(...)`, with the constructors allowed.
+    Constructor(&'static [&'static str]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct KindSchema {
+    pub name: &'static str,
+    pub form: Form,
+    pub fields: &'static [FieldSpec],
+    /// Whether this version of wmd can run it (schemas may come before their backends).
+    pub runnable: bool,
+    pub doc: &'static str,
+}
+
+impl KindSchema {
+    pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+const fn f(name: &'static str, required: bool, doc: &'static str) -> FieldSpec {
+    FieldSpec {
+        name,
+        kind: FieldKind::Value,
+        required,
+        doc,
+    }
+}
+
+const fn func(
+    name: &'static str,
+    params: &'static [&'static str],
+    required: bool,
+    doc: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        kind: FieldKind::Function(params),
+        required,
+        doc,
+    }
+}
+
+const fn special(
+    name: &'static str,
+    kind: FieldKind,
+    required: bool,
+    doc: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        kind,
+        required,
+        doc,
+    }
+}
+
+pub const KINDS: &[KindSchema] = &[
+    KindSchema {
+        name: "ensemble",
+        form: Form::Constructor(&["gaussian", "goe", "wishart"]),
+        fields: &[],
+        runnable: true,
+        doc: "a random matrix, resampled for every draw: `ensemble W = gaussian(rows = M, cols = N, var = 1 / M)`",
+    },
+    KindSchema {
+        name: "coulomb_gas",
+        form: Form::Block,
+        fields: &[
+            f("eigenvalues", true, "number of eigenvalues N"),
+            func("drift", &["x", "i"], true, "per-eigenvalue drift K_i(x)"),
+            func("noise", &["i"], false, "noise strength g̃_i (default 1)"),
+            f("lr", false, "learning rate α (discrete SGD form)"),
+            f("batch", false, "batch size |B| (discrete SGD form)"),
+            f("dt", false, "time step (continuous form)"),
+            f("until", false, "final time (continuous form)"),
+            f("steps", false, "number of steps"),
+            f("init", true, "initial spectrum: a distribution, eigvals(...) or explicit values"),
+            f("runs", false, "independent runs"),
+            f("method", false, "`eigenvalues` or `matrix`"),
+            f("every", false, "record every k steps"),
+        ],
+        runnable: false,
+        doc: "Dyson Brownian motion / stochastic Coulomb gas of eigenvalues",
+    },
+    KindSchema {
+        name: "sde",
+        form: Form::Block,
+        fields: &[
+            f("dim", false, "dimension of the state"),
+            func("drift", &["x", "t"], true, "drift a(x, t)"),
+            func("diffusion", &["x", "t"], true, "diffusion b(x, t)"),
+            f("init", true, "initial state or distribution"),
+            f("dt", true, "time step"),
+            f("until", false, "final time"),
+            f("steps", false, "number of steps"),
+            f("scheme", false, "`euler_maruyama`, `milstein` or `srk`"),
+            f("calculus", false, "`ito` or `stratonovich`"),
+            f("runs", false, "independent trajectories"),
+            f("every", false, "record every k steps"),
+        ],
+        runnable: false,
+        doc: "a stochastic differential equation dX = a dt + b dW",
+    },
+    KindSchema {
+        name: "fokker_planck",
+        form: Form::Block,
+        fields: &[
+            special("domain", FieldKind::Domain, true, "`domain x in (a, b) cells n`"),
+            func("drift", &["x"], true, "drift D(x)"),
+            func("diffusion", &["x"], true, "diffusion σ²(x)"),
+            f("init", true, "initial density"),
+            f("until", true, "final time"),
+            f("dt", false, "time step"),
+            f("boundary", false, "`reflecting`, `absorbing` or `periodic`"),
+            f("scheme", false, "time integrator"),
+        ],
+        runnable: false,
+        doc: "a Fokker–Planck equation ∂ₜP = −∇·(DP) + ½Δ(σ²P) in 1D or 2D",
+    },
+    KindSchema {
+        name: "pde",
+        form: Form::Block,
+        fields: &[
+            special("domain", FieldKind::Domain, true, "`domain x in (a, b) cells n`"),
+            func("dt", &["u"], true, "right-hand side ∂ₜu = F(u)"),
+            f("init", true, "initial field"),
+            f("until", true, "final time"),
+            f("boundary", false, "boundary condition"),
+            f("scheme", false, "time integrator"),
+        ],
+        runnable: false,
+        doc: "a general PDE by the method of lines",
+    },
+    KindSchema {
+        name: "network",
+        form: Form::Constructor(&["mlp", "deep_linear", "gaussian_rbm", "autoencoder"]),
+        fields: &[],
+        runnable: false,
+        doc: "a neural network",
+    },
+    KindSchema {
+        name: "data",
+        form: Form::Constructor(&["teacher_student", "lattice_scalar"]),
+        fields: &[],
+        runnable: false,
+        doc: "a data set",
+    },
+    KindSchema {
+        name: "optimizer",
+        form: Form::Constructor(&["sgd", "adam", "pcd", "langevin"]),
+        fields: &[],
+        runnable: false,
+        doc: "an optimizer",
+    },
+    KindSchema {
+        name: "train",
+        form: Form::Block,
+        fields: &[
+            f("model", true, "the network"),
+            f("data", true, "the data set"),
+            f("optimizer", true, "the optimizer"),
+            f("epochs", true, "number of epochs"),
+            special("observe", FieldKind::Observe, false, "`observe every k { ... }`"),
+            special("stop", FieldKind::Stop, false, "`stop when cond`"),
+        ],
+        runnable: false,
+        doc: "a training run",
+    },
+];
+
+pub fn lookup(name: &str) -> Option<&'static KindSchema> {
+    KINDS.iter().find(|k| k.name == name)
+}

@@ -1,0 +1,461 @@
+//! The builtins' implementations: argument values in, a value out. Numerical work is done by
+//! `backend` and `observe`; this file only converts values and names errors.
+
+use super::value::{Dist, Value};
+use super::{Draw, Evaluator, Result, RunError};
+use crate::backend::linalg::{self, MatrixLaw};
+use crate::builtins::Builtin;
+use crate::observe::{density::TabulatedDensity, histogram, ks, stats};
+use crate::span::Span;
+use std::sync::Arc;
+
+type Args = Vec<Option<Value>>;
+
+fn num(v: &Option<Value>, name: &str, span: Span) -> Result<f64> {
+    match v {
+        Some(Value::Num(x)) if x.is_finite() => Ok(*x),
+        Some(Value::Num(x)) => Err(RunError::new(
+            span,
+            format!("`{name}` is {x}, not a finite number"),
+        )
+        .code("wmd::run::non_finite")),
+        Some(other) => Err(RunError::new(
+            span,
+            format!("`{name}` must be a number, but is {}", other.describe()),
+        )
+        .code("wmd::run::type")),
+        None => Err(RunError::new(span, format!("`{name}` is missing"))),
+    }
+}
+
+/// A positive whole number (a size or a count).
+pub fn count(v: &Value, name: &str, span: Span) -> Result<usize> {
+    let x = num(&Some(v.clone()), name, span)?;
+    if x < 1.0 || x != x.trunc() || x > 1e9 {
+        return Err(RunError::new(
+            span,
+            format!("`{name}` must be a whole number ≥ 1, but is {x}"),
+        )
+        .code("wmd::run::value"));
+    }
+    Ok(x as usize)
+}
+
+fn numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]> {
+    match v.as_ref().and_then(|v| v.as_slice()) {
+        Some(xs) => Ok(xs),
+        None => {
+            let what = v
+                .as_ref()
+                .map(|v| v.describe())
+                .unwrap_or_else(|| "missing".into());
+            Err(RunError::new(
+                span,
+                format!("`{name}` must be a vector of numbers, but is {what}"),
+            )
+            .code("wmd::run::type"))
+        }
+    }
+}
+
+fn finite_numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]> {
+    let xs = numbers(v, name, span)?;
+    if let Some(i) = xs.iter().position(|x| !x.is_finite()) {
+        return Err(RunError::new(
+            span,
+            format!("`{name}` has a non-finite value {} at position {i}", xs[i]),
+        )
+        .code("wmd::run::non_finite"));
+    }
+    Ok(xs)
+}
+
+fn matrix<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a faer::Mat<f64>> {
+    match v {
+        Some(Value::Matrix(m)) => Ok(m),
+        other => {
+            let what = other.as_ref().map(|v| v.describe()).unwrap_or_default();
+            Err(
+                RunError::new(span, format!("`{name}` must be a matrix, but is {what}"))
+                    .code("wmd::run::type"),
+            )
+        }
+    }
+}
+
+fn dist<'a>(v: &'a Option<Value>, span: Span) -> Result<&'a Dist> {
+    match v {
+        Some(Value::Dist(d)) => Ok(d),
+        other => {
+            let what = other.as_ref().map(|v| v.describe()).unwrap_or_default();
+            Err(
+                RunError::new(span, format!("expected a distribution, but this is {what}"))
+                    .code("wmd::run::type"),
+            )
+        }
+    }
+}
+
+fn backend_err(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError {
+    move |e| RunError::new(span, e.to_string()).code("wmd::run::backend")
+}
+
+/// Map each number of a number or vector.
+fn map(v: &Option<Value>, name: &str, span: Span, f: impl Fn(f64) -> f64) -> Result<Value> {
+    match v {
+        Some(Value::Num(x)) => Ok(Value::Num(f(*x))),
+        Some(Value::Vector(xs)) => Ok(Value::vector(xs.iter().map(|&x| f(x)).collect())),
+        Some(Value::Matrix(m)) => Ok(Value::Matrix(Arc::new(faer::Mat::from_fn(
+            m.nrows(),
+            m.ncols(),
+            |i, j| f(m[(i, j)]),
+        )))),
+        _ => numbers(v, name, span).map(|_| Value::Num(f64::NAN)),
+    }
+}
+
+fn elementwise(name: &str) -> Option<fn(f64) -> f64> {
+    Some(match name {
+        "sqrt" => f64::sqrt,
+        "exp" => f64::exp,
+        "log" => f64::ln,
+        "abs" => f64::abs,
+        "sin" => f64::sin,
+        "cos" => f64::cos,
+        "tan" => f64::tan,
+        "tanh" => f64::tanh,
+        "erf" => super::value::libm_erf,
+        "floor" => f64::floor,
+        "ceil" => f64::ceil,
+        "round" => f64::round,
+        _ => return None,
+    })
+}
+
+pub fn apply(
+    ev: &Evaluator,
+    b: &'static Builtin,
+    a: Args,
+    span: Span,
+    draw: &Draw,
+) -> Result<Value> {
+    if let Some(f) = elementwise(b.name) {
+        return map(&a[0], "x", span, f);
+    }
+    match b.name {
+        "max" | "min" | "sum" | "mean" | "variance" | "std" | "moment" | "quantile" | "len"
+        | "sort" => reductions(b.name, &a, span),
+        "gaussian" | "goe" | "wishart" => law(b.name, &a, span),
+        "eigvals" => Ok(Value::vector(
+            linalg::sym_eigvals(matrix(&a[0], "m", span)?.as_ref()).map_err(backend_err(span))?,
+        )),
+        "singular_values" => Ok(Value::vector(
+            linalg::singular_values(matrix(&a[0], "m", span)?.as_ref())
+                .map_err(backend_err(span))?,
+        )),
+        "identity" => {
+            let n = count(a[0].as_ref().unwrap_or(&Value::Num(0.0)), "n", span)?;
+            Ok(Value::Matrix(Arc::new(faer::Mat::identity(n, n))))
+        }
+        "rows" => Ok(Value::Num(matrix(&a[0], "m", span)?.nrows() as f64)),
+        "cols" => Ok(Value::Num(matrix(&a[0], "m", span)?.ncols() as f64)),
+        "trace" => {
+            let m = matrix(&a[0], "m", span)?;
+            Ok(Value::Num(
+                (0..m.nrows().min(m.ncols())).map(|i| m[(i, i)]).sum(),
+            ))
+        }
+        "linspace" => linspace(&a, span),
+        "require" => require(&a, span),
+        _ => distributions(ev, b, a, span, draw),
+    }
+}
+
+fn distributions(
+    ev: &Evaluator,
+    b: &'static Builtin,
+    a: Args,
+    span: Span,
+    draw: &Draw,
+) -> Result<Value> {
+    match b.name {
+        "density" => density(ev, &a, span, draw),
+        "normal" => {
+            let (mean, sd) = (num(&a[0], "mean", span)?, num(&a[1], "sd", span)?);
+            if sd <= 0.0 {
+                return Err(
+                    RunError::new(span, format!("`sd` must be positive, but is {sd}"))
+                        .code("wmd::run::value"),
+                );
+            }
+            Ok(Value::Dist(Arc::new(Dist::Normal { mean, sd })))
+        }
+        "uniform" => {
+            let (low, high) = (num(&a[0], "low", span)?, num(&a[1], "high", span)?);
+            if high <= low {
+                return Err(RunError::new(
+                    span,
+                    format!("`high` ({high}) must exceed `low` ({low})"),
+                )
+                .code("wmd::run::value"));
+            }
+            Ok(Value::Dist(Arc::new(Dist::Uniform { low, high })))
+        }
+        "pdf" => {
+            let d = dist(&a[0], span)?;
+            map(&a[1], "x", span, |x| d.pdf(x))
+        }
+        "cdf" => {
+            let d = dist(&a[0], span)?;
+            map(&a[1], "x", span, |x| d.cdf(x))
+        }
+        "support" => {
+            let (lo, hi) = dist(&a[0], span)?.support();
+            Ok(Value::vector(vec![lo, hi]))
+        }
+        "histogram" => hist(ev, &a, span),
+        "ks_distance" => ks_distance(&a, span),
+        "spacings" => {
+            let mut xs = finite_numbers(&a[0], "x", span)?.to_vec();
+            xs.sort_by(f64::total_cmp);
+            Ok(Value::vector(xs.windows(2).map(|w| w[1] - w[0]).collect()))
+        }
+        other => Err(
+            RunError::new(span, format!("builtin `{other}` has no implementation"))
+                .code("wmd::run::internal"),
+        ),
+    }
+}
+
+fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
+    if let (Some(Value::Dist(d)), "mean" | "variance" | "moment") = (&a[0], name) {
+        return Ok(Value::Num(match name {
+            "mean" => d.moment(1),
+            "variance" => d.moment(2) - d.moment(1).powi(2),
+            _ => d.moment(num(&a[1], "k", span)? as u32),
+        }));
+    }
+    if name == "len" {
+        return Ok(Value::Num(match &a[0] {
+            Some(Value::List(l)) => l.len(),
+            Some(Value::Mask(m)) => m.len(),
+            _ => numbers(&a[0], "x", span)?.len(),
+        } as f64));
+    }
+    if let (Some(Some(_)), "max" | "min") = (a.get(1), name) {
+        let f = if name == "max" { f64::max } else { f64::min };
+        return zip_max_min(&a[0], &a[1], span, f);
+    }
+    let xs = finite_numbers(&a[0], "x", span)?;
+    let empty =
+        || RunError::new(span, format!("`{name}` of an empty vector")).code("wmd::run::value");
+    Ok(match name {
+        "max" => Value::Num(xs.iter().copied().reduce(f64::max).ok_or_else(empty)?),
+        "min" => Value::Num(xs.iter().copied().reduce(f64::min).ok_or_else(empty)?),
+        "sum" => Value::Num(xs.iter().sum()),
+        "mean" if !xs.is_empty() => Value::Num(stats::mean(xs)),
+        "variance" if xs.len() > 1 => Value::Num(stats::variance(xs)),
+        "std" if xs.len() > 1 => Value::Num(stats::variance(xs).sqrt()),
+        "moment" if !xs.is_empty() => {
+            let k = num(&a[1], "k", span)?;
+            Value::Num(xs.iter().map(|x| x.powf(k)).sum::<f64>() / xs.len() as f64)
+        }
+        "quantile" if !xs.is_empty() => Value::Num(stats::quantile(xs, num(&a[1], "q", span)?)),
+        "sort" => {
+            let mut v = xs.to_vec();
+            v.sort_by(f64::total_cmp);
+            Value::vector(v)
+        }
+        _ => return Err(empty()),
+    })
+}
+
+fn zip_max_min(
+    x: &Option<Value>,
+    y: &Option<Value>,
+    span: Span,
+    f: fn(f64, f64) -> f64,
+) -> Result<Value> {
+    let (p, q) = (numbers(x, "x", span)?, numbers(y, "y", span)?);
+    let scalar = p.len() == 1
+        && q.len() == 1
+        && matches!(x, Some(Value::Num(_)))
+        && matches!(y, Some(Value::Num(_)));
+    let n = p.len().max(q.len());
+    if (p.len() != 1 && p.len() != n) || (q.len() != 1 && q.len() != n) {
+        return Err(RunError::new(
+            span,
+            format!("vector lengths differ: {} and {}", p.len(), q.len()),
+        )
+        .code("wmd::run::shape"));
+    }
+    let at = |v: &[f64], i: usize| if v.len() == 1 { v[0] } else { v[i] };
+    let out: Vec<f64> = (0..n).map(|i| f(at(p, i), at(q, i))).collect();
+    Ok(if scalar {
+        Value::Num(out[0])
+    } else {
+        Value::vector(out)
+    })
+}
+
+fn law(name: &str, a: &Args, span: Span) -> Result<Value> {
+    let size = |i: usize, n: &str| count(a[i].as_ref().unwrap_or(&Value::Num(0.0)), n, span);
+    let law = match name {
+        "gaussian" => MatrixLaw::Gaussian {
+            rows: size(0, "rows")?,
+            cols: size(1, "cols")?,
+            var: num(&a[2], "var", span)?,
+            mean: num(&a[3], "mean", span)?,
+        },
+        "goe" => MatrixLaw::Goe {
+            n: size(0, "n")?,
+            var: num(&a[1], "var", span)?,
+        },
+        _ => MatrixLaw::Wishart {
+            rows: size(0, "rows")?,
+            cols: size(1, "cols")?,
+            var: num(&a[2], "var", span)?,
+        },
+    };
+    law.validate()
+        .map_err(|e| RunError::new(span, e.to_string()).code("wmd::run::value"))?;
+    Ok(Value::Law(Arc::new(law)))
+}
+
+fn linspace(a: &Args, span: Span) -> Result<Value> {
+    let (lo, hi) = (num(&a[0], "start", span)?, num(&a[1], "stop", span)?);
+    let n = count(a[2].as_ref().unwrap_or(&Value::Num(0.0)), "n", span)?;
+    if n == 1 {
+        return Ok(Value::vector(vec![lo]));
+    }
+    Ok(Value::vector(
+        (0..n)
+            .map(|k| lo + (hi - lo) * k as f64 / (n - 1) as f64)
+            .collect(),
+    ))
+}
+
+fn require(a: &Args, span: Span) -> Result<Value> {
+    match (&a[0], &a[1]) {
+        (Some(Value::Bool(true)), _) => Ok(a[2].clone().unwrap_or(Value::Bool(true))),
+        (_, Some(Value::Str(msg))) => Err(RunError::new(span, msg.to_string())
+            .code("wmd::run::require")
+            .label("requirement not met")),
+        _ => Err(RunError::new(span, "requirement not met").code("wmd::run::require")),
+    }
+}
+
+/// `density(pdf, support)`: evaluate the (vectorised) pdf once on the quadrature nodes.
+fn density(ev: &Evaluator, a: &Args, span: Span, draw: &Draw) -> Result<Value> {
+    let f = a[0]
+        .clone()
+        .ok_or_else(|| RunError::new(span, "`density` needs a pdf"))?;
+    let support = finite_numbers(&a[1], "support", span)?;
+    let nodes = count(a[2].as_ref().unwrap_or(&Value::Num(0.0)), "nodes", span)?;
+    let [lo, hi] = support else {
+        return Err(RunError::new(
+            span,
+            format!(
+                "`support` must be [low, high], but has {} numbers",
+                support.len()
+            ),
+        )
+        .code("wmd::run::value"));
+    };
+    let failure = std::cell::RefCell::new(None);
+    let pdf = |xs: &[f64]| -> Vec<f64> {
+        match ev.call_func(&f, vec![Value::vector(xs.to_vec())], span, draw) {
+            Ok(Value::Vector(v)) if v.len() == xs.len() => v.to_vec(),
+            Ok(Value::Num(c)) => vec![c; xs.len()],
+            Ok(other) => {
+                *failure.borrow_mut() = Some(RunError::new(
+                    span,
+                    format!(
+                        "the pdf must return numbers, but returned {}",
+                        other.describe()
+                    ),
+                ));
+                vec![f64::NAN; xs.len()]
+            }
+            Err(e) => {
+                *failure.borrow_mut() = Some(e);
+                vec![f64::NAN; xs.len()]
+            }
+        }
+    };
+    let table = TabulatedDensity::from_pdf(pdf, *lo, *hi, nodes);
+    if let Some(e) = failure.into_inner() {
+        return Err(e);
+    }
+    let table = table.map_err(|e| {
+        RunError::new(span, format!("cannot build the density: {e}")).code("wmd::run::density")
+    })?;
+    Ok(Value::Dist(Arc::new(Dist::Tabulated(table))))
+}
+
+fn hist(ev: &Evaluator, a: &Args, span: Span) -> Result<Value> {
+    let xs = finite_numbers(&a[0], "x", span)?;
+    let bins = count(a[1].as_ref().unwrap_or(&Value::Num(0.0)), "bins", span)?;
+    let range = match &a[2] {
+        Some(_) => match finite_numbers(&a[2], "range", span)? {
+            [lo, hi] => Some((*lo, *hi)),
+            other => {
+                return Err(RunError::new(
+                    span,
+                    format!(
+                        "`range` must be [low, high], but has {} numbers",
+                        other.len()
+                    ),
+                ))
+            }
+        },
+        None => None,
+    };
+    let h = histogram::histogram(xs, bins, range)
+        .map_err(|e| RunError::new(span, e).code("wmd::run::value"))?;
+    if range.is_none() {
+        let (lo, hi) = (h.edges[0], h.edges[h.edges.len() - 1]);
+        ev.record_default(
+            "histogram.range",
+            span,
+            format!("[{lo}, {hi}] (data range)"),
+        );
+    }
+    Ok(histogram_value(&h))
+}
+
+pub fn histogram_value(h: &histogram::Histogram) -> Value {
+    Value::record(vec![
+        ("kind".into(), Value::Str("histogram".into())),
+        (
+            "samples".into(),
+            Value::Num(h.counts.iter().sum::<u64>() as f64),
+        ),
+        ("edges".into(), Value::vector(h.edges.clone())),
+        ("centres".into(), Value::vector(h.centres())),
+        (
+            "counts".into(),
+            Value::vector(h.counts.iter().map(|&c| c as f64).collect()),
+        ),
+        ("density".into(), Value::vector(h.density.clone())),
+    ])
+}
+
+/// KS distance to a distribution, to a density function, or to a second sample.
+fn ks_distance(a: &Args, span: Span) -> Result<Value> {
+    let xs = finite_numbers(&a[0], "x", span)?;
+    if xs.is_empty() {
+        return Err(RunError::new(span, "`ks_distance` of an empty sample").code("wmd::run::value"));
+    }
+    match &a[1] {
+        Some(Value::Dist(d)) => Ok(Value::Num(ks::ks_distance(xs, |x| d.cdf(x)))),
+        Some(Value::Vector(ys)) => Ok(Value::Num(ks::ks_two_sample(xs, ys))),
+        Some(Value::Func(_)) => Err(RunError::new(span, "`ks_distance` needs a distribution; a function is only a density")
+                .code("wmd::run::type")
+                .help("wrap it: `density(f, support = [a, b])`, or use a stdlib law such as `wigner(beta = 1)`")),
+        other => {
+            let what = other.as_ref().map(|v| v.describe()).unwrap_or_default();
+            Err(RunError::new(span, format!("`ks_distance` compares with a distribution or a sample, not {what}")).code("wmd::run::type"))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Run errors: a message at the span of the expression that failed.
+
+use crate::diag::Diagnostic;
+use crate::span::Span;
+
+#[derive(Debug, Clone)]
+pub struct RunError {
+    pub code: &'static str,
+    pub message: String,
+    pub span: Span,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl RunError {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        RunError {
+            code: "wmd::run::error",
+            message: message.into(),
+            span,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let label = if self.label.is_empty() {
+            "here".to_string()
+        } else {
+            self.label.clone()
+        };
+        let mut d = Diagnostic::new(self.code, self.message.clone()).label(self.span, label);
+        if let Some(h) = &self.help {
+            d = d.help(h.clone());
+        }
+        d
+    }
+}
+
+pub type Result<T> = std::result::Result<T, RunError>;

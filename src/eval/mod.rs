@@ -1,0 +1,216 @@
+//! Evaluation: a [`Plan`] → values. Expressions are evaluated over whole vectors at once;
+//! ensembles are sampled from addressed random streams (seed, sweep point, name, draw), so
+//! results never depend on the thread count.
+
+mod builtins;
+mod calls;
+pub mod error;
+mod ops;
+pub mod run;
+pub mod value;
+mod vs;
+
+use crate::backend::{linalg, rng};
+use crate::lower::{Code, GlobalBody, Plan};
+use crate::span::{Sources, Span};
+pub use error::{Result, RunError};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+pub use value::Value;
+
+/// One draw of every ensemble: its index and the random globals computed for it.
+pub struct Draw {
+    pub index: u64,
+    cache: Mutex<HashMap<usize, Value>>,
+}
+
+impl Draw {
+    pub fn new(index: u64) -> Self {
+        Draw {
+            index,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// Evaluates one point of a run (one seed, one sweep point, one set of overrides).
+pub struct Evaluator<'p> {
+    pub plan: &'p Plan,
+    pub sources: &'p Sources,
+    pub seed: u64,
+    pub point: u64,
+    overrides: HashMap<usize, Value>,
+    shared: Vec<OnceLock<Result<Value>>>,
+    pub(crate) top: Draw,
+    /// Every default used: "histogram.bins (line 9)" → "80".
+    pub defaults: Mutex<BTreeMap<String, String>>,
+    pub interrupt: Arc<AtomicBool>,
+}
+
+/// The locals of one function or lambda invocation, in the draw it belongs to.
+pub struct Frame<'a> {
+    pub draw: &'a Draw,
+    pub locals: Vec<Value>,
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(
+        plan: &'p Plan,
+        sources: &'p Sources,
+        seed: u64,
+        point: u64,
+        overrides: HashMap<usize, Value>,
+    ) -> Self {
+        Evaluator {
+            plan,
+            sources,
+            seed,
+            point,
+            overrides,
+            shared: (0..plan.globals.len()).map(|_| OnceLock::new()).collect(),
+            top: Draw::new(0),
+            defaults: Mutex::new(BTreeMap::new()),
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Evaluate code at top level (draw 0, empty frame).
+    pub fn eval_top(&self, code: &Code) -> Result<Value> {
+        let mut frame = Frame {
+            draw: &self.top,
+            locals: Vec::new(),
+        };
+        self.eval(code, &mut frame)
+    }
+
+    /// Evaluate code with locals bound (sweep summaries).
+    pub fn eval_with(&self, code: &Code, locals: Vec<Value>) -> Result<Value> {
+        let mut frame = Frame {
+            draw: &self.top,
+            locals,
+        };
+        self.eval(code, &mut frame)
+    }
+
+    /// The value of a global, computed once (or once per draw when it is random).
+    pub fn global(&self, id: usize, span: Span, draw: &Draw) -> Result<Value> {
+        if let Some(v) = self.overrides.get(&id) {
+            return Ok(v.clone());
+        }
+        if !self.plan.globals[id].random {
+            return self.shared[id]
+                .get_or_init(|| self.compute_global(id, span, &self.top))
+                .clone();
+        }
+        if let Some(v) = draw.cache.lock().expect("draw cache").get(&id) {
+            return Ok(v.clone());
+        }
+        let v = self.compute_global(id, span, draw)?;
+        draw.cache.lock().expect("draw cache").insert(id, v.clone());
+        Ok(v)
+    }
+
+    fn compute_global(&self, id: usize, span: Span, draw: &Draw) -> Result<Value> {
+        let g = &self.plan.globals[id];
+        let mut frame = Frame {
+            draw,
+            locals: Vec::new(),
+        };
+        match &g.body {
+            GlobalBody::Let(code) => self.eval(code, &mut frame),
+            GlobalBody::Fn { .. } => Ok(Value::Func(Arc::new(value::Func::Global(id)))),
+            GlobalBody::Ensemble(code) => self.sample(id, code, &mut frame),
+            GlobalBody::Report(items) => {
+                let mut fields = Vec::with_capacity(items.len());
+                for (name, code) in items {
+                    fields.push((name.clone(), self.eval(code, &mut frame)?));
+                }
+                Ok(Value::record(fields))
+            }
+            GlobalBody::Job { kind } => Err(RunError::new(span, format!("`{}` is a {kind}, which this version of wmd checks but cannot run yet", g.name))
+                .code("wmd::run::no_backend")
+                .label(format!("needs the {kind} backend"))
+                .help("the backends for Coulomb gases, SDEs, Fokker–Planck and training are on the roadmap (see README)")),
+        }
+    }
+
+    /// Sample an ensemble for the frame's draw from its own random stream.
+    fn sample(&self, id: usize, law: &Code, frame: &mut Frame) -> Result<Value> {
+        let g = &self.plan.globals[id];
+        let Value::Law(law_value) = self.eval(law, frame)? else {
+            return Err(RunError::new(
+                g.span,
+                "an ensemble is made by a random-matrix law",
+            ));
+        };
+        let mut stream = rng::stream(self.seed, self.point, &g.name, frame.draw.index);
+        Ok(Value::Matrix(Arc::new(linalg::sample(
+            &law_value,
+            &mut stream,
+        ))))
+    }
+
+    /// Record a default that a call used, for the manifest.
+    pub fn record_default(&self, what: &str, span: Span, value: String) {
+        let line = self.sources.line_of(span);
+        let file = &self.sources.get(span.file).name;
+        let key = format!("{what} ({file}:{line})");
+        self.defaults.lock().expect("defaults").insert(key, value);
+    }
+
+    pub fn check_interrupt(&self, span: Span) -> Result<()> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            return Err(RunError::new(span, "interrupted").code("wmd::run::interrupted"));
+        }
+        Ok(())
+    }
+
+    /// Evaluate compiled code in a frame.
+    pub fn eval(&self, code: &Code, frame: &mut Frame) -> Result<Value> {
+        match code {
+            Code::Const(v) => Ok(v.clone()),
+            Code::Global(id, span) => self.global(*id, *span, frame.draw),
+            Code::Local(slot) => Ok(frame.locals[*slot].clone()),
+            Code::Vector(items, span) => self.vector(items, *span, frame),
+            Code::Comprehension(body, lp, span) => self.comprehension(body, lp, *span, frame),
+            Code::Sum(body, lp, span) => self.sum(body, lp, *span, frame),
+            Code::Record(fields) => {
+                let mut out = Vec::with_capacity(fields.len());
+                for (n, c) in fields {
+                    out.push((n.clone(), self.eval(c, frame)?));
+                }
+                Ok(Value::record(out))
+            }
+            Code::Lambda(params, body) => Ok(Value::Func(Arc::new(value::Func::Closure {
+                params: *params,
+                body: body.clone(),
+                captured: frame.locals.clone(),
+            }))),
+            Code::If(parts, span) => self.if_else(parts, *span, frame),
+            Code::Unary(op, x, span) => ops::unary(*op, self.eval(x, frame)?, *span),
+            Code::Binary(op, xy, span) => self.binary(*op, xy, *span, frame),
+            Code::CallBuiltin(b, args, span) => self.call_builtin(b, args, *span, frame),
+            Code::CallGlobal(id, args, span) => self.call_global(*id, args, *span, frame),
+            Code::CallValue(callee, args, span) => self.call_value(callee, args, *span, frame),
+            Code::Index(t, items, span) => self.index(t, items, *span, frame),
+            Code::Member(t, name, span) => ops::member(self.eval(t, frame)?, name, *span),
+            Code::Transpose(x, span) => ops::transpose(self.eval(x, frame)?, *span),
+        }
+    }
+
+    fn binary(
+        &self,
+        op: crate::syntax::ast::BinOp,
+        xy: &[Code; 2],
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Value> {
+        let a = self.eval(&xy[0], frame)?;
+        let b = self.eval(&xy[1], frame)?;
+        if op == crate::syntax::ast::BinOp::Vs {
+            return vs::compare(self, a, b, span, frame);
+        }
+        ops::binary(op, a, b, span)
+    }
+}

@@ -1,0 +1,261 @@
+//! Running a plan: every report, every sweep point, then every `expect`.
+
+use super::value::Value;
+use super::{Evaluator, Result, RunError};
+use crate::lower::{Code, ExpectPlan, Plan, SweepPlan};
+use crate::span::Sources;
+use crate::syntax::ast::BinOp;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// The outcome of one `expect`.
+#[derive(Debug, Clone)]
+pub struct ExpectResult {
+    pub text: String,
+    pub passed: bool,
+    /// The two sides, when the condition is a comparison.
+    pub lhs: Option<f64>,
+    pub rhs: Option<f64>,
+    /// How the check was made, e.g. "|a − b| = 0.003 ≤ 0.01".
+    pub detail: String,
+}
+
+/// Everything a run computed.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub reports: Vec<(String, Value)>,
+    pub sweeps: Vec<(String, Value)>,
+    pub expects: Vec<ExpectResult>,
+    pub defaults: BTreeMap<String, String>,
+}
+
+/// Evaluate a plan at one seed.
+pub fn run_plan(
+    plan: &Plan,
+    sources: &Sources,
+    seed: u64,
+    interrupt: Arc<AtomicBool>,
+) -> Result<Outcome> {
+    let mut ev = Evaluator::new(plan, sources, seed, 0, HashMap::new());
+    ev.interrupt = interrupt.clone();
+    let mut reports = Vec::new();
+    for &id in &plan.reports {
+        let g = &plan.globals[id];
+        reports.push((g.name.clone(), ev.global(id, g.span, &ev.top)?));
+    }
+    let mut sweeps = Vec::new();
+    let mut defaults = ev.defaults.lock().expect("defaults").clone();
+    for s in &plan.sweeps {
+        let (value, used) = run_sweep(plan, sources, seed, s, &interrupt)?;
+        defaults.extend(used);
+        sweeps.push((s.name.clone(), value));
+    }
+    let mut expects = Vec::new();
+    for e in &plan.expects {
+        expects.push(check_expect(&ev, e)?);
+    }
+    defaults.extend(ev.defaults.lock().expect("defaults").clone());
+    Ok(Outcome {
+        reports,
+        sweeps,
+        expects,
+        defaults,
+    })
+}
+
+/// The cartesian product of the bindings' values, first binding varying slowest.
+fn points(lists: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let mut out = vec![Vec::new()];
+    for list in lists {
+        out = out
+            .into_iter()
+            .flat_map(|p| list.iter().map(move |&v| [p.clone(), vec![v]].concat()))
+            .collect();
+    }
+    out
+}
+
+fn run_sweep(
+    plan: &Plan,
+    sources: &Sources,
+    seed: u64,
+    s: &SweepPlan,
+    interrupt: &Arc<AtomicBool>,
+) -> Result<(Value, BTreeMap<String, String>)> {
+    let base = Evaluator::new(plan, sources, seed, 0, HashMap::new());
+    let mut lists = Vec::new();
+    for (_, name, code) in &s.bindings {
+        match base.eval_top(code)? {
+            Value::Vector(v) if !v.is_empty() => lists.push(v.to_vec()),
+            Value::Num(x) => lists.push(vec![x]),
+            other => {
+                return Err(RunError::new(
+                    s.span,
+                    format!(
+                        "sweep values of `{name}` must be numbers, but are {}",
+                        other.describe()
+                    ),
+                ))
+            }
+        }
+    }
+    let pts = points(&lists);
+    let results: Vec<(Vec<Value>, BTreeMap<String, String>)> = pts
+        .par_iter()
+        .enumerate()
+        .map(|(p, values)| run_point(plan, sources, seed, s, p, values, interrupt))
+        .collect::<Result<_>>()?;
+    let mut defaults = BTreeMap::new();
+    let mut rows = Vec::new();
+    for (vals, used) in &results {
+        defaults.extend(used.clone());
+        rows.push(vals.clone());
+    }
+    sweep_value(&base, s, &pts, rows).map(|v| (v, defaults))
+}
+
+fn run_point(
+    plan: &Plan,
+    sources: &Sources,
+    seed: u64,
+    s: &SweepPlan,
+    p: usize,
+    values: &[f64],
+    interrupt: &Arc<AtomicBool>,
+) -> Result<(Vec<Value>, BTreeMap<String, String>)> {
+    let mut overrides = HashMap::new();
+    let mut point_seed = seed;
+    for ((id, _, _), v) in s.bindings.iter().zip(values) {
+        match id {
+            Some(id) => {
+                overrides.insert(*id, Value::Num(*v));
+            }
+            None => point_seed = *v as u64,
+        }
+    }
+    let mut ev = Evaluator::new(plan, sources, point_seed, p as u64 + 1, overrides);
+    ev.interrupt = interrupt.clone();
+    let vals = s
+        .items
+        .iter()
+        .map(|(_, c)| ev.eval_top(c))
+        .collect::<Result<Vec<_>>>()?;
+    let used = ev.defaults.lock().expect("defaults").clone();
+    Ok((vals, used))
+}
+
+/// Points as records, each item as a column, and the summary.
+fn sweep_value(
+    base: &Evaluator,
+    s: &SweepPlan,
+    pts: &[Vec<f64>],
+    rows: Vec<Vec<Value>>,
+) -> Result<Value> {
+    let mut locals = Vec::new();
+    let mut columns = Vec::new();
+    for (k, (_, name, _)) in s.bindings.iter().enumerate() {
+        let col = Value::vector(pts.iter().map(|p| p[k]).collect());
+        locals.push(col.clone());
+        columns.push((name.clone(), col));
+    }
+    for (k, (name, _)) in s.items.iter().enumerate() {
+        let col = column(rows.iter().map(|r| r[k].clone()).collect());
+        locals.push(col.clone());
+        columns.push((name.clone(), col));
+    }
+    let mut fields = vec![("points".to_string(), Value::Num(pts.len() as f64))];
+    fields.extend(columns);
+    if let Some(summary) = &s.summary {
+        fields.push(("summary".into(), base.eval_with(summary, locals)?));
+    }
+    Ok(Value::record(fields))
+}
+
+/// A sweep column: a vector when every point gave a number, else a list.
+fn column(values: Vec<Value>) -> Value {
+    if values.iter().all(|v| matches!(v, Value::Num(_))) {
+        return Value::vector(values.iter().filter_map(number).collect());
+    }
+    Value::List(Arc::new(values))
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Num(x) => Some(*x),
+        _ => None,
+    }
+}
+
+fn check_expect(ev: &Evaluator, e: &ExpectPlan) -> Result<ExpectResult> {
+    let sides = |code: &Code| -> Result<Option<(f64, f64, BinOp)>> {
+        if let Code::Binary(op, xy, _) = code {
+            if op.is_comparison() {
+                let (a, b) = (ev.eval_top(&xy[0])?, ev.eval_top(&xy[1])?);
+                return Ok(number(&a).zip(number(&b)).map(|(a, b)| (a, b, *op)));
+            }
+        }
+        Ok(None)
+    };
+    let parts = sides(&e.cond)?;
+    let (lhs, rhs) = (parts.map(|p| p.0), parts.map(|p| p.1));
+    if let Some((tol_code, relative)) = &e.tolerance {
+        let tol = number(&ev.eval_top(tol_code)?).unwrap_or(f64::NAN);
+        let (Some(a), Some(b)) = (lhs, rhs) else {
+            return Err(
+                RunError::new(e.span, "`within` compares two numbers").code("wmd::run::expect")
+            );
+        };
+        let allowed = if *relative {
+            tol / 100.0 * b.abs()
+        } else {
+            tol
+        };
+        let passed = (a - b).abs() <= allowed;
+        let detail = format!(
+            "|{} − {}| = {} {} {}",
+            fmt(a),
+            fmt(b),
+            fmt((a - b).abs()),
+            if passed { "≤" } else { ">" },
+            fmt(allowed)
+        );
+        return Ok(ExpectResult {
+            text: e.text.clone(),
+            passed,
+            lhs,
+            rhs,
+            detail,
+        });
+    }
+    let passed = match ev.eval_top(&e.cond)? {
+        Value::Bool(b) => b,
+        other => {
+            return Err(RunError::new(
+                e.span,
+                format!(
+                    "`expect` needs a condition, but this is {}",
+                    other.describe()
+                ),
+            )
+            .code("wmd::run::expect"))
+        }
+    };
+    let detail = match parts {
+        Some((a, b, op)) => format!("{} {} {}", fmt(a), op.symbol(), fmt(b)),
+        None => String::new(),
+    };
+    Ok(ExpectResult {
+        text: e.text.clone(),
+        passed,
+        lhs,
+        rhs,
+        detail,
+    })
+}
+
+/// Four significant digits.
+pub fn fmt(x: f64) -> String {
+    crate::output::fmt_sig(x, 4)
+}

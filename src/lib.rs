@@ -1,0 +1,180 @@
+//! wmd — a language and interpreter for stochastic weight-matrix experiments.
+//!
+//! The pipeline has one public function per stage, and [`run_source`] only chains them:
+//!
+//! | stage | in → out |
+//! |---|---|
+//! | [`parse`] | source text → AST (every node spanned), with the stdlib modules it uses |
+//! | [`check`] | AST → checked program, or every diagnostic at once |
+//! | [`lower`] | checked program → plan of jobs with compiled expressions |
+//! | [`run`] | plan → results |
+//! | [`output`] | results → summary, YAML/JSON, manifest |
+
+pub mod backend;
+pub mod builtins;
+pub mod check;
+pub mod diag;
+pub mod eval;
+pub mod lower;
+pub mod naming;
+pub mod observe;
+pub mod output;
+pub mod repl;
+pub mod span;
+pub mod stdlib;
+pub mod syntax;
+pub mod types;
+
+use diag::{Diagnostic, Diagnostics};
+use span::Sources;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use syntax::ast::{Program, StmtKind};
+
+/// A parsed script together with the stdlib modules it uses (modules first).
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub units: Vec<(Program, Option<String>)>,
+}
+
+impl Parsed {
+    /// Add a parsed file and load every stdlib module it uses that is not loaded yet.
+    pub fn add(&mut self, sources: &mut Sources, program: Program) -> Result<(), Diagnostics> {
+        let uses: Vec<String> = program
+            .stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Use(m) => Some(m.name.clone()),
+                _ => None,
+            })
+            .collect();
+        for m in uses {
+            let loaded = self
+                .units
+                .iter()
+                .any(|(_, name)| name.as_deref() == Some(&m));
+            if let (false, Some(text)) = (loaded, stdlib::source(&m)) {
+                let file = sources.add(format!("stdlib/{m}.wmd"), text);
+                let module = syntax::parse_program(file, text)?;
+                self.units.insert(0, (module, Some(m)));
+            }
+        }
+        self.units.push((program, None));
+        Ok(())
+    }
+}
+
+/// Parse a script (and the stdlib modules it uses).
+pub fn parse(sources: &mut Sources, name: &str, text: &str) -> Result<Parsed, Diagnostics> {
+    let file = sources.add(name, text);
+    let program = syntax::parse_program(file, text)?;
+    let mut parsed = Parsed::default();
+    parsed.add(sources, program)?;
+    Ok(parsed)
+}
+
+/// Replace `let NAME = ...` of the script with the expression given on the command line.
+pub fn apply_sets(
+    parsed: &mut Parsed,
+    sources: &mut Sources,
+    sets: &[(String, String)],
+) -> Result<(), Diagnostics> {
+    for (name, text) in sets {
+        let file = sources.add(format!("--set {name}"), text.as_str());
+        let value = syntax::parse_expr(file, text)?;
+        let slot = parsed
+            .units
+            .iter_mut()
+            .filter(|(_, m)| m.is_none())
+            .flat_map(|(p, _)| p.stmts.iter_mut())
+            .find_map(|s| match &mut s.kind {
+                StmtKind::Let(n, e) if n.name == *name => Some(e),
+                _ => None,
+            });
+        match slot {
+            Some(e) => *e = value,
+            None => {
+                let d = Diagnostic::new(
+                    "wmd::usage::set",
+                    format!("--set {name}: the script has no `let {name}`"),
+                )
+                .help("--set replaces the value of a `let` at the top of the script");
+                return Err(d.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Check a parsed program.
+pub fn check(parsed: &Parsed) -> Result<check::Checked, Diagnostics> {
+    let units: Vec<check::Unit> = parsed
+        .units
+        .iter()
+        .map(|(p, m)| check::Unit {
+            program: p,
+            module: m.clone(),
+        })
+        .collect();
+    check::check(&units)
+}
+
+/// Lower a checked program to a plan.
+pub fn lower(checked: &check::Checked, sources: &Sources) -> lower::Plan {
+    lower::lower(checked, |s| sources.slice(s).to_string())
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub seed: u64,
+    /// Worker threads (None: all cores). Results do not depend on it.
+    pub threads: Option<usize>,
+    /// Set to stop a run early (Ctrl-C).
+    pub interrupt: Arc<AtomicBool>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            seed: 0,
+            threads: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+/// Run a plan.
+pub fn run(
+    plan: &lower::Plan,
+    sources: &Sources,
+    opts: &RunOptions,
+) -> Result<eval::run::Outcome, Diagnostics> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = opts.threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder.build().map_err(|e| {
+        Diagnostics::one(Diagnostic::new(
+            "wmd::run::threads",
+            format!("cannot start threads: {e}"),
+        ))
+    })?;
+    pool.install(|| eval::run::run_plan(plan, sources, opts.seed, opts.interrupt.clone()))
+        .map_err(|e| Diagnostics::one(e.to_diagnostic()))
+}
+
+/// Parse, check, lower and run a script given as text.
+pub fn run_source(
+    sources: &mut Sources,
+    name: &str,
+    text: &str,
+    sets: &[(String, String)],
+    opts: &RunOptions,
+) -> Result<eval::run::Outcome, Diagnostics> {
+    let mut parsed = parse(sources, name, text)?;
+    apply_sets(&mut parsed, sources, sets)?;
+    let checked = check(&parsed)?;
+    let plan = lower(&checked, sources);
+    run(&plan, sources, opts)
+}

@@ -1,0 +1,382 @@
+//! Lowering: a [`Checked`] program → a [`Plan`]. Names become global indices or frame slots,
+//! named arguments become parameter positions, and each global is marked random when it
+//! depends on an ensemble (so it is re-evaluated for every draw).
+
+use crate::builtins::{self, Builtin};
+use crate::check::{Checked, GlobalDef, Res};
+use crate::eval::value::Value;
+use crate::span::Span;
+use crate::syntax::ast::*;
+use std::sync::Arc;
+
+/// A compiled expression: names resolved, arguments in parameter order.
+#[derive(Debug, Clone)]
+pub enum Code {
+    Const(Value),
+    Global(usize, Span),
+    Local(usize),
+    Vector(Vec<Code>, Span),
+    Comprehension(Box<Code>, Box<Loop>, Span),
+    Sum(Box<Code>, Box<Loop>, Span),
+    Record(Vec<(String, Code)>),
+    /// A lambda with this many parameters; it captures the frame it is created in.
+    Lambda(usize, Arc<Code>),
+    If(Box<[Code; 3]>, Span),
+    Unary(UnOp, Box<Code>, Span),
+    Binary(BinOp, Box<[Code; 2]>, Span),
+    /// A builtin call; arguments by parameter position (None = default).
+    CallBuiltin(&'static Builtin, Vec<Option<Code>>, Span),
+    /// A call of a global `fn`; arguments by parameter position.
+    CallGlobal(usize, Vec<Option<Code>>, Span),
+    /// A call of a function value (lambda, parameter); positional only.
+    CallValue(Box<Code>, Vec<Code>, Span),
+    /// Indexing; `None` is `:`. `end` takes the next free frame slot while indices run.
+    Index(Box<Code>, Vec<Option<Code>>, Span),
+    Member(Box<Code>, String, Span),
+    Transpose(Box<Code>, Span),
+}
+
+/// `for var in iter if filter`. The loop variable takes the next free frame slot, as the
+/// checker numbered it.
+#[derive(Debug, Clone)]
+pub struct Loop {
+    pub iter: Code,
+    pub filter: Option<Code>,
+}
+
+#[derive(Debug, Clone)]
+pub enum FnImpl {
+    Code(Arc<Code>),
+    Builtin(&'static Builtin),
+}
+
+#[derive(Debug, Clone)]
+pub enum GlobalBody {
+    Let(Code),
+    Fn {
+        params: Vec<(String, Option<Code>)>,
+        body: FnImpl,
+    },
+    /// `ensemble NAME = law(...)`: the law's code, sampled per draw.
+    Ensemble(Code),
+    /// A report's items, named.
+    Report(Vec<(String, Code)>),
+    /// A declaration of a kind this version cannot run yet.
+    Job {
+        kind: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct GlobalPlan {
+    pub name: String,
+    pub span: Span,
+    pub body: GlobalBody,
+    /// Depends on an ensemble: evaluated once per draw instead of once per run.
+    pub random: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExpectPlan {
+    pub text: String,
+    pub span: Span,
+    pub cond: Code,
+    pub tolerance: Option<(Code, bool)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SweepPlan {
+    pub name: String,
+    pub span: Span,
+    /// Varied globals (None for `seed`), their names and value lists.
+    pub bindings: Vec<(Option<usize>, String, Code)>,
+    /// Items computed at each point: (name, code or the job run).
+    pub items: Vec<(String, Code)>,
+    pub summary: Option<Code>,
+}
+
+/// The program as plain jobs for the evaluator.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub globals: Vec<GlobalPlan>,
+    pub reports: Vec<usize>,
+    pub expects: Vec<ExpectPlan>,
+    pub sweeps: Vec<SweepPlan>,
+}
+
+impl Plan {
+    pub fn global_id(&self, name: &str) -> Option<usize> {
+        self.globals.iter().position(|g| g.name == name)
+    }
+}
+
+/// Lower a checked program. `text` gives the source of each span (for expect messages).
+pub fn lower(checked: &Checked, text: impl Fn(Span) -> String) -> Plan {
+    let lw = Lowerer { checked };
+    let mut globals: Vec<GlobalPlan> = checked
+        .globals
+        .iter()
+        .map(|g| GlobalPlan {
+            name: g.name.clone(),
+            span: g.span,
+            body: lw.global(&g.def),
+            random: false,
+        })
+        .collect();
+    mark_random(&mut globals, checked);
+    let expects = checked
+        .expects
+        .iter()
+        .map(|e| lw.expect(e, &text))
+        .collect();
+    let sweeps = checked
+        .sweeps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| lw.sweep(i, s))
+        .collect();
+    Plan {
+        globals,
+        reports: checked.reports.clone(),
+        expects,
+        sweeps,
+    }
+}
+
+/// A global is random when it is an ensemble or depends on a random global.
+fn mark_random(globals: &mut [GlobalPlan], checked: &Checked) {
+    for g in globals.iter_mut() {
+        g.random = matches!(g.body, GlobalBody::Ensemble(_));
+    }
+    loop {
+        let mut changed = false;
+        for id in 0..globals.len() {
+            let deps = checked.deps.get(&id).map(|d| d.as_slice()).unwrap_or(&[]);
+            if !globals[id].random && deps.iter().any(|&d| globals[d].random) {
+                globals[id].random = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+struct Lowerer<'a> {
+    checked: &'a Checked,
+}
+
+impl Lowerer<'_> {
+    fn global(&self, def: &GlobalDef) -> GlobalBody {
+        match def {
+            GlobalDef::Let(e) => GlobalBody::Let(self.expr(e)),
+            GlobalDef::Fn(f) => {
+                let params = f
+                    .params
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.name.name.clone(),
+                            p.default.as_ref().map(|d| self.expr(d)),
+                        )
+                    })
+                    .collect();
+                let body = match &f.body {
+                    FnBody::Expr(e) => FnImpl::Code(Arc::new(self.expr(e))),
+                    FnBody::Builtin(path, _) => {
+                        let last = path.rsplit('.').next().unwrap_or(path);
+                        FnImpl::Builtin(builtins::lookup(last).expect("checked builtin"))
+                    }
+                };
+                GlobalBody::Fn { params, body }
+            }
+            GlobalDef::Decl(d) => match (&d.body, d.kind.name.as_str()) {
+                (DeclBody::Expr(e), "ensemble") => GlobalBody::Ensemble(self.expr(e)),
+                _ => GlobalBody::Job {
+                    kind: d.kind.name.clone(),
+                },
+            },
+            GlobalDef::Report(r) => GlobalBody::Report(self.named_items(&r.items)),
+        }
+    }
+
+    fn named_items(&self, items: &[Item]) -> Vec<(String, Code)> {
+        items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                ItemKind::Field(n, e) => Some((n.name.clone(), self.expr(e))),
+                ItemKind::Bare(e) => Some((crate::naming::item_name(e), self.expr(e))),
+                ItemKind::Run(n) => Some((n.name.clone(), self.name(&n.name, n.span))),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn expect(&self, e: &Expect, text: &impl Fn(Span) -> String) -> ExpectPlan {
+        let mut t = text(e.cond.span);
+        if let Some(tol) = &e.tolerance {
+            t = format!(
+                "{t} within {}{}",
+                text(tol.value.span),
+                if tol.relative { "%" } else { "" }
+            );
+        }
+        ExpectPlan {
+            text: t,
+            span: e.cond.span,
+            cond: self.expr(&e.cond),
+            tolerance: e
+                .tolerance
+                .as_ref()
+                .map(|t| (self.expr(&t.value), t.relative)),
+        }
+    }
+
+    fn sweep(&self, i: usize, s: &Sweep) -> SweepPlan {
+        let name = s
+            .name
+            .as_ref()
+            .map(|n| n.name.clone())
+            .unwrap_or_else(|| format!("sweep_{}", i + 1));
+        let bindings = s
+            .bindings
+            .iter()
+            .map(|b| {
+                (
+                    self.checked.by_name.get(&b.var.name).copied(),
+                    b.var.name.clone(),
+                    self.expr(&b.values),
+                )
+            })
+            .collect();
+        SweepPlan {
+            name,
+            span: s
+                .name
+                .as_ref()
+                .map(|n| n.span)
+                .unwrap_or(s.bindings[0].var.span),
+            bindings,
+            items: self.named_items(&s.items),
+            summary: s.summary.as_ref().map(|e| self.expr(e)),
+        }
+    }
+
+    fn name(&self, n: &str, span: Span) -> Code {
+        match self.checked.resolutions.get(&span) {
+            Some(Res::Global(id)) => Code::Global(*id, span),
+            Some(Res::Local(slot)) => Code::Local(*slot),
+            Some(Res::Const(v)) => Code::Const(Value::Num(*v)),
+            Some(Res::Builtin(b)) => Code::Const(Value::builtin(
+                builtins::lookup(b).expect("checked builtin"),
+            )),
+            None => match self.checked.by_name.get(n) {
+                Some(&id) => Code::Global(id, span),
+                None => Code::Const(Value::Num(f64::NAN)),
+            },
+        }
+    }
+
+    pub fn expr(&self, e: &Expr) -> Code {
+        let b = |x: &Expr| Box::new(self.expr(x));
+        match &e.kind {
+            ExprKind::Num(v) => Code::Const(Value::Num(*v)),
+            ExprKind::Str(s) => Code::Const(Value::Str(s.as_str().into())),
+            ExprKind::Bool(v) => Code::Const(Value::Bool(*v)),
+            ExprKind::Name(n) => self.name(n, e.span),
+            ExprKind::Vector(items) => {
+                Code::Vector(items.iter().map(|x| self.expr(x)).collect(), e.span)
+            }
+            ExprKind::Comprehension(body, g) => {
+                Code::Comprehension(b(body), Box::new(self.generator(g)), e.span)
+            }
+            ExprKind::Sum(g, body) => Code::Sum(b(body), Box::new(self.generator(g)), e.span),
+            ExprKind::Record(fields) => Code::Record(
+                fields
+                    .iter()
+                    .map(|(n, x)| (n.name.clone(), self.expr(x)))
+                    .collect(),
+            ),
+            ExprKind::Lambda(params, body) => Code::Lambda(params.len(), Arc::new(self.expr(body))),
+            ExprKind::If(c, t, f) => {
+                Code::If(Box::new([self.expr(c), self.expr(t), self.expr(f)]), e.span)
+            }
+            ExprKind::Unary(op, x) => Code::Unary(*op, b(x), e.span),
+            ExprKind::Binary(op, x, y) => {
+                Code::Binary(*op, Box::new([self.expr(x), self.expr(y)]), e.span)
+            }
+            ExprKind::Call(callee, args) => self.call(callee, args, e.span),
+            ExprKind::Index(t, items) => self.index(t, items, e.span),
+            ExprKind::Member(t, f) => Code::Member(b(t), f.name.clone(), f.span),
+            ExprKind::Transpose(x) => Code::Transpose(b(x), e.span),
+        }
+    }
+
+    fn generator(&self, g: &Generator) -> Loop {
+        Loop {
+            iter: self.expr(&g.iter),
+            filter: g.filter.as_ref().map(|f| self.expr(f)),
+        }
+    }
+
+    fn index(&self, t: &Expr, items: &[IndexItem], span: Span) -> Code {
+        let items = items
+            .iter()
+            .map(|i| match i {
+                IndexItem::All(_) => None,
+                IndexItem::Expr(x) => Some(self.expr(x)),
+            })
+            .collect();
+        Code::Index(Box::new(self.expr(t)), items, span)
+    }
+
+    fn call(&self, callee: &Expr, args: &[Arg], span: Span) -> Code {
+        let res = self.checked.resolutions.get(&callee.span).copied();
+        match res {
+            Some(Res::Builtin(name)) => {
+                let b = builtins::lookup(name).expect("checked builtin");
+                let names: Vec<&str> = b.params.iter().map(|p| p.name).collect();
+                Code::CallBuiltin(b, self.by_position(&names, args), span)
+            }
+            Some(Res::Global(id)) => match &self.checked.globals[id].def {
+                GlobalDef::Fn(f) => {
+                    let names: Vec<&str> = f.params.iter().map(|p| p.name.name.as_str()).collect();
+                    Code::CallGlobal(id, self.by_position(&names, args), span)
+                }
+                _ => self.call_value(callee, args, span),
+            },
+            _ => self.call_value(callee, args, span),
+        }
+    }
+
+    fn call_value(&self, callee: &Expr, args: &[Arg], span: Span) -> Code {
+        Code::CallValue(
+            Box::new(self.expr(callee)),
+            args.iter().map(|a| self.expr(&a.value)).collect(),
+            span,
+        )
+    }
+
+    /// Arguments in parameter order (the checker has verified the names).
+    fn by_position(&self, names: &[&str], args: &[Arg]) -> Vec<Option<Code>> {
+        let mut out: Vec<Option<Code>> = vec![None; names.len()];
+        let mut positional = 0;
+        for a in args {
+            let k = match &a.name {
+                None => {
+                    positional += 1;
+                    positional - 1
+                }
+                Some(n) => names
+                    .iter()
+                    .position(|p| *p == n.name)
+                    .unwrap_or(usize::MAX),
+            };
+            if let Some(slot) = out.get_mut(k) {
+                *slot = Some(self.expr(&a.value));
+            }
+        }
+        out
+    }
+}

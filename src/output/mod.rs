@@ -1,0 +1,171 @@
+//! Emitting results: the readable summary, the results tree (YAML or JSON), the manifest, and
+//! atomic file writes (a file is either absent or complete, never half-written).
+
+mod summary;
+
+use crate::eval::run::Outcome;
+use crate::eval::value::{Dist, Value};
+use serde_json::{json, Map, Value as Json};
+use std::io::Write;
+use std::path::Path;
+pub use summary::summary;
+
+/// `x` with `sig` significant digits, trailing zeros dropped (`0.004123`, `1.5e-07`, `2000`).
+pub fn fmt_sig(x: f64, sig: usize) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-4..9).contains(&mag) {
+        let s = format!("{:.*e}", sig.saturating_sub(1), x);
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        return format!("{}e{e}", trim_zeros(m));
+    }
+    let decimals = (sig as i32 - 1 - mag).max(0) as usize;
+    trim_zeros(&format!("{x:.decimals$}"))
+}
+
+fn trim_zeros(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Largest matrix written out in full; bigger ones are summarised by their shape.
+const MAX_MATRIX_ENTRIES: usize = 10_000;
+
+/// A value as JSON (also serialised to YAML).
+pub fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Num(x) => num(*x),
+        Value::Bool(b) => json!(b),
+        Value::Str(s) => json!(s.to_string()),
+        Value::Vector(xs) => Json::Array(xs.iter().map(|x| num(*x)).collect()),
+        Value::Mask(m) => json!(m.as_slice()),
+        Value::List(l) => Json::Array(l.iter().map(to_json).collect()),
+        Value::Record(fields) => Json::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        Value::Matrix(m) if m.nrows() * m.ncols() <= MAX_MATRIX_ENTRIES => Json::Array(
+            (0..m.nrows())
+                .map(|i| Json::Array((0..m.ncols()).map(|j| num(m[(i, j)])).collect()))
+                .collect(),
+        ),
+        Value::Matrix(m) => json!({"matrix": {"rows": m.nrows(), "cols": m.ncols()}}),
+        Value::Func(_) => json!("<function>"),
+        Value::Law(_) => json!("<random-matrix law>"),
+        Value::Dist(d) => dist_json(d),
+    }
+}
+
+fn num(x: f64) -> Json {
+    if x.is_finite() && x == x.trunc() && x.abs() < 1e15 {
+        json!(x as i64)
+    } else if x.is_finite() {
+        json!(x)
+    } else {
+        json!(format!("{x}"))
+    }
+}
+
+fn dist_json(d: &Dist) -> Json {
+    let (lo, hi) = d.support();
+    json!({"distribution": {"support": [num(lo), num(hi)], "mean": num(d.moment(1))}})
+}
+
+/// The results tree of a run.
+pub fn results_json(outcome: &Outcome) -> Json {
+    let reports: Map<String, Json> = outcome
+        .reports
+        .iter()
+        .map(|(n, v)| (n.clone(), to_json(v)))
+        .collect();
+    let sweeps: Map<String, Json> = outcome
+        .sweeps
+        .iter()
+        .map(|(n, v)| (n.clone(), to_json(v)))
+        .collect();
+    let expects: Vec<Json> = outcome
+        .expects
+        .iter()
+        .map(|e| json!({"expect": e.text, "passed": e.passed, "detail": e.detail}))
+        .collect();
+    let mut root = Map::new();
+    root.insert("reports".into(), Json::Object(reports));
+    if !sweeps.is_empty() {
+        root.insert("sweeps".into(), Json::Object(sweeps));
+    }
+    if !expects.is_empty() {
+        root.insert("expects".into(), Json::Array(expects));
+    }
+    Json::Object(root)
+}
+
+/// What is needed to reproduce a run: the script's hash, the seed, the version and every
+/// default used.
+pub struct ManifestInfo<'a> {
+    pub script: &'a str,
+    pub text: &'a str,
+    pub seed: u64,
+    pub threads: usize,
+    pub sets: &'a [(String, String)],
+}
+
+pub fn manifest_json(info: &ManifestInfo, outcome: &Outcome) -> Json {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(info.text.as_bytes());
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    let sets: Map<String, Json> = info
+        .sets
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    let defaults: Map<String, Json> = outcome
+        .defaults
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    json!({
+        "wmd_version": env!("CARGO_PKG_VERSION"),
+        "script": info.script,
+        "script_sha256": hex,
+        "seed": info.seed,
+        "threads": info.threads,
+        "note": "results do not depend on the thread count",
+        "sets": sets,
+        "defaults_used": defaults,
+    })
+}
+
+/// Serialise as YAML or JSON.
+pub fn serialise(v: &Json, json: bool) -> Result<String, String> {
+    if json {
+        serde_json::to_string_pretty(v)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string())
+    } else {
+        serde_yaml::to_string(v).map_err(|e| e.to_string())
+    }
+}
+
+/// Write a file atomically: into a temporary file in the same folder, then renamed.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Parsing: source text → [`ast::Program`]. pest does the recognition (grammar/wmd.pest);
+//! this module turns `Pairs` into the spanned AST and pest errors into readable diagnostics.
+
+pub mod ast;
+mod errors;
+mod expr;
+mod stmt;
+
+use crate::diag::Diagnostics;
+use crate::span::{FileId, Span};
+use pest::iterators::Pair;
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/wmd.pest"]
+pub(crate) struct WmdParser;
+
+/// What one REPL entry parsed to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplInput {
+    Stmts(ast::Program),
+    Expr(ast::Expr),
+}
+
+/// Parse a whole file.
+pub fn parse_program(file: FileId, text: &str) -> Result<ast::Program, Diagnostics> {
+    let mut pairs =
+        WmdParser::parse(Rule::program, text).map_err(|e| errors::to_diagnostic(e, file, text))?;
+    let program = pairs.next().expect("grammar: program");
+    let cx = Cx { file };
+    let stmts = program
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .map(|p| cx.stmt(p))
+        .collect();
+    Ok(ast::Program { stmts })
+}
+
+/// Parse a single expression (a `--set` value).
+pub fn parse_expr(file: FileId, text: &str) -> Result<ast::Expr, Diagnostics> {
+    let mut pairs = WmdParser::parse(Rule::expr_input, text)
+        .map_err(|e| errors::to_diagnostic(e, file, text))?;
+    let input = pairs.next().expect("grammar: expr_input");
+    let cx = Cx { file };
+    let e = input.into_inner().next().expect("grammar: expr");
+    Ok(cx.expr(e))
+}
+
+/// Parse one REPL entry: statements, or an expression to print.
+pub fn parse_repl(file: FileId, text: &str) -> Result<ReplInput, Diagnostics> {
+    let mut pairs = WmdParser::parse(Rule::repl_input, text)
+        .map_err(|e| errors::to_diagnostic(e, file, text))?;
+    let input = pairs.next().expect("grammar: repl_input");
+    let cx = Cx { file };
+    let inner: Vec<_> = input
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .collect();
+    if inner.len() == 1 && inner[0].as_rule() == Rule::expr {
+        return Ok(ReplInput::Expr(cx.expr(inner[0].clone())));
+    }
+    let stmts = inner.into_iter().map(|p| cx.stmt(p)).collect();
+    Ok(ReplInput::Stmts(ast::Program { stmts }))
+}
+
+/// True when a parse failed only because the input ended early (an open block, bracket or
+/// string): the REPL then asks for another line instead of reporting an error.
+pub fn is_incomplete(text: &str) -> bool {
+    match WmdParser::parse(Rule::repl_input, text) {
+        Ok(_) => false,
+        Err(e) => {
+            let pos = match e.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            text[pos.min(text.len())..].trim().is_empty() && !text.trim().is_empty()
+        }
+    }
+}
+
+/// True for the keyword tokens that the grammar keeps in the tree.
+pub(crate) fn is_kw(p: &Pair<Rule>) -> bool {
+    format!("{:?}", p.as_rule()).starts_with("kw_")
+}
+
+/// Conversion context: the file every span belongs to.
+pub(crate) struct Cx {
+    pub file: FileId,
+}
+
+impl Cx {
+    pub fn span(&self, p: &Pair<Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    pub fn ident(&self, p: Pair<Rule>) -> ast::Ident {
+        ast::Ident {
+            name: p.as_str().to_string(),
+            span: self.span(&p),
+        }
+    }
+}
