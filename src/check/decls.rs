@@ -89,12 +89,12 @@ impl Checker {
             }
             Some((n, span)) => {
                 let help = match suggest::did_you_mean(&n, allowed.iter().copied()) {
-                    Some(s) => format!("{s} (a {} is made by: {list})", k.name),
-                    None => format!("a {} is made by: {list}", k.name),
+                    Some(s) => format!("{s} ({} is made by: {list})", article(k.name)),
+                    None => format!("{} is made by: {list}", article(k.name)),
                 };
                 let d = Diagnostic::new(
                     "wmd::check::constructor",
-                    format!("`{n}` does not make a {}", k.name),
+                    format!("`{n}` does not make {}", article(k.name)),
                 )
                 .label(span, "not a constructor of this kind")
                 .help(help);
@@ -104,7 +104,7 @@ impl Checker {
             None => {
                 let d = Diagnostic::new(
                     "wmd::check::constructor",
-                    format!("a {} is declared with a constructor call", k.name),
+                    format!("{} is declared with a constructor call", article(k.name)),
                 )
                 .label(e.span, "expected a call such as `gaussian(...)`")
                 .help(format!("constructors: {list}"));
@@ -235,7 +235,7 @@ impl Checker {
             ItemKind::Bare(_) | ItemKind::Run(_) => {
                 let e = Diagnostic::new(
                     "wmd::check::block_item",
-                    format!("a {} block holds `field = value` lines", k.name),
+                    format!("{} block holds `field = value` lines", article(k.name)),
                 )
                 .label(item.span, "not a field")
                 .help(format!("fields of {}: {}", k.name, field_list(k)));
@@ -409,10 +409,12 @@ impl Checker {
                 self.error(d);
             }
         }
+        // Items see the swept names as the (overridden) globals; only the summary sees the
+        // columns of values as locals.
+        let names = self.sweep_items(s);
         for b in &s.bindings {
             self.locals.push((b.var.name.clone(), Ty::Vector));
         }
-        let names = self.sweep_items(s);
         for n in names {
             self.locals.push((n, Ty::Any));
         }
@@ -465,6 +467,12 @@ impl Checker {
         }
         names
     }
+}
+
+/// "a coulomb_gas", "an ensemble".
+fn article(word: &str) -> String {
+    let an = word.starts_with(|c: char| "aeiou".contains(c));
+    format!("{} {word}", if an { "an" } else { "a" })
 }
 
 fn field_list(k: &KindSchema) -> String {

@@ -275,12 +275,31 @@ impl Evaluator<'_> {
             };
             frame.locals.push(v);
         }
-        match body {
+        let result = match body {
             FnImpl::Code(code) => self.eval(code, &mut frame),
             FnImpl::Builtin(b) => {
                 self.apply_builtin(b, frame.locals.into_iter().map(Some).collect(), span, draw)
             }
+        };
+        result.map_err(|e| self.at_call_site(e, span, &g.name))
+    }
+
+    /// An error raised inside a stdlib function is reported where the script called it.
+    fn at_call_site(&self, mut e: RunError, call: Span, name: &str) -> RunError {
+        let inside = self.sources.get(e.span.file).name.clone();
+        if e.span.file == call.file || !inside.starts_with("stdlib/") {
+            return e;
         }
+        let note = format!(
+            "raised inside `{name}` ({inside}:{})",
+            self.sources.line_of(e.span)
+        );
+        e.help = Some(match e.help {
+            Some(h) => format!("{h}\n{note}"),
+            None => note,
+        });
+        e.span = call;
+        e
     }
 
     pub(super) fn call_value(

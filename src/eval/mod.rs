@@ -171,7 +171,13 @@ impl<'p> Evaluator<'p> {
         match code {
             Code::Const(v) => Ok(v.clone()),
             Code::Global(id, span) => self.global(*id, *span, frame.draw),
-            Code::Local(slot) => Ok(frame.locals[*slot].clone()),
+            Code::Local(slot) => frame.locals.get(*slot).cloned().ok_or_else(|| {
+                RunError::new(
+                    Span::default(),
+                    format!("internal error: no local in slot {slot}"),
+                )
+                .code("wmd::run::internal")
+            }),
             Code::Vector(items, span) => self.vector(items, *span, frame),
             Code::Comprehension(body, lp, span) => self.comprehension(body, lp, *span, frame),
             Code::Sum(body, lp, span) => self.sum(body, lp, *span, frame),

@@ -117,9 +117,20 @@ fn found_token(text: &str, pos: usize) -> String {
         .unwrap_or_default()
 }
 
+const RESERVED: &[&str] = &[
+    "let", "fn", "use", "sweep", "over", "report", "expect", "within", "in", "for", "if", "then",
+    "else", "and", "or", "not", "vs", "true", "false",
+];
+
 /// Hints for the mistakes people actually make.
 fn hint(text: &str, pos: usize, found: &str) -> Option<String> {
     let before = text[..pos.min(text.len())].trim_end();
+    if found.is_empty()
+        && before.ends_with('.')
+        && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+    {
+        return Some("a number needs digits after its point: write `1.0` or `1`".into());
+    }
     if found.is_empty() {
         let opens =
             text.matches('{').count() + text.matches('(').count() + text.matches('[').count();
@@ -139,8 +150,16 @@ fn hint(text: &str, pos: usize, found: &str) -> Option<String> {
     if found == "**" || found == "*" && before.ends_with('*') {
         return Some("powers are written `x^2`".into());
     }
-    if matches!(found, "let" | "fn" | "use" | "report" | "expect" | "sweep") {
+    if before.ends_with('.') && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit()) {
+        return Some("a number needs digits after its point: write `1.0` or `1`".into());
+    }
+    if matches!(found, "let" | "fn" | "use" | "report" | "expect" | "sweep")
+        && !before.ends_with("let")
+    {
         return Some("the statement before this one is not finished".into());
+    }
+    if RESERVED.contains(&found) {
+        return Some(format!("`{found}` is a reserved word; choose another name"));
     }
     if found == "'" || found == "\"" {
         return Some("strings use double quotes \"...\"; a single quote after a matrix is its transpose `W'`".into());

@@ -78,6 +78,36 @@ pub fn is_incomplete(text: &str) -> bool {
     }
 }
 
+/// Text without trailing whitespace and trailing `# comments`.
+fn trim_trailing(text: &str) -> &str {
+    let mut t = text.trim_end();
+    loop {
+        let line_start = t.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        match comment_start(&t[line_start..]) {
+            Some(c) => t = t[..line_start + c].trim_end(),
+            None => return t,
+        }
+    }
+}
+
+/// Where a `#` comment starts on a line, ignoring `#` inside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '\\' if in_string => escaped = !escaped,
+            '"' if !escaped => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    None
+}
+
 /// True for the keyword tokens that the grammar keeps in the tree.
 pub(crate) fn is_kw(p: &Pair<Rule>) -> bool {
     format!("{:?}", p.as_rule()).starts_with("kw_")
@@ -89,9 +119,11 @@ pub(crate) struct Cx {
 }
 
 impl Cx {
+    /// The pair's span without the whitespace pest's repetitions leave at its end.
     pub fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let trimmed = trim_trailing(p.as_str());
+        Span::new(self.file, s.start(), s.start() + trimmed.len())
     }
 
     pub fn ident(&self, p: Pair<Rule>) -> ast::Ident {

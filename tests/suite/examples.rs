@@ -1,0 +1,75 @@
+//! Every example runs (at a reduced scale where the full one is slow); its summary and results
+//! are snapshots. The Marchenko–Pastur example also runs at full scale, where its KS distance
+//! must come out below 0.02.
+
+use super::support::{repo_path, rounded, run_script};
+
+/// Reduced sizes for the test suite; `wmd run` uses the full ones.
+fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
+    match name {
+        "marchenko_pastur.wmd" => &[("M", "400"), ("N", "200"), ("draws", "4")],
+        "wigner_semicircle.wmd" => &[("n", "100"), ("draws", "4")],
+        "mp_edges_sweep.wmd" => &[("M", "200")],
+        _ => &[],
+    }
+}
+
+#[test]
+fn every_example_runs_and_matches_its_snapshot() {
+    insta::glob!("../../examples", "*.wmd", |path| {
+        let file = path.file_name().unwrap().to_str().unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let outcome = run_script(&format!("examples/{file}"), &text, scale(file), None)
+            .unwrap_or_else(|e| panic!("{file}:\n{e}"));
+        let summary = wmd::output::summary(&outcome);
+        let results = rounded(&wmd::output::results_json(&outcome));
+        insta::assert_snapshot!("summary", summary);
+        insta::assert_yaml_snapshot!("results", results);
+    });
+}
+
+#[test]
+fn marchenko_pastur_at_full_scale_has_ks_below_0_02() {
+    let text = std::fs::read_to_string(repo_path("examples/marchenko_pastur.wmd")).unwrap();
+    let outcome = run_script("examples/marchenko_pastur.wmd", &text, &[], None).unwrap();
+    let mp = &outcome.reports.iter().find(|(n, _)| n == "mp").unwrap().1;
+    let Some(wmd::eval::Value::Num(ks)) = mp.field("ks") else {
+        panic!("no ks")
+    };
+    assert!(*ks < 0.02, "KS distance {ks}");
+    assert!(
+        outcome.expects.iter().all(|e| e.passed),
+        "{:?}",
+        outcome.expects
+    );
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let text = std::fs::read_to_string(repo_path("examples/marchenko_pastur.wmd")).unwrap();
+    let sets = scale("marchenko_pastur.wmd");
+    let one = run_script("mp", &text, sets, Some(1)).unwrap();
+    let two = run_script("mp", &text, sets, Some(2)).unwrap();
+    assert_eq!(
+        wmd::output::results_json(&one),
+        wmd::output::results_json(&two)
+    );
+}
+
+#[test]
+fn a_different_seed_gives_different_numbers() {
+    let text = std::fs::read_to_string(repo_path("examples/marchenko_pastur.wmd")).unwrap();
+    let sets = scale("marchenko_pastur.wmd");
+    let a = run_script("mp", &text, sets, None).unwrap();
+    let mut sources = wmd::span::Sources::new();
+    let owned: Vec<(String, String)> = sets
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let opts = wmd::RunOptions {
+        seed: 7,
+        ..Default::default()
+    };
+    let b = wmd::run_source(&mut sources, "mp", &text, &owned, &opts).unwrap();
+    assert_ne!(wmd::output::results_json(&a), wmd::output::results_json(&b));
+}

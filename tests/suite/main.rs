@@ -1,0 +1,9 @@
+//! The wmd test suite: one binary. Error cases and examples are insta snapshots; physics is
+//! held against exact results with stated tolerances.
+
+mod cases;
+mod cli;
+mod examples;
+mod physics;
+mod repl;
+mod support;
