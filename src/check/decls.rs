@@ -153,6 +153,14 @@ impl Checker {
     }
 
     fn check_block(&mut self, k: &KindSchema, d: &Decl, items: &[Item]) {
+        let base = self.locals.len();
+        self.locals
+            .extend(k.scope.iter().map(|n| (n.to_string(), Ty::Any)));
+        self.check_fields(k, d, items);
+        self.locals.truncate(base);
+    }
+
+    fn check_fields(&mut self, k: &KindSchema, d: &Decl, items: &[Item]) {
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for item in items {
             let Some((name, span)) = self.block_item(k, item) else {
@@ -224,8 +232,16 @@ impl Checker {
                     FieldKind::Domain,
                 )
             }
-            ItemKind::Observe { every, .. } => {
+            ItemKind::Observe { every, items } => {
                 self.expr(every);
+                for i in items {
+                    match &i.kind {
+                        ItemKind::Field(_, e) | ItemKind::Bare(e) => {
+                            self.expr(e);
+                        }
+                        _ => {}
+                    }
+                }
                 ("observe", item.span, FieldKind::Observe)
             }
             ItemKind::Stop(c) => {
@@ -313,16 +329,20 @@ impl Checker {
         Some(())
     }
 
-    pub fn check_report(&mut self, id: usize, r: &Report) {
+    /// Report items are checked in order; each sees the ones before it by name.
+    pub fn check_report(&mut self, r: &Report) {
+        let base = self.locals.len();
         let mut seen: Vec<(String, Span)> = Vec::new();
         for item in &r.items {
             let (name, span) = match &item.kind {
                 ItemKind::Field(n, e) => {
-                    self.expr(e);
+                    let t = self.expr(e);
+                    self.locals.push((n.name.clone(), t));
                     (n.name.clone(), n.span)
                 }
                 ItemKind::Bare(e) => {
-                    self.expr(e);
+                    let t = self.expr(e);
+                    self.locals.push((crate::naming::item_name(e), t));
                     (crate::naming::item_name(e), e.span)
                 }
                 _ => {
@@ -347,8 +367,7 @@ impl Checker {
             }
             seen.push((name, span));
         }
-        self.report_fields
-            .insert(id, seen.into_iter().map(|(n, _)| n).collect());
+        self.locals.truncate(base);
     }
 
     pub fn check_expect(&mut self, e: &Expect) {
@@ -426,6 +445,7 @@ impl Checker {
 
     /// Items of a sweep block: `run NAME` of a report or block, or `name = value`.
     fn sweep_items(&mut self, s: &Sweep) -> Vec<String> {
+        let base = self.locals.len();
         let mut names = Vec::new();
         for item in &s.items {
             match &item.kind {
@@ -464,7 +484,12 @@ impl Checker {
                     self.error(d);
                 }
             }
+            // Later items see this one by name.
+            if names.len() > self.locals.len() - base {
+                self.locals.push((names[names.len() - 1].clone(), Ty::Any));
+            }
         }
+        self.locals.truncate(base);
         names
     }
 }

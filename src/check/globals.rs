@@ -148,7 +148,7 @@ impl Checker {
             GlobalDef::Let(_) => {}
             GlobalDef::Fn(f) => self.check_fn(&f),
             GlobalDef::Decl(d) => self.check_decl(&d),
-            GlobalDef::Report(r) => self.check_report(id, &r),
+            GlobalDef::Report(r) => self.check_report(&r),
         }
         self.inferring.pop();
     }

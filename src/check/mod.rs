@@ -101,8 +101,6 @@ pub(crate) struct Checker {
     pub locals: Vec<(String, Ty)>,
     /// Globals whose type is being inferred (to stop on cycles).
     pub inferring: Vec<usize>,
-    /// Field names of each report (for `report.field` checks).
-    pub report_fields: HashMap<usize, Vec<String>>,
 }
 
 impl Checker {

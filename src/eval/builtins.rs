@@ -83,7 +83,7 @@ fn matrix<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a faer::
     }
 }
 
-fn dist<'a>(v: &'a Option<Value>, span: Span) -> Result<&'a Dist> {
+fn dist(v: &Option<Value>, span: Span) -> Result<&Dist> {
     match v {
         Some(Value::Dist(d)) => Ok(d),
         other => {

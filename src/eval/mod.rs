@@ -122,17 +122,35 @@ impl<'p> Evaluator<'p> {
             GlobalBody::Fn { .. } => Ok(Value::Func(Arc::new(value::Func::Global(id)))),
             GlobalBody::Ensemble(code) => self.sample(id, code, &mut frame),
             GlobalBody::Report(items) => {
-                let mut fields = Vec::with_capacity(items.len());
-                for (name, code) in items {
-                    fields.push((name.clone(), self.eval(code, &mut frame)?));
-                }
-                Ok(Value::record(fields))
+                let values = self.eval_items(items, &mut frame)?;
+                let names = items.iter().map(|(n, _)| n.clone());
+                Ok(Value::record(names.zip(values).collect()))
             }
             GlobalBody::Job { kind } => Err(RunError::new(span, format!("`{}` is a {kind}, which this version of wmd checks but cannot run yet", g.name))
                 .code("wmd::run::no_backend")
                 .label(format!("needs the {kind} backend"))
                 .help("the backends for Coulomb gases, SDEs, Fokker–Planck and training are on the roadmap (see README)")),
         }
+    }
+
+    /// Evaluate named items in order; each value is pushed into the frame, so later items
+    /// see earlier ones by name (as the checker numbered them).
+    pub fn eval_items(&self, items: &[(String, Code)], frame: &mut Frame) -> Result<Vec<Value>> {
+        let base = frame.locals.len();
+        for (_, code) in items {
+            let v = self.eval(code, frame)?;
+            frame.locals.push(v);
+        }
+        Ok(frame.locals.split_off(base))
+    }
+
+    /// Evaluate named items at top level (a sweep point).
+    pub fn eval_items_top(&self, items: &[(String, Code)]) -> Result<Vec<Value>> {
+        let mut frame = Frame {
+            draw: &self.top,
+            locals: Vec::new(),
+        };
+        self.eval_items(items, &mut frame)
     }
 
     /// Sample an ensemble for the frame's draw from its own random stream.

@@ -137,11 +137,7 @@ fn run_point(
     }
     let mut ev = Evaluator::new(plan, sources, point_seed, p as u64 + 1, overrides);
     ev.interrupt = interrupt.clone();
-    let vals = s
-        .items
-        .iter()
-        .map(|(_, c)| ev.eval_top(c))
-        .collect::<Result<Vec<_>>>()?;
+    let vals = ev.eval_items_top(&s.items)?;
     let used = ev.defaults.lock().expect("defaults").clone();
     Ok((vals, used))
 }

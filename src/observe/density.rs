@@ -65,7 +65,7 @@ impl TabulatedDensity {
             .map(|(v, &t)| v * (b - a) / 2.0 * t.sin() * h)
             .collect();
         let norm: f64 = raw.iter().sum();
-        if !(norm > 0.0) {
+        if norm.is_nan() || norm <= 0.0 {
             return Err("the pdf integrates to zero on its support".into());
         }
         let mass: Vec<f64> = raw.iter().map(|m| m / norm).collect();

@@ -33,7 +33,7 @@ pub fn histogram(x: &[f64], bins: usize, range: Option<(f64, f64)>) -> Result<Hi
                 (a.min(v), b.max(v))
             })
     });
-    if !(hi > lo) {
+    if hi.is_nan() || lo.is_nan() || hi <= lo {
         return Err(format!("the histogram range [{lo}, {hi}] is empty"));
     }
     let width = (hi - lo) / bins as f64;

@@ -22,7 +22,7 @@ fn readable(rule: Rule) -> Option<&'static str> {
         number => "a number",
         string | string_inner => "a string",
         boolean => "`true` or `false`",
-        vector => "a vector `[...]`",
+        vector | tuple => "a vector `[...]`",
         record | record_field => "a record `{ name: value }`",
         ident | ident_raw | path | binders => "a name",
         keyword => "a keyword",
@@ -141,7 +141,7 @@ fn hint(text: &str, pos: usize, found: &str) -> Option<String> {
         }
         return Some("the script ends in the middle of a statement".into());
     }
-    if found == "=" && before.ends_with(|c: char| c == '=' || c == '<' || c == '>') {
+    if found == "=" && before.ends_with(['=', '<', '>']) {
         return None;
     }
     if found == "=" {

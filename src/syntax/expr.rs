@@ -133,7 +133,9 @@ impl Cx {
             Rule::boolean => ExprKind::Bool(p.as_str() == "true"),
             Rule::ident => ExprKind::Name(p.as_str().to_string()),
             Rule::paren => return self.expr(p.into_inner().next().unwrap()),
-            Rule::vector => ExprKind::Vector(p.into_inner().map(|e| self.expr(e)).collect()),
+            Rule::vector | Rule::tuple => {
+                ExprKind::Vector(p.into_inner().map(|e| self.expr(e)).collect())
+            }
             Rule::record => ExprKind::Record(self.record_fields(p)),
             _ => return self.compound(p),
         };

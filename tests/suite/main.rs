@@ -7,3 +7,4 @@ mod examples;
 mod physics;
 mod repl;
 mod support;
+mod syntax;
