@@ -184,11 +184,7 @@ impl Checker {
             .map(|f| f.name)
             .collect();
         if !missing.is_empty() {
-            let list = missing
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = suggest::code_list(&missing);
             let help = missing
                 .iter()
                 .map(|m| format!("{m}: {}", k.field(m).map(|f| f.doc).unwrap_or("")))

@@ -555,11 +555,7 @@ impl Checker {
             .map(|k| names[k])
             .collect();
         if !missing.is_empty() {
-            let list = missing
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = suggest::code_list(&missing);
             let d = Diagnostic::new(
                 "wmd::check::missing_argument",
                 format!("`{callee}` is missing {list}"),

@@ -19,3 +19,12 @@ pub fn did_you_mean<'a>(
 ) -> Option<String> {
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
+
+/// "`a`, `b`, `c`"
+pub fn code_list<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|m| format!("`{}`", m.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

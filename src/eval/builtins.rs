@@ -73,27 +73,28 @@ fn finite_numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'
 fn matrix<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a faer::Mat<f64>> {
     match v {
         Some(Value::Matrix(m)) => Ok(m),
-        other => {
-            let what = other.as_ref().map(|v| v.describe()).unwrap_or_default();
-            Err(
-                RunError::new(span, format!("`{name}` must be a matrix, but is {what}"))
-                    .code("wmd::run::type"),
-            )
-        }
+        other => Err(wrong_type(
+            other,
+            &format!("`{name}` must be a matrix"),
+            span,
+        )),
     }
 }
 
 fn dist(v: &Option<Value>, span: Span) -> Result<&Dist> {
     match v {
         Some(Value::Dist(d)) => Ok(d),
-        other => {
-            let what = other.as_ref().map(|v| v.describe()).unwrap_or_default();
-            Err(
-                RunError::new(span, format!("expected a distribution, but this is {what}"))
-                    .code("wmd::run::type"),
-            )
-        }
+        other => Err(wrong_type(other, "expected a distribution", span)),
     }
+}
+
+/// "`what`, but this is a vector of 3 numbers".
+fn wrong_type(v: &Option<Value>, what: &str, span: Span) -> RunError {
+    let found = v
+        .as_ref()
+        .map(|v| v.describe())
+        .unwrap_or_else(|| "missing".into());
+    RunError::new(span, format!("{what}, but this is {found}")).code("wmd::run::type")
 }
 
 fn backend_err(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError {
