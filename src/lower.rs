@@ -61,10 +61,20 @@ pub enum GlobalBody {
     Ensemble(Code),
     /// A report's items, named.
     Report(Vec<(String, Code)>),
-    /// A declaration of a kind this version cannot run yet.
+    /// A block declaration `KIND NAME { ... }`: its fields, for the kind's backend.
     Job {
         kind: String,
+        fields: Vec<JobField>,
     },
+}
+
+/// One field of a block: `name = expr`, or `name(params) = expr` with its parameter count.
+#[derive(Debug, Clone)]
+pub struct JobField {
+    pub name: String,
+    pub span: Span,
+    pub params: Option<usize>,
+    pub code: Code,
 }
 
 #[derive(Debug, Clone)]
@@ -193,12 +203,38 @@ impl Lowerer<'_> {
             }
             GlobalDef::Decl(d) => match (&d.body, d.kind.name.as_str()) {
                 (DeclBody::Expr(e), "ensemble") => GlobalBody::Ensemble(self.expr(e)),
+                (DeclBody::Block(items), _) => GlobalBody::Job {
+                    kind: d.kind.name.clone(),
+                    fields: self.job_fields(items),
+                },
                 _ => GlobalBody::Job {
                     kind: d.kind.name.clone(),
+                    fields: Vec::new(),
                 },
             },
             GlobalDef::Report(r) => GlobalBody::Report(self.named_items(&r.items)),
         }
+    }
+
+    fn job_fields(&self, items: &[Item]) -> Vec<JobField> {
+        items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                ItemKind::Field(n, e) => Some(JobField {
+                    name: n.name.clone(),
+                    span: n.span,
+                    params: None,
+                    code: self.expr(e),
+                }),
+                ItemKind::FnField(n, p, e) => Some(JobField {
+                    name: n.name.clone(),
+                    span: n.span,
+                    params: Some(p.len()),
+                    code: self.expr(e),
+                }),
+                _ => None,
+            })
+            .collect()
     }
 
     fn named_items(&self, items: &[Item]) -> Vec<(String, Code)> {

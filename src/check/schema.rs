@@ -112,11 +112,11 @@ pub const KINDS: &[KindSchema] = &[
             f("steps", false, "number of steps"),
             f("init", true, "initial spectrum: a distribution, eigvals(...) or explicit values"),
             f("runs", false, "independent runs"),
-            f("method", false, "`eigenvalues` or `matrix`"),
+            f("method", false, "\"eigenvalues\" (the only method in this version)"),
             f("every", false, "record every k steps"),
         ],
         scope: &[],
-        runnable: false,
+        runnable: true,
         doc: "Dyson Brownian motion / stochastic Coulomb gas of eigenvalues",
     },
     KindSchema {

@@ -115,7 +115,7 @@ fn map(v: &Option<Value>, name: &str, span: Span, f: impl Fn(f64) -> f64) -> Res
     }
 }
 
-fn elementwise(name: &str) -> Option<fn(f64) -> f64> {
+pub fn elementwise(name: &str) -> Option<fn(f64) -> f64> {
     Some(match name {
         "sqrt" => f64::sqrt,
         "exp" => f64::exp,
@@ -216,10 +216,17 @@ fn distributions(
         }
         "histogram" => hist(ev, &a, span),
         "ks_distance" => ks_distance(&a, span),
-        "spacings" => {
-            let mut xs = finite_numbers(&a[0], "x", span)?.to_vec();
-            xs.sort_by(f64::total_cmp);
-            Ok(Value::vector(xs.windows(2).map(|w| w[1] - w[0]).collect()))
+        "spacings" => Ok(Value::vector(spacings(&a[0], span)?)),
+        "flatten" => Ok(Value::vector(rows_of(&a[0], span)?.concat())),
+        "binder_cumulant" => {
+            let xs = finite_numbers(&a[0], "x", span)?;
+            let blocks = count(a[1].as_ref().unwrap_or(&Value::Num(0.0)), "blocks", span)?;
+            let (u, err) = stats::binder_cumulant(xs, blocks)
+                .map_err(|e| RunError::new(span, e).code("wmd::run::value"))?;
+            Ok(Value::record(vec![
+                ("value".into(), Value::Num(u)),
+                ("error".into(), Value::Num(err)),
+            ]))
         }
         other => Err(
             RunError::new(span, format!("builtin `{other}` has no implementation"))
@@ -459,4 +466,24 @@ fn ks_distance(a: &Args, span: Span) -> Result<Value> {
             Err(RunError::new(span, format!("`ks_distance` compares with a distribution or a sample, not {what}")).code("wmd::run::type"))
         }
     }
+}
+
+/// Rows of a matrix (or the one row of a vector).
+fn rows_of(v: &Option<Value>, span: Span) -> Result<Vec<Vec<f64>>> {
+    match v {
+        Some(Value::Matrix(m)) => Ok((0..m.nrows())
+            .map(|i| (0..m.ncols()).map(|j| m[(i, j)]).collect())
+            .collect()),
+        _ => Ok(vec![finite_numbers(v, "x", span)?.to_vec()]),
+    }
+}
+
+/// Sorted nearest-neighbour spacings within each row, pooled.
+fn spacings(v: &Option<Value>, span: Span) -> Result<Vec<f64>> {
+    let mut out = Vec::new();
+    for mut row in rows_of(v, span)? {
+        row.sort_by(f64::total_cmp);
+        out.extend(row.windows(2).map(|w| w[1] - w[0]));
+    }
+    Ok(out)
 }

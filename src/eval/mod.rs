@@ -4,7 +4,9 @@
 
 mod builtins;
 mod calls;
+pub mod compile;
 pub mod error;
+mod jobs;
 mod ops;
 pub mod run;
 pub mod value;
@@ -126,10 +128,7 @@ impl<'p> Evaluator<'p> {
                 let names = items.iter().map(|(n, _)| n.clone());
                 Ok(Value::record(names.zip(values).collect()))
             }
-            GlobalBody::Job { kind } => Err(RunError::new(span, format!("`{}` is a {kind}, which this version of wmd checks but cannot run yet", g.name))
-                .code("wmd::run::no_backend")
-                .label(format!("needs the {kind} backend"))
-                .help("the backends for Coulomb gases, SDEs, Fokker–Planck and training are on the roadmap (see README)")),
+            GlobalBody::Job { kind, fields } => self.run_job(id, kind, fields, span, &mut frame),
         }
     }
 

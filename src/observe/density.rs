@@ -116,6 +116,18 @@ impl TabulatedDensity {
         interpolate(&self.bounds, &self.cum, x)
     }
 
+    /// The inverse CDF at u ∈ [0, 1], linear between cell boundaries.
+    pub fn quantile(&self, u: f64) -> f64 {
+        let u = u.clamp(0.0, 1.0);
+        let j = self
+            .cum
+            .partition_point(|&c| c < u)
+            .clamp(1, self.cum.len() - 1);
+        let (c0, c1) = (self.cum[j - 1], self.cum[j]);
+        let t = if c1 > c0 { (u - c0) / (c1 - c0) } else { 0.0 };
+        self.bounds[j - 1] + t * (self.bounds[j] - self.bounds[j - 1])
+    }
+
     /// ⟨x^k⟩ by the midpoint rule in θ.
     pub fn moment(&self, k: u32) -> f64 {
         self.xs

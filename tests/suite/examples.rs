@@ -10,6 +10,7 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "marchenko_pastur.wmd" => &[("M", "400"), ("N", "200"), ("draws", "4")],
         "wigner_semicircle.wmd" => &[("n", "100"), ("draws", "4")],
         "mp_edges_sweep.wmd" => &[("M", "200")],
+        "dyson_harmonic.wmd" => &[("N", "6"), ("runs", "40")],
         _ => &[],
     }
 }

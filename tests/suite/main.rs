@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod coulomb;
 mod examples;
 mod physics;
 mod repl;

@@ -1,0 +1,299 @@
+//! The stochastic Coulomb gas (Dyson Brownian motion) of N eigenvalues:
+//!
+//!   dx_i = [K_i(x_i) + Σ_{j≠i} g_i² / (x_i − x_j)] dt + √2 g_i dW_i,
+//!
+//! whose stationary density for K_i = −V′ and equal g is P ∝ Π_{i<j}|x_i − x_j| e^{−Σ V(x_i)/g²}
+//! (β = 1). The discrete SGD form of source 001,
+//! x_i → x_i + α K_i + (α²/|B|) Σ g̃_i²/(x_i − x_j) + (α/√|B|) √2 g̃_i η_i,
+//! is this equation's Euler–Maruyama step with dt = α and g_i² = α g̃_i²/|B|.
+//!
+//! **Collisions.** Plain Euler–Maruyama lets neighbours cross and, landing at a distance
+//! d ≪ √dt, kicks them by g²dt/d, which ruins the stationary law. Each Euler–Maruyama step here
+//! is accepted only if every nearest-neighbour gap stays within a factor of two of its value
+//! (so the order is kept and the repulsion changes little across the step). Otherwise the step
+//! is split in two with a Brownian bridge — the increment W(h/2) is drawn conditioned on the
+//! increment W(h) already drawn — and each half is tried the same way. The Brownian path is
+//! therefore the same whatever the refinement, only resolved more finely where eigenvalues are
+//! close: an adaptive Euler–Maruyama scheme with weak order 1 in dt. Past 20 bisections the
+//! closest pair is advanced with its exact two-body (Bessel) step instead (see
+//! `try_pair_step`); after `max_depth` bisections the run stops with its step and the two
+//! eigenvalues named.
+
+use super::rng::{stream, Rng};
+use super::BackendError;
+use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Bisection depth from which a close pair takes the exact two-body step.
+const PAIR_DEPTH: u32 = 20;
+
+/// Settings of an ensemble of Coulomb-gas runs.
+#[derive(Debug, Clone)]
+pub struct CoulombConfig {
+    pub n: usize,
+    pub dt: f64,
+    pub steps: usize,
+    /// Noise strength g_i of each eigenvalue.
+    pub g: Vec<f64>,
+    pub runs: usize,
+    pub seed: u64,
+    pub point: u64,
+    pub label: String,
+    /// Largest number of bisections of one step.
+    pub max_depth: u32,
+}
+
+/// The final spectra (sorted) of each run and how many steps were refined.
+#[derive(Debug, Clone)]
+pub struct CoulombOutcome {
+    pub finals: Vec<Vec<f64>>,
+    pub refined_steps: u64,
+}
+
+/// Run the ensemble; runs are independent and parallel, each with its own stream.
+pub fn run_ensemble<D, I>(
+    cfg: &CoulombConfig,
+    drift: &D,
+    init: &I,
+    stop: &AtomicBool,
+) -> Result<CoulombOutcome, BackendError>
+where
+    D: Fn(f64, usize) -> f64 + Sync,
+    I: Fn(usize, &mut Rng) -> Result<Vec<f64>, BackendError> + Sync,
+{
+    if cfg.g.len() != cfg.n || !(cfg.dt > 0.0 && cfg.dt.is_finite()) {
+        return Err(BackendError::Invalid(format!(
+            "need {} noise strengths and dt > 0 (dt = {})",
+            cfg.n, cfg.dt
+        )));
+    }
+    let results: Vec<(Vec<f64>, u64)> = (0..cfg.runs)
+        .into_par_iter()
+        .map(|run| {
+            let mut rng = stream(cfg.seed, cfg.point, &cfg.label, run as u64);
+            let x = init(run, &mut rng)?;
+            simulate(cfg, drift, x, run, &mut rng, stop)
+        })
+        .collect::<Result<_, _>>()?;
+    let refined_steps = results.iter().map(|r| r.1).sum();
+    Ok(CoulombOutcome {
+        finals: results.into_iter().map(|r| r.0).collect(),
+        refined_steps,
+    })
+}
+
+fn check_initial(x: &[f64], run: usize) -> Result<(), BackendError> {
+    if let Some(v) = x.iter().find(|v| !v.is_finite()) {
+        return Err(BackendError::Invalid(format!(
+            "run {run}: an initial eigenvalue is {v}"
+        )));
+    }
+    if let Some(w) = x.windows(2).find(|w| w[1] <= w[0]) {
+        return Err(BackendError::Invalid(format!(
+            "run {run}: initial eigenvalues must be distinct, but two equal {}",
+            w[0]
+        )));
+    }
+    Ok(())
+}
+
+fn simulate<D: Fn(f64, usize) -> f64>(
+    cfg: &CoulombConfig,
+    drift: &D,
+    mut x: Vec<f64>,
+    run: usize,
+    rng: &mut Rng,
+    stop: &AtomicBool,
+) -> Result<(Vec<f64>, u64), BackendError> {
+    x.sort_by(f64::total_cmp);
+    check_initial(&x, run)?;
+    let mut stepper = Stepper::new(cfg);
+    let sqrt_dt = cfg.dt.sqrt();
+    let mut dw = vec![0.0; cfg.n];
+    let mut refined = 0u64;
+    for step in 0..cfg.steps {
+        if step % 1024 == 0 && stop.load(Ordering::Relaxed) {
+            return Err(BackendError::Numerical("interrupted".into()));
+        }
+        for w in dw.iter_mut() {
+            let z: f64 = StandardNormal.sample(rng);
+            *w = sqrt_dt * z;
+        }
+        let depth = stepper
+            .advance(&mut x, cfg.dt, &dw, 0, drift, rng)
+            .map_err(|e| e.describe(run, step, &x))?;
+        refined += u64::from(depth > 0);
+    }
+    Ok((x, refined))
+}
+
+/// Why a step could not be completed.
+enum StepError {
+    /// Eigenvalues i and i + 1 stayed too close after every bisection.
+    Collision(usize),
+    /// The drift was not finite at eigenvalue i.
+    NonFinite(usize, f64),
+}
+
+impl StepError {
+    fn describe(self, run: usize, step: usize, x: &[f64]) -> BackendError {
+        match self {
+            StepError::Collision(i) => BackendError::Numerical(format!(
+                "run {run}, step {step}: eigenvalues {i} and {} (x = {}, {}) could not be kept apart; reduce dt or check the drift",
+                i + 1,
+                x[i],
+                x.get(i + 1).copied().unwrap_or(f64::NAN)
+            )),
+            StepError::NonFinite(i, v) => BackendError::Numerical(format!("run {run}, step {step}: the drift of eigenvalue {i} at x = {} is {v}", x[i])),
+        }
+    }
+}
+
+/// Work buffers for one run.
+struct Stepper {
+    g2: Vec<f64>,
+    g: Vec<f64>,
+    force: Vec<f64>,
+    moves: Vec<f64>,
+    max_depth: u32,
+}
+
+impl Stepper {
+    fn new(cfg: &CoulombConfig) -> Self {
+        Stepper {
+            g2: cfg.g.iter().map(|g| g * g).collect(),
+            g: cfg.g.clone(),
+            force: vec![0.0; cfg.n],
+            moves: vec![0.0; cfg.n],
+            max_depth: cfg.max_depth,
+        }
+    }
+
+    /// Drift plus repulsion K_i + g_i² Σ_{j≠i} 1/(x_i − x_j), into `self.force`.
+    fn forces<D: Fn(f64, usize) -> f64>(&mut self, x: &[f64], drift: &D) -> Result<(), StepError> {
+        let n = x.len();
+        self.force.iter_mut().for_each(|f| *f = 0.0);
+        for i in 0..n {
+            for j in i + 1..n {
+                let inv = 1.0 / (x[i] - x[j]);
+                self.force[i] += inv;
+                self.force[j] -= inv;
+            }
+        }
+        for (i, &xi) in x.iter().enumerate() {
+            let k = drift(xi, i);
+            if !k.is_finite() {
+                return Err(StepError::NonFinite(i, k));
+            }
+            self.force[i] = k + self.g2[i] * self.force[i];
+        }
+        Ok(())
+    }
+
+    /// One step of length h with Brownian increments dw; returns the bisection depth used.
+    fn advance<D: Fn(f64, usize) -> f64>(
+        &mut self,
+        x: &mut [f64],
+        h: f64,
+        dw: &[f64],
+        depth: u32,
+        drift: &D,
+        rng: &mut Rng,
+    ) -> Result<u32, StepError> {
+        self.forces(x, drift)?;
+        match self.try_step(x, h, dw) {
+            Ok(()) => return Ok(depth),
+            Err(i) if depth >= PAIR_DEPTH && self.try_pair_step(x, h, dw, i, rng) => {
+                return Ok(depth)
+            }
+            Err(i) if depth >= self.max_depth => return Err(StepError::Collision(i)),
+            Err(_) => {}
+        }
+        // Brownian bridge: W(h/2) given W(h) = dw is dw/2 + √(h/4)·ξ.
+        let half: Vec<f64> = dw
+            .iter()
+            .map(|w| {
+                let z: f64 = StandardNormal.sample(rng);
+                0.5 * w + (0.25 * h).sqrt() * z
+            })
+            .collect();
+        let rest: Vec<f64> = dw.iter().zip(&half).map(|(w, a)| w - a).collect();
+        let d1 = self.advance(x, 0.5 * h, &half, depth + 1, drift, rng)?;
+        let d2 = self.advance(x, 0.5 * h, &rest, depth + 1, drift, rng)?;
+        Ok(d1.max(d2))
+    }
+
+    /// The step for a close pair (i, i+1), used once bisection has made h < dt/2^20. Their
+    /// gap r obeys dr = [2g²/r + ΔF] dt + 2g dB near contact: a 2-dimensional Bessel process
+    /// (β = 1), which comes arbitrarily close to 0 and which no finite bisection resolves. It
+    /// is advanced exactly as the norm of a 2-D Brownian motion, r′ = |(r + ΔF h + 2g√h ξ₁,
+    /// 2g√h ξ₂)| (ξ₁ from the path's own increments), so it stays positive; the pair's centre
+    /// and every other eigenvalue take the Euler–Maruyama step. Accepted if no other gap
+    /// changes by a factor of two.
+    fn try_pair_step(
+        &mut self,
+        x: &mut [f64],
+        h: f64,
+        dw: &[f64],
+        i: usize,
+        rng: &mut Rng,
+    ) -> bool {
+        let n = x.len();
+        if i + 1 >= n || self.moves.iter().any(|m| !m.is_finite()) {
+            return false;
+        }
+        let r = x[i + 1] - x[i];
+        let g2 = 0.5 * (self.g2[i] + self.g2[i + 1]);
+        // Forces without the pair's mutual repulsion ±g²/r.
+        let (fi, fj) = (
+            self.force[i] + self.g2[i] / r,
+            self.force[i + 1] - self.g2[i + 1] / r,
+        );
+        let sqrt2 = std::f64::consts::SQRT_2;
+        let centre = 0.5 * (x[i] + x[i + 1])
+            + 0.5 * (fi + fj) * h
+            + 0.5 * sqrt2 * (self.g[i] * dw[i] + self.g[i + 1] * dw[i + 1]);
+        let along = r + (fj - fi) * h + sqrt2 * (self.g[i + 1] * dw[i + 1] - self.g[i] * dw[i]);
+        let z: f64 = StandardNormal.sample(rng);
+        let across = 2.0 * (g2 * h).sqrt() * z;
+        let gap = along.hypot(across);
+        self.moves[i] = centre - 0.5 * gap - x[i];
+        self.moves[i + 1] = centre + 0.5 * gap - x[i + 1];
+        for k in (0..n - 1).filter(|&k| k != i) {
+            let old = x[k + 1] - x[k];
+            let new = old + self.moves[k + 1] - self.moves[k];
+            if !(new > 0.5 * old && new < 2.0 * old) {
+                return false;
+            }
+        }
+        for (xi, m) in x.iter_mut().zip(&self.moves) {
+            *xi += m;
+        }
+        true
+    }
+
+    /// Apply the Euler–Maruyama update if every nearest-neighbour gap stays within a factor
+    /// of two of its current value (so the order is kept and the repulsion changes little);
+    /// otherwise leave x unchanged and return the index of the offending gap.
+    fn try_step(&mut self, x: &mut [f64], h: f64, dw: &[f64]) -> Result<(), usize> {
+        let sqrt2 = std::f64::consts::SQRT_2;
+        for (i, w) in dw.iter().enumerate() {
+            self.moves[i] = self.force[i] * h + sqrt2 * self.g[i] * w;
+            if !self.moves[i].is_finite() {
+                return Err(i.saturating_sub(1));
+            }
+        }
+        for i in 0..x.len().saturating_sub(1) {
+            let gap = x[i + 1] - x[i];
+            let new_gap = gap + self.moves[i + 1] - self.moves[i];
+            if !(new_gap > 0.5 * gap && new_gap < 2.0 * gap) {
+                return Err(i);
+            }
+        }
+        for (xi, m) in x.iter_mut().zip(&self.moves) {
+            *xi += m;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,169 @@
+//! Compiling a drift or noise written in a script into a scalar closure, once, so that inner
+//! loops never walk the expression tree. Globals the expression uses are evaluated at compile
+//! time (numbers become constants, vectors are captured for indexing by a parameter).
+
+use super::value::Value;
+use super::{Evaluator, Frame, Result, RunError};
+use crate::builtins::Builtin;
+use crate::lower::Code;
+use crate::span::Span;
+use crate::syntax::ast::{BinOp, UnOp};
+use std::sync::Arc;
+
+/// f(params) → number.
+pub type ScalarFn = Arc<dyn Fn(&[f64]) -> f64 + Send + Sync>;
+
+fn unsupported(span: Span, what: &str) -> RunError {
+    RunError::new(span, format!("{what} cannot be used in a per-step function"))
+        .code("wmd::run::compile")
+        .help("per-step functions use numbers, their parameters, arithmetic, elementary functions, `if`, and globals (numbers, or vectors indexed by a parameter)")
+}
+
+impl Evaluator<'_> {
+    /// Compile `code`, whose frame holds `params` scalar parameters, into a closure.
+    pub fn compile_scalar(
+        &self,
+        code: &Code,
+        params: usize,
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<ScalarFn> {
+        match self.compile_node(code, params, span, frame)? {
+            Node::Scalar(f) => Ok(f),
+            Node::Vector(_) => Err(unsupported(span, "a whole vector")),
+        }
+    }
+
+    fn compile_node(
+        &self,
+        code: &Code,
+        params: usize,
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Node> {
+        Ok(match code {
+            Code::Const(Value::Num(c)) => constant(*c),
+            Code::Const(Value::Bool(b)) => constant(f64::from(u8::from(*b))),
+            Code::Local(slot) if *slot < params => {
+                let k = *slot;
+                Node::Scalar(Arc::new(move |p: &[f64]| p[k]))
+            }
+            Code::Global(..) | Code::Local(_) => match self.eval(code, frame)? {
+                Value::Num(c) => constant(c),
+                Value::Vector(v) => Node::Vector(v),
+                other => {
+                    return Err(unsupported(
+                        span,
+                        &format!("a global that is {}", other.describe()),
+                    ))
+                }
+            },
+            Code::Unary(UnOp::Neg, x, s) => {
+                let f = self.compile_scalar(x, params, *s, frame)?;
+                Node::Scalar(Arc::new(move |p: &[f64]| -f(p)))
+            }
+            Code::Binary(op, xy, s) => self.compile_binary(*op, xy, params, *s, frame)?,
+            Code::If(parts, s) => {
+                let [c, a, b] =
+                    [0, 1, 2].map(|k| self.compile_scalar(&parts[k], params, *s, frame));
+                let (c, a, b) = (c?, a?, b?);
+                Node::Scalar(Arc::new(
+                    move |p: &[f64]| if c(p) != 0.0 { a(p) } else { b(p) },
+                ))
+            }
+            Code::Index(t, items, s) if items.len() == 1 => {
+                self.compile_index(t, items[0].as_ref(), params, *s, frame)?
+            }
+            Code::CallBuiltin(b, args, s) if args.len() == 1 => {
+                self.compile_call(b, args[0].as_ref(), params, *s, frame)?
+            }
+            _ => return Err(unsupported(span, "this expression")),
+        })
+    }
+
+    fn compile_binary(
+        &self,
+        op: BinOp,
+        xy: &[Code; 2],
+        params: usize,
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Node> {
+        let a = self.compile_scalar(&xy[0], params, span, frame)?;
+        let b = self.compile_scalar(&xy[1], params, span, frame)?;
+        let f: ScalarFn = match op {
+            BinOp::Add => Arc::new(move |p: &[f64]| a(p) + b(p)),
+            BinOp::Sub => Arc::new(move |p: &[f64]| a(p) - b(p)),
+            BinOp::Mul => Arc::new(move |p: &[f64]| a(p) * b(p)),
+            BinOp::Div => Arc::new(move |p: &[f64]| a(p) / b(p)),
+            BinOp::Pow => Arc::new(move |p: &[f64]| {
+                let e = b(p);
+                if e == e.trunc() && e.abs() <= 64.0 {
+                    a(p).powi(e as i32)
+                } else {
+                    a(p).powf(e)
+                }
+            }),
+            BinOp::Lt => Arc::new(move |p: &[f64]| f64::from(u8::from(a(p) < b(p)))),
+            BinOp::Le => Arc::new(move |p: &[f64]| f64::from(u8::from(a(p) <= b(p)))),
+            BinOp::Gt => Arc::new(move |p: &[f64]| f64::from(u8::from(a(p) > b(p)))),
+            BinOp::Ge => Arc::new(move |p: &[f64]| f64::from(u8::from(a(p) >= b(p)))),
+            BinOp::Eq => Arc::new(move |p: &[f64]| f64::from(u8::from(a(p) == b(p)))),
+            BinOp::Ne => Arc::new(move |p: &[f64]| f64::from(u8::from(a(p) != b(p)))),
+            _ => return Err(unsupported(span, &format!("`{}`", op.symbol()))),
+        };
+        Ok(Node::Scalar(f))
+    }
+
+    /// `kappa[i]`: a global vector indexed by a parameter expression (rounded, checked).
+    fn compile_index(
+        &self,
+        t: &Code,
+        item: Option<&Code>,
+        params: usize,
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Node> {
+        let Node::Vector(v) = self.compile_node(t, params, span, frame)? else {
+            return Err(unsupported(span, "indexing a number"));
+        };
+        let Some(item) = item else {
+            return Err(unsupported(span, "`:`"));
+        };
+        let k = self.compile_scalar(item, params, span, frame)?;
+        Ok(Node::Scalar(Arc::new(move |p: &[f64]| {
+            let i = k(p);
+            if i >= 0.0 && (i as usize) < v.len() {
+                v[i as usize]
+            } else {
+                f64::NAN
+            }
+        })))
+    }
+
+    fn compile_call(
+        &self,
+        b: &Builtin,
+        arg: Option<&Code>,
+        params: usize,
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Node> {
+        let Some(arg) = arg else {
+            return Err(unsupported(span, "a call without argument"));
+        };
+        let x = self.compile_scalar(arg, params, span, frame)?;
+        let f: fn(f64) -> f64 = super::builtins::elementwise(b.name)
+            .ok_or_else(|| unsupported(span, &format!("`{}`", b.name)))?;
+        Ok(Node::Scalar(Arc::new(move |p: &[f64]| f(x(p)))))
+    }
+}
+
+enum Node {
+    Scalar(ScalarFn),
+    Vector(Arc<Vec<f64>>),
+}
+
+fn constant(c: f64) -> Node {
+    Node::Scalar(Arc::new(move |_: &[f64]| c))
+}
