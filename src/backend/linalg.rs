@@ -41,6 +41,9 @@ impl MatrixLaw {
         }
     }
 
+    /// Check the parameters: every size ≥ 1, var > 0 and finite, mean finite, and no matrix
+    /// the law builds (for Wishart both W, rows×cols, and WᵀW, cols×cols) above 2³¹ entries.
+    /// [`sample`] assumes a validated law.
     pub fn validate(&self) -> Result<(), BackendError> {
         let (var, mean, dims) = match self {
             MatrixLaw::Gaussian {
@@ -52,17 +55,9 @@ impl MatrixLaw {
             MatrixLaw::Goe { n, var } => (*var, 0.0, (*n, *n)),
             MatrixLaw::Wishart { rows, cols, var } => (*var, 0.0, (*rows, *cols)),
         };
-        if dims.0 == 0 || dims.1 == 0 {
-            return Err(BackendError::Invalid(format!(
-                "a {}×{} matrix has no entries",
-                dims.0, dims.1
-            )));
-        }
-        if dims.0.saturating_mul(dims.1) > MAX_ENTRIES {
-            return Err(BackendError::Invalid(format!(
-                "a {}×{} matrix is too large (more than 2³¹ entries)",
-                dims.0, dims.1
-            )));
+        check_size(dims.0, dims.1)?;
+        if let MatrixLaw::Wishart { cols, .. } = self {
+            check_size(*cols, *cols)?;
         }
         if !(var > 0.0 && var.is_finite()) {
             return Err(BackendError::Invalid(format!(
@@ -78,6 +73,21 @@ impl MatrixLaw {
     }
 }
 
+/// Error unless a rows×cols matrix has between 1 and 2³¹ entries.
+fn check_size(rows: usize, cols: usize) -> Result<(), BackendError> {
+    if rows == 0 || cols == 0 {
+        return Err(BackendError::Invalid(format!(
+            "a {rows}×{cols} matrix has no entries"
+        )));
+    }
+    if rows.saturating_mul(cols) > MAX_ENTRIES {
+        return Err(BackendError::Invalid(format!(
+            "a {rows}×{cols} matrix is too large (more than 2³¹ entries, 16 GiB)"
+        )));
+    }
+    Ok(())
+}
+
 /// i.i.d. N(mean, var) entries, filled column by column.
 fn gaussian(rows: usize, cols: usize, mean: f64, var: f64, rng: &mut Rng) -> Mat<f64> {
     let sd = var.sqrt();
@@ -91,7 +101,8 @@ fn gaussian(rows: usize, cols: usize, mean: f64, var: f64, rng: &mut Rng) -> Mat
     m
 }
 
-/// Draw one sample of a law.
+/// Draw one sample of a (validated) law, consuming normals from `rng` in column-major order:
+/// Gaussian Wᵢⱼ = mean + √var·zᵢⱼ; GOE H = (A + Aᵀ)/√2 with Aᵢⱼ = √var·zᵢⱼ; Wishart WᵀW.
 pub fn sample(law: &MatrixLaw, rng: &mut Rng) -> Mat<f64> {
     match law {
         MatrixLaw::Gaussian {
@@ -111,8 +122,8 @@ pub fn sample(law: &MatrixLaw, rng: &mut Rng) -> Mat<f64> {
     }
 }
 
-/// X = WᵀW, computing only the lower triangle (half the work of a full product) and
-/// mirroring it.
+/// X = WᵀW, Xᵢⱼ = Σₖ WₖᵢWₖⱼ (rows×cols W gives cols×cols X), computing only the lower
+/// triangle j ≤ i (half the work of a full product, like BLAS syrk) and mirroring it.
 pub fn gram(w: MatRef<f64>) -> Mat<f64> {
     let n = w.ncols();
     let mut x = Mat::<f64>::zeros(n, n);
@@ -135,7 +146,8 @@ pub fn gram(w: MatRef<f64>) -> Mat<f64> {
     x
 }
 
-/// The matrix product AB.
+/// The matrix product (AB)ᵢⱼ = Σₖ AᵢₖBₖⱼ. When A equals Bᵀ entry for entry (`W' * W` in a
+/// script) it is computed as the Gram matrix, at half the cost.
 pub fn matmul(a: MatRef<f64>, b: MatRef<f64>) -> Result<Mat<f64>, BackendError> {
     if a.ncols() != b.nrows() {
         return Err(BackendError::Shape(format!(
@@ -165,6 +177,7 @@ fn is_gram(a: MatRef<f64>, b: MatRef<f64>) -> bool {
     (0..b.ncols()).all(|j| (0..b.nrows()).all(|i| a[(j, i)] == b[(i, j)]))
 }
 
+/// Error naming the first non-finite entry, if any.
 fn check_finite(a: MatRef<f64>) -> Result<(), BackendError> {
     for j in 0..a.ncols() {
         for i in 0..a.nrows() {
@@ -179,7 +192,35 @@ fn check_finite(a: MatRef<f64>) -> Result<(), BackendError> {
     Ok(())
 }
 
-/// Ascending eigenvalues of a symmetric matrix.
+/// Error unless A is symmetric: |Aᵢⱼ − Aⱼᵢ| ≤ 10⁻¹⁰·max|Aₖₗ| for every pair.
+fn check_symmetric(a: MatRef<f64>) -> Result<(), BackendError> {
+    let n = a.nrows();
+    let scale = (0..n)
+        .flat_map(|j| (0..n).map(move |i| (i, j)))
+        .fold(0.0f64, |m, (i, j)| m.max(a[(i, j)].abs()));
+    let tol = 1e-10 * scale.max(f64::MIN_POSITIVE);
+    for j in 0..n {
+        for i in 0..j {
+            if (a[(i, j)] - a[(j, i)]).abs() > tol {
+                return Err(BackendError::Invalid(format!(
+                    "`eigvals` needs a symmetric matrix, but entries ({i}, {j}) and ({j}, {i}) differ; use `singular_values` for a general matrix"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Scratch memory for a faer routine; an error rather than an abort if it cannot be had.
+fn scratch(req: faer::dyn_stack::StackReq) -> Result<MemBuffer, BackendError> {
+    MemBuffer::try_new(req)
+        .map_err(|_| BackendError::Numerical("out of memory for the solver's workspace".into()))
+}
+
+/// Ascending eigenvalues λ₁ ≤ … ≤ λₙ of a symmetric matrix A = QΛQᵀ: Householder
+/// tridiagonalisation A = PTPᵀ (faer, reading the lower triangle), then the eigenvalues of T
+/// by rational QL ([`super::tridiag`]; no eigenvectors). Errors: A not square, a non-finite
+/// entry, A not symmetric (see `check_symmetric`), no convergence.
 pub fn sym_eigvals(a: MatRef<f64>) -> Result<Vec<f64>, BackendError> {
     let n = a.nrows();
     if n != a.ncols() {
@@ -190,50 +231,39 @@ pub fn sym_eigvals(a: MatRef<f64>) -> Result<Vec<f64>, BackendError> {
         )));
     }
     check_finite(a)?;
-    let scale = (0..n)
-        .flat_map(|j| (0..n).map(move |i| (i, j)))
-        .fold(0.0f64, |m, (i, j)| m.max(a[(i, j)].abs()));
-    for j in 0..n {
-        for i in 0..j {
-            if (a[(i, j)] - a[(j, i)]).abs() > 1e-10 * scale.max(f64::MIN_POSITIVE) {
-                return Err(BackendError::Invalid(format!(
-                    "`eigvals` needs a symmetric matrix, but entries ({i}, {j}) and ({j}, {i}) differ; use `singular_values` for a general matrix"
-                )));
-            }
-        }
+    check_symmetric(a)?;
+    if n == 0 {
+        return Ok(vec![]);
     }
-    use faer::linalg::evd;
-    let mut s = Diag::<f64>::zeros(n);
-    let scratch = evd::self_adjoint_evd_scratch::<f64>(
+    use faer::linalg::evd::tridiag;
+    let mut t = a.to_owned();
+    let bs = faer::linalg::qr::no_pivoting::factor::recommended_block_size::<f64>(n, n);
+    let mut householder = Mat::<f64>::zeros(bs, n - 1);
+    let mut mem = scratch(tridiag::tridiag_in_place_scratch::<f64>(
         n,
-        evd::ComputeEigenvectors::No,
         Par::Seq,
         Default::default(),
-    );
-    let mut mem = MemBuffer::new(scratch);
-    evd::self_adjoint_evd(
-        a,
-        s.as_mut(),
-        None,
+    ))?;
+    tridiag::tridiag_in_place(
+        t.as_mut(),
+        householder.as_mut(),
         Par::Seq,
         MemStack::new(&mut mem),
         Default::default(),
-    )
-    .map_err(|e| {
-        BackendError::Numerical(format!("the eigenvalue solver did not converge ({e:?})"))
-    })?;
-    let mut v: Vec<f64> = s.column_vector().iter().copied().collect();
-    v.sort_by(f64::total_cmp);
-    Ok(v)
+    );
+    let d: Vec<f64> = (0..n).map(|i| t[(i, i)]).collect();
+    let e: Vec<f64> = (0..n - 1).map(|i| t[(i + 1, i)]).collect();
+    super::tridiag::tridiagonal_eigvals(&d, &e)
 }
 
-/// Descending singular values.
+/// Descending singular values σ₁ ≥ … ≥ σₖ ≥ 0, k = min(rows, cols), of A = UΣVᵀ
+/// (bidiagonalisation and bidiagonal SVD, no vectors). Error on a non-finite entry.
 pub fn singular_values(a: MatRef<f64>) -> Result<Vec<f64>, BackendError> {
     check_finite(a)?;
     use faer::linalg::svd;
     let k = a.nrows().min(a.ncols());
     let mut s = Diag::<f64>::zeros(k);
-    let scratch = svd::svd_scratch::<f64>(
+    let req = svd::svd_scratch::<f64>(
         a.nrows(),
         a.ncols(),
         svd::ComputeSvdVectors::No,
@@ -241,7 +271,7 @@ pub fn singular_values(a: MatRef<f64>) -> Result<Vec<f64>, BackendError> {
         Par::Seq,
         Default::default(),
     );
-    let mut mem = MemBuffer::new(scratch);
+    let mut mem = scratch(req)?;
     svd::svd(
         a,
         s.as_mut(),
@@ -339,6 +369,161 @@ mod tests {
             sym_eigvals(b.as_ref()),
             Err(BackendError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn error_messages_name_the_problem() {
+        let a = Mat::<f64>::zeros(2000, 1000);
+        let e = matmul(a.as_ref(), a.as_ref()).unwrap_err().to_string();
+        assert!(
+            e.contains("2000×1000 times 2000×1000: inner dimensions 1000 ≠ 2000"),
+            "{e}"
+        );
+        let mut b = Mat::<f64>::identity(3, 3);
+        b[(2, 1)] = f64::NAN;
+        let e = sym_eigvals(b.as_ref()).unwrap_err().to_string();
+        assert!(e.contains("(2, 1)") && e.contains("NaN"), "{e}");
+        assert!(singular_values(b.as_ref()).is_err());
+        let c = faer::mat![[1.0, 2.0], [0.0, 1.0]];
+        let e = sym_eigvals(c.as_ref()).unwrap_err().to_string();
+        assert!(e.contains("singular_values"), "{e}");
+    }
+
+    #[test]
+    fn empty_matrices_do_not_panic() {
+        let z = Mat::<f64>::zeros(0, 0);
+        assert_eq!(sym_eigvals(z.as_ref()), Ok(vec![]));
+        assert_eq!(singular_values(z.as_ref()), Ok(vec![]));
+        assert_eq!(
+            singular_values(Mat::<f64>::zeros(0, 3).as_ref()),
+            Ok(vec![])
+        );
+        assert_eq!(
+            gram(Mat::<f64>::zeros(0, 2).as_ref()),
+            Mat::<f64>::zeros(2, 2)
+        );
+    }
+
+    #[test]
+    fn laws_are_validated() {
+        let ok = MatrixLaw::Wishart {
+            rows: 10,
+            cols: 5,
+            var: 1.0,
+        };
+        assert_eq!(ok.validate(), Ok(()));
+        assert_eq!(ok.shape(), (5, 5));
+        let bad = [
+            MatrixLaw::Goe { n: 0, var: 1.0 },
+            MatrixLaw::Goe { n: 3, var: 0.0 },
+            MatrixLaw::Goe {
+                n: 3,
+                var: f64::INFINITY,
+            },
+            MatrixLaw::Gaussian {
+                rows: 2,
+                cols: 2,
+                mean: f64::NAN,
+                var: 1.0,
+            },
+            MatrixLaw::Gaussian {
+                rows: 1 << 20,
+                cols: 1 << 12,
+                mean: 0.0,
+                var: 1.0,
+            },
+            // W is small (2²⁰ entries) but WᵀW would have 2⁴⁰.
+            MatrixLaw::Wishart {
+                rows: 1,
+                cols: 1 << 20,
+                var: 1.0,
+            },
+        ];
+        for law in bad {
+            assert!(law.validate().is_err(), "{law:?}");
+        }
+    }
+
+    /// Spectra of `draws` Wishart samples computed in parallel on a pool of `threads`.
+    fn spectra_on(threads: usize, draws: u64) -> Vec<Vec<u64>> {
+        use rayon::prelude::*;
+        let law = MatrixLaw::Gaussian {
+            rows: 300,
+            cols: 150,
+            mean: 0.0,
+            var: 1.0 / 300.0,
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            (0..draws)
+                .into_par_iter()
+                .map(|d| {
+                    let w = sample(&law, &mut stream(9, 1, "W", d));
+                    let e = sym_eigvals(gram(w.as_ref()).as_ref()).unwrap();
+                    e.iter().map(|x| x.to_bits()).collect()
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn results_are_bit_identical_for_any_thread_count() {
+        let one = spectra_on(1, 6);
+        assert_eq!(one, spectra_on(2, 6));
+        assert_eq!(one, spectra_on(3, 6));
+    }
+
+    #[test]
+    fn eigenvalues_agree_with_faers_own_solver() {
+        // Both are backward stable: they agree to a small multiple of ε·max|λ| (faer's
+        // tridiagonal QR is the less accurate of the two; see `tridiag`).
+        use faer::linalg::evd;
+        let h = sample(
+            &MatrixLaw::Goe { n: 200, var: 1.0 },
+            &mut stream(8, 0, "H", 0),
+        );
+        let ours = sym_eigvals(h.as_ref()).unwrap();
+        let n = h.nrows();
+        let mut s = Diag::<f64>::zeros(n);
+        let mut mem = MemBuffer::new(evd::self_adjoint_evd_scratch::<f64>(
+            n,
+            evd::ComputeEigenvectors::No,
+            Par::Seq,
+            Default::default(),
+        ));
+        evd::self_adjoint_evd(
+            h.as_ref(),
+            s.as_mut(),
+            None,
+            Par::Seq,
+            MemStack::new(&mut mem),
+            Default::default(),
+        )
+        .unwrap();
+        let mut theirs: Vec<f64> = s.column_vector().iter().copied().collect();
+        theirs.sort_by(f64::total_cmp);
+        let scale = ours[0].abs().max(ours[n - 1].abs());
+        for (a, b) in ours.iter().zip(&theirs) {
+            assert!((a - b).abs() < 1e-12 * scale, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn a_transpose_times_a_is_the_gram_matrix() {
+        let w = sample(
+            &MatrixLaw::Gaussian {
+                rows: 6,
+                cols: 3,
+                mean: 1.0,
+                var: 2.0,
+            },
+            &mut stream(4, 0, "W", 0),
+        );
+        let wt = w.transpose().to_owned();
+        assert_eq!(matmul(wt.as_ref(), w.as_ref()).unwrap(), gram(w.as_ref()));
     }
 
     #[test]
