@@ -145,7 +145,10 @@ impl StepError {
                 x[i],
                 x.get(i + 1).copied().unwrap_or(f64::NAN)
             )),
-            StepError::NonFinite(i, v) => BackendError::Numerical(format!("run {run}, step {step}: the drift of eigenvalue {i} at x = {} is {v}", x[i])),
+            StepError::NonFinite(i, v) => BackendError::Numerical(format!(
+                "run {run}, step {step}: the drift of eigenvalue {i} at x = {} is {v}; the gas has left the region where the drift is finite",
+                x[i]
+            )),
         }
     }
 }
@@ -202,6 +205,13 @@ impl Stepper {
         rng: &mut Rng,
     ) -> Result<u32, StepError> {
         self.forces(x, drift)?;
+        if let Some(i) = x
+            .iter()
+            .zip(&self.force)
+            .position(|(xi, f)| !(xi + f * h).is_finite())
+        {
+            return Err(StepError::NonFinite(i, self.force[i]));
+        }
         match self.try_step(x, h, dw) {
             Ok(()) => return Ok(depth),
             Err(i) if depth >= PAIR_DEPTH && self.try_pair_step(x, h, dw, i, rng) => {
@@ -280,9 +290,6 @@ impl Stepper {
         let sqrt2 = std::f64::consts::SQRT_2;
         for (i, w) in dw.iter().enumerate() {
             self.moves[i] = self.force[i] * h + sqrt2 * self.g[i] * w;
-            if !self.moves[i].is_finite() {
-                return Err(i.saturating_sub(1));
-            }
         }
         for i in 0..x.len().saturating_sub(1) {
             let gap = x[i + 1] - x[i];

@@ -14,14 +14,16 @@ fn splitmix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// FNV-1a hash of a label.
+/// FNV-1a hash of a label: h₀ = 0xcbf29ce484222325, hₖ₊₁ = (hₖ ⊕ byteₖ)·0x100000001b3 mod 2⁶⁴.
 fn fnv1a(label: &str) -> u64 {
     label.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
-/// The stream for one address.
+/// The stream for one address: with m the SplitMix64 mix, h = m(m(m(m(seed) ⊕ point) ⊕
+/// fnv1a(label)) ⊕ index) seeds a Xoshiro256++ (itself expanding h by SplitMix64). Chaining
+/// the mix makes the address order-sensitive: (point 1, index 2) and (point 2, index 1) differ.
 pub fn stream(seed: u64, point: u64, label: &str, index: u64) -> Rng {
     let mut h = splitmix(seed);
     for part in [point, fnv1a(label), index] {
@@ -51,5 +53,7 @@ mod tests {
         assert_ne!(base, first(stream(1, 0, "W", 3)));
         assert_ne!(base, first(stream(1, 2, "V", 3)));
         assert_ne!(base, first(stream(1, 2, "W", 4)));
+        assert_ne!(first(stream(1, 3, "W", 2)), base);
+        assert_ne!(first(stream(1, 2, "", 3)), first(stream(1, 2, "\0", 3)));
     }
 }

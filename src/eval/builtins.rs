@@ -217,6 +217,22 @@ fn distributions(
         "histogram" => hist(ev, &a, span),
         "ks_distance" => ks_distance(&a, span),
         "spacings" => Ok(Value::vector(spacings(&a[0], span)?)),
+        "fit_line" => {
+            let (x, y) = (
+                finite_numbers(&a[0], "x", span)?,
+                finite_numbers(&a[1], "y", span)?,
+            );
+            let fit = stats::fit_line(x, y).map_err(|e| {
+                RunError::new(span, format!("the line fit failed: {e}")).code("wmd::run::fit")
+            })?;
+            Ok(Value::record(vec![
+                ("slope".into(), Value::Num(fit.slope)),
+                ("slope_error".into(), Value::Num(fit.slope_error)),
+                ("intercept".into(), Value::Num(fit.intercept)),
+                ("intercept_error".into(), Value::Num(fit.intercept_error)),
+                ("points".into(), Value::Num(x.len() as f64)),
+            ]))
+        }
         "flatten" => Ok(Value::vector(rows_of(&a[0], span)?.concat())),
         "binder_cumulant" => {
             let xs = finite_numbers(&a[0], "x", span)?;

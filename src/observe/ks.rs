@@ -1,7 +1,8 @@
 //! Kolmogorov–Smirnov distances D = sup_x |F_n(x) − F(x)|.
 
-/// Against a continuous CDF: at each order statistic x₍ᵢ₎ the empirical CDF jumps from i/n
-/// to (i+1)/n, so D = maxᵢ max(F(x₍ᵢ₎) − i/n, (i+1)/n − F(x₍ᵢ₎)).
+/// Against a continuous CDF F: at each order statistic x₍ᵢ₎ (i = 0 … n−1) the empirical CDF
+/// jumps from i/n to (i+1)/n, so D = maxᵢ max(F(x₍ᵢ₎) − i/n, (i+1)/n − F(x₍ᵢ₎)).
+/// The caller rejects NaNs; an empty sample gives 0.
 pub fn ks_distance(sample: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
     let mut xs = sample.to_vec();
     xs.sort_by(f64::total_cmp);
@@ -12,7 +13,9 @@ pub fn ks_distance(sample: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
     })
 }
 
-/// Two-sample distance sup |F_a − F_b|, by merging the sorted samples.
+/// Two-sample distance D = sup_x |F_a(x) − F_b(x)| of the two empirical CDFs, evaluated just
+/// after each distinct value by merging the sorted samples (ties step both CDFs together).
+/// The caller rejects NaNs; an empty sample gives 0.
 pub fn ks_two_sample(a: &[f64], b: &[f64]) -> f64 {
     let (mut x, mut y) = (a.to_vec(), b.to_vec());
     x.sort_by(f64::total_cmp);
@@ -49,5 +52,15 @@ mod tests {
     fn two_sample_extremes() {
         assert_eq!(ks_two_sample(&[1.0, 2.0], &[1.0, 2.0]), 0.0);
         assert_eq!(ks_two_sample(&[1.0, 2.0], &[3.0, 4.0]), 1.0);
+        // F_a − F_b after 1: ½ − 0; after 2: 1 − ½; after 3: 1 − 1.
+        assert_eq!(ks_two_sample(&[1.0, 2.0], &[2.0, 3.0]), 0.5);
+        assert_eq!(ks_two_sample(&[], &[1.0]), 0.0);
+    }
+
+    #[test]
+    fn a_point_mass_is_at_distance_one_half_from_uniform() {
+        // F_n jumps 0 → 1 at ½ where F = ½.
+        assert_eq!(ks_distance(&[0.5], |x| x), 0.5);
+        assert_eq!(ks_distance(&[], |x| x), 0.0);
     }
 }

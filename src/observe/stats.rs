@@ -1,10 +1,11 @@
-//! Sample statistics.
+//! Sample statistics. Callers check sizes; too few values give NaN, never a panic.
 
+/// Sample mean x̄ = Σx/n (NaN for an empty sample).
 pub fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
 
-/// Unbiased sample variance Σ(x − x̄)²/(n − 1).
+/// Unbiased sample variance Σ(x − x̄)²/(n − 1) (NaN for n < 2).
 pub fn variance(x: &[f64]) -> f64 {
     let m = mean(x);
     x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (x.len() as f64 - 1.0)
@@ -15,8 +16,13 @@ pub fn std_error(x: &[f64]) -> f64 {
     (variance(x) / x.len() as f64).sqrt()
 }
 
-/// The q-quantile with linear interpolation between order statistics (q clamped to [0, 1]).
+/// The q-quantile with linear interpolation between order statistics: with x₍₀₎ ≤ … ≤ x₍ₙ₋₁₎
+/// and p = q(n − 1), x₍⌊p⌋₎ + (p − ⌊p⌋)(x₍⌊p⌋+1₎ − x₍⌊p⌋₎) (numpy's default; q clamped to
+/// [0, 1]; NaN for an empty sample or q = NaN).
 pub fn quantile(x: &[f64], q: f64) -> f64 {
+    if x.is_empty() || q.is_nan() {
+        return f64::NAN;
+    }
     let mut v = x.to_vec();
     v.sort_by(f64::total_cmp);
     let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
@@ -26,6 +32,49 @@ pub fn quantile(x: &[f64], q: f64) -> f64 {
     } else {
         v[i]
     }
+}
+
+/// A straight-line fit and the standard errors of its parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineFit {
+    pub slope: f64,
+    pub slope_error: f64,
+    pub intercept: f64,
+    pub intercept_error: f64,
+}
+
+/// Ordinary least squares y = a x + b. Errors from the residual variance s² = RSS/(n − 2):
+/// σ_a = √(s²/Sxx), σ_b = √(s² (1/n + x̄²/Sxx)).
+pub fn fit_line(x: &[f64], y: &[f64]) -> Result<LineFit, String> {
+    let n = x.len();
+    if n != y.len() {
+        return Err(format!("x has {n} values but y has {}", y.len()));
+    }
+    if n < 3 {
+        return Err(format!(
+            "{n} points leave no degrees of freedom for the errors; give at least 3"
+        ));
+    }
+    let (mx, my) = (mean(x), mean(y));
+    let sxx: f64 = x.iter().map(|v| (v - mx).powi(2)).sum();
+    if sxx <= 0.0 {
+        return Err("all x values are equal".into());
+    }
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let slope = sxy / sxx;
+    let intercept = my - slope * mx;
+    let rss: f64 = x
+        .iter()
+        .zip(y)
+        .map(|(a, b)| (b - slope * a - intercept).powi(2))
+        .sum();
+    let s2 = rss / (n as f64 - 2.0);
+    Ok(LineFit {
+        slope,
+        slope_error: (s2 / sxx).sqrt(),
+        intercept,
+        intercept_error: (s2 * (1.0 / n as f64 + mx * mx / sxx)).sqrt(),
+    })
 }
 
 /// The Binder cumulant U₄ = ⟨x⁴⟩/(3⟨x²⟩²) − 1 (0 for a Gaussian centred at 0) and its
@@ -73,6 +122,32 @@ mod tests {
         assert!((variance(&x) - 5.0 / 3.0).abs() < 1e-15);
         assert_eq!(quantile(&x, 0.5), 2.5);
         assert_eq!(quantile(&x, 1.0), 4.0);
+        assert_eq!(quantile(&x, 0.25), 1.75);
+        assert!((std_error(&x) - (5.0f64 / 12.0).sqrt()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn too_few_values_give_nan_not_a_panic() {
+        assert!(mean(&[]).is_nan());
+        assert!(variance(&[1.0]).is_nan());
+        assert!(quantile(&[], 0.5).is_nan());
+        assert!(quantile(&[1.0], f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn line_fit_is_exact_on_a_line_and_refuses_two_points() {
+        let f = fit_line(&[0.0, 1.0, 2.0, 3.0], &[1.0, 3.0, 5.0, 7.0]).unwrap();
+        assert!(
+            (f.slope - 2.0).abs() < 1e-12
+                && (f.intercept - 1.0).abs() < 1e-12
+                && f.slope_error < 1e-12
+        );
+        // Residuals ±0.1 alternating around y = x: known closed-form errors.
+        let g = fit_line(&[0.0, 1.0, 2.0, 3.0], &[0.1, 0.9, 2.1, 2.9]).unwrap();
+        assert!((g.slope - 0.96).abs() < 1e-12, "{g:?}");
+        assert!(g.slope_error > 0.0);
+        assert!(fit_line(&[0.0, 1.0], &[0.0, 1.0]).is_err());
+        assert!(fit_line(&[1.0, 1.0, 1.0], &[0.0, 1.0, 2.0]).is_err());
     }
 
     #[test]

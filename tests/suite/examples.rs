@@ -11,6 +11,7 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "wigner_semicircle.wmd" => &[("n", "100"), ("draws", "4")],
         "mp_edges_sweep.wmd" => &[("M", "200")],
         "dyson_harmonic.wmd" => &[("N", "6"), ("runs", "40")],
+        "linear_scaling.wmd" => &[("runs", "100"), ("steps", "3000")],
         _ => &[],
     }
 }

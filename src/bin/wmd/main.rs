@@ -3,6 +3,21 @@
 
 mod repl;
 
+/// Print to stdout, ignoring a closed pipe (`wmd run ... | head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+pub(crate) use {out, outln};
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -102,7 +117,7 @@ fn check(file: &Path) -> u8 {
         wmd::parse(&mut sources, &file.display().to_string(), &text).and_then(|p| wmd::check(&p));
     match result {
         Ok(_) => {
-            println!("{}: ok", file.display());
+            outln!("{}: ok", file.display());
             0
         }
         Err(d) => report(&d, &sources),
@@ -148,7 +163,7 @@ fn run(
     let _ = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed));
     let nthreads = threads.unwrap_or_else(rayon::current_num_threads);
     let name = file.display().to_string();
-    println!(
+    outln!(
         "wmd run {name}  (seed {seed}, {nthreads} thread{})",
         if nthreads == 1 { "" } else { "s" }
     );
@@ -161,7 +176,7 @@ fn run(
             return code;
         }
     };
-    print!("{}", wmd::output::summary(&outcome));
+    out!("{}", wmd::output::summary(&outcome));
     let info = wmd::output::ManifestInfo {
         script: &name,
         text: &text,
@@ -192,7 +207,7 @@ fn write_outputs(
     let manifest_path = out.join("manifest.yaml");
     wmd::output::write_atomic(&results_path, &results).map_err(|e| e.to_string())?;
     wmd::output::write_atomic(&manifest_path, &manifest).map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "wrote {} and {}",
         results_path.display(),
         manifest_path.display()

@@ -1,6 +1,7 @@
 //! `wmd repl`: definitions persist across inputs, blocks may span lines, errors are shown and
 //! the session goes on. It calls the same library stages as `wmd run`.
 
+use crate::{out, outln};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
@@ -74,7 +75,7 @@ pub fn repl() -> u8 {
     if let Some(p) = history_path() {
         let _ = editor.load_history(&p);
     }
-    println!(
+    outln!(
         "wmd {} — :help for help, :quit to leave",
         env!("CARGO_PKG_VERSION")
     );
@@ -87,7 +88,7 @@ pub fn repl() -> u8 {
                 let _ = editor.add_history_entry(line.as_str());
                 match session.input(&line) {
                     Reply::Quit => break,
-                    Reply::Text(t) => print!("{t}"),
+                    Reply::Text(t) => out!("{t}"),
                     Reply::Error(t) => eprint!("{t}"),
                 }
                 if let Some(h) = editor.helper_mut() {
