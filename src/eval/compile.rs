@@ -34,6 +34,24 @@ impl Evaluator<'_> {
         }
     }
 
+    /// Compile a vector-valued function: a vector literal `[e₁, …, e_d]` becomes d scalar
+    /// closures (one per component); any other expression is one scalar component.
+    pub fn compile_vector(
+        &self,
+        code: &Code,
+        params: usize,
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Vec<ScalarFn>> {
+        match code {
+            Code::Vector(items, s) => items
+                .iter()
+                .map(|item| self.compile_scalar(item, params, *s, frame))
+                .collect(),
+            _ => Ok(vec![self.compile_scalar(code, params, span, frame)?]),
+        }
+    }
+
     fn compile_node(
         &self,
         code: &Code,

@@ -1,0 +1,135 @@
+//! The `coulomb_gas` kind: reads its fields and runs [`crate::backend::coulomb`].
+
+use super::Fields;
+use crate::backend::coulomb::{self, CoulombConfig};
+use crate::backend::rng::Rng;
+use crate::backend::BackendError;
+use crate::eval::value::Value;
+use crate::eval::{Evaluator, Frame, Result, RunError};
+use faer::Mat;
+use std::sync::Arc;
+
+impl Evaluator<'_> {
+    /// Noise strengths g̃_i: `noise(i) = ...`, a number, a vector of N numbers, or 1.
+    fn noise(&self, f: &Fields, n: usize, frame: &mut Frame) -> Result<Vec<f64>> {
+        let Some(field) = f.get("noise") else {
+            self.record_default("coulomb_gas.noise", f.span, "1".into());
+            return Ok(vec![1.0; n]);
+        };
+        let g: Vec<f64> = match (field.params, self.eval(&field.code, frame)) {
+            (Some(p), _) => {
+                let fun = self.compile_scalar(
+                    &field.code,
+                    p,
+                    field.span,
+                    &mut Frame {
+                        draw: frame.draw,
+                        locals: vec![Value::Num(0.0); p],
+                    },
+                )?;
+                (0..n).map(|i| fun(&[i as f64])).collect()
+            }
+            (None, Ok(Value::Num(x))) => vec![x; n],
+            (None, Ok(Value::Vector(v))) if v.len() == n => v.to_vec(),
+            (None, Ok(other)) => {
+                return Err(RunError::new(
+                    field.span,
+                    format!(
+                        "`noise` must be a number, {n} numbers or `noise(i) = ...`, but is {}",
+                        other.describe()
+                    ),
+                ))
+            }
+            (None, Err(e)) => return Err(e),
+        };
+        if let Some(i) = g.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
+            return Err(RunError::new(
+                field.span,
+                format!(
+                    "noise of eigenvalue {i} is {}; it must be finite and ≥ 0",
+                    g[i]
+                ),
+            )
+            .code("wmd::run::field"));
+        }
+        Ok(g)
+    }
+
+    pub(super) fn coulomb_gas(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
+        let n = self
+            .field_count(f, "eigenvalues", None, frame)?
+            .ok_or_else(|| f.missing("`eigenvalues`"))?;
+        let runs = self.field_count(f, "runs", Some(1.0), frame)?.unwrap_or(1);
+        if let Some(m) = f.get("method") {
+            if !matches!(self.eval(&m.code, frame)?, Value::Str(s) if &*s == "eigenvalues") {
+                return Err(RunError::new(
+                    m.span,
+                    "only `method = \"eigenvalues\"` runs in this version",
+                )
+                .code("wmd::run::field"));
+            }
+        }
+        let (dt, steps, scale, form) = self.time_grid(f, frame)?;
+        let g: Vec<f64> = self.noise(f, n, frame)?.iter().map(|x| x * scale).collect();
+        let drift_field = f
+            .get("drift")
+            .ok_or_else(|| f.missing("`drift(x, i) = ...`"))?;
+        let drift = self.compile_scalar(
+            &drift_field.code,
+            2,
+            drift_field.span,
+            &mut Frame {
+                draw: frame.draw,
+                locals: vec![Value::Num(0.0); 2],
+            },
+        )?;
+        let init_field = f.get("init").ok_or_else(|| f.missing("`init`"))?;
+        let init = self.eval(&init_field.code, frame)?;
+        let name = self.plan.globals[id].name.clone();
+        let cfg = CoulombConfig {
+            n,
+            dt,
+            steps,
+            g: g.clone(),
+            runs,
+            seed: self.seed,
+            point: self.point,
+            label: name,
+            max_depth: 80,
+        };
+        let init_fn = |_run: usize, rng: &mut Rng| initial_spectrum(&init, n, rng);
+        let drift_fn = |x: f64, i: usize| drift(&[x, i as f64]);
+        let out = coulomb::run_ensemble(&cfg, &drift_fn, &init_fn, &self.interrupt)
+            .map_err(|e| RunError::new(f.span, e.to_string()).code("wmd::run::coulomb_gas"))?;
+        let finals = Mat::from_fn(runs, n, |r, i| out.finals[r][i]);
+        let mean: Vec<f64> = (0..n)
+            .map(|i| out.finals.iter().map(|x| x[i]).sum::<f64>() / runs as f64)
+            .collect();
+        Ok(Value::record(vec![
+            ("final".into(), Value::Matrix(Arc::new(finals))),
+            ("mean".into(), Value::vector(mean)),
+            ("form".into(), Value::Str(form.into())),
+            ("dt".into(), Value::Num(dt)),
+            ("steps".into(), Value::Num(steps as f64)),
+            ("runs".into(), Value::Num(runs as f64)),
+            ("g".into(), Value::vector(g)),
+            ("refined_steps".into(), Value::Num(out.refined_steps as f64)),
+        ]))
+    }
+}
+
+/// N starting eigenvalues: sampled from a distribution, or given explicitly.
+fn initial_spectrum(
+    init: &Value,
+    n: usize,
+    rng: &mut Rng,
+) -> std::result::Result<Vec<f64>, BackendError> {
+    match init {
+        Value::Dist(d) => Ok((0..n).map(|_| d.sample(rng)).collect()),
+        Value::Vector(v) if v.len() == n => Ok(v.to_vec()),
+        other => Err(BackendError::Invalid(format!(
+            "`init` must be a distribution or {n} numbers, but is {}",
+            other.describe()
+        ))),
+    }
+}

@@ -1,0 +1,155 @@
+//! Running block declarations (`KIND NAME { ... }`) on their backends: the shared field
+//! readers here, one file per kind beside it.
+
+mod coulomb;
+
+use super::value::{Dist, Value};
+use super::{Evaluator, Frame, Result, RunError};
+use crate::backend::rng::Rng;
+use crate::lower::JobField;
+use crate::span::Span;
+
+/// The fields of one block, with the span of the declaration for errors.
+pub(super) struct Fields<'a> {
+    pub(super) fields: &'a [JobField],
+    pub(super) span: Span,
+    pub(super) kind: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    pub(super) fn get(&self, name: &str) -> Option<&'a JobField> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    pub(super) fn missing(&self, what: &str) -> RunError {
+        RunError::new(self.span, format!("{} needs {what}", self.kind)).code("wmd::run::field")
+    }
+}
+
+impl Evaluator<'_> {
+    pub(super) fn run_job(
+        &self,
+        id: usize,
+        kind: &str,
+        fields: &[JobField],
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Value> {
+        let f = Fields {
+            fields,
+            span: self.plan.globals[id].span,
+            kind,
+        };
+        match kind {
+            "coulomb_gas" => self.coulomb_gas(id, &f, frame),
+            _ => Err(RunError::new(span, format!("`{}` is declared as `{kind}`, a kind this version of wmd checks but cannot run yet", self.plan.globals[id].name))
+                .code("wmd::run::no_backend")
+                .label(format!("needs the {kind} backend"))
+                .help("backends for SDEs, Fokker–Planck and training are on the roadmap (see README)")),
+        }
+    }
+
+    /// A numeric field, or its default (recorded in the manifest).
+    pub(super) fn field_num(
+        &self,
+        f: &Fields,
+        name: &str,
+        default: Option<f64>,
+        frame: &mut Frame,
+    ) -> Result<Option<f64>> {
+        match f.get(name) {
+            Some(field) => match self.eval(&field.code, frame)? {
+                Value::Num(x) if x.is_finite() => Ok(Some(x)),
+                other => Err(RunError::new(
+                    field.span,
+                    format!(
+                        "`{name}` must be a finite number, but is {}",
+                        other.describe()
+                    ),
+                )
+                .code("wmd::run::field")),
+            },
+            None => {
+                if let Some(d) = default {
+                    self.record_default(
+                        &format!("{}.{name}", f.kind),
+                        f.span,
+                        super::calls::fmt_num(d),
+                    );
+                }
+                Ok(default)
+            }
+        }
+    }
+
+    pub(super) fn field_count(
+        &self,
+        f: &Fields,
+        name: &str,
+        default: Option<f64>,
+        frame: &mut Frame,
+    ) -> Result<Option<usize>> {
+        let span = f.get(name).map(|x| x.span).unwrap_or(f.span);
+        match self.field_num(f, name, default, frame)? {
+            Some(x) => Ok(Some(super::builtins::count(&Value::Num(x), name, span)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// dt, steps and the factor on g: the continuous form (dt, steps or until) or the discrete
+    /// SGD form (lr, batch, steps): dt = α and g_i = √(α/|B|)·g̃_i.
+    pub(super) fn time_grid(
+        &self,
+        f: &Fields,
+        frame: &mut Frame,
+    ) -> Result<(f64, usize, f64, &'static str)> {
+        let (lr, batch, dt) = (
+            self.field_num(f, "lr", None, frame)?,
+            self.field_num(f, "batch", None, frame)?,
+            self.field_num(f, "dt", None, frame)?,
+        );
+        let (dt, scale, form) = match (lr, batch, dt) {
+            (Some(a), Some(b), None) if a > 0.0 && b >= 1.0 => (
+                a,
+                (a / b).sqrt(),
+                "discrete SGD (dt = lr, g = sqrt(lr / batch) * noise)",
+            ),
+            (None, None, Some(h)) if h > 0.0 => (h, 1.0, "continuous"),
+            (None, None, None) => {
+                return Err(f.missing(
+                    "either `dt` (continuous form) or `lr` and `batch` (discrete SGD form)",
+                ))
+            }
+            _ => return Err(RunError::new(
+                f.span,
+                "give either `dt` > 0, or `lr` > 0 and `batch` ≥ 1 — not both, not one of lr/batch",
+            )
+            .code("wmd::run::field")),
+        };
+        let steps = match (
+            self.field_count(f, "steps", None, frame)?,
+            self.field_num(f, "until", None, frame)?,
+        ) {
+            (Some(s), None) => s,
+            (None, Some(t)) if t > 0.0 => (t / dt).round().max(1.0) as usize,
+            _ => return Err(f.missing("exactly one of `steps` or `until` > 0")),
+        };
+        Ok((dt, steps, scale, form))
+    }
+}
+
+impl Dist {
+    /// One sample: inverse-CDF for tabulated densities.
+    pub fn sample(&self, rng: &mut Rng) -> f64 {
+        use rand::RngExt;
+        use rand_distr::{Distribution, StandardNormal};
+        match self {
+            Dist::Normal { mean, sd } => {
+                let z: f64 = StandardNormal.sample(rng);
+                mean + sd * z
+            }
+            Dist::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
+            Dist::Tabulated(t) => t.quantile(rng.random::<f64>()),
+        }
+    }
+}
