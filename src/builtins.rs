@@ -155,17 +155,31 @@ pub const OTHERS: &[Builtin] = &[
     Builtin { name: "binder_cumulant", params: &[req("x", ParamTy::Vector), num("blocks", 20.0)], ret: Ret::Record, mode: Mode::Plain, doc: "U₄ = ⟨x⁴⟩/(3⟨x²⟩²) − 1 with a delete-one-block jackknife error" },
 ];
 
+/// Level statistics and density fits (001: Wigner surmise, two-mode density, unfolding).
+pub const SPECTRAL: &[Builtin] = &[
+    Builtin { name: "degenerate", params: &[req("values", ParamTy::Vector), num("tol", 1e-9)], ret: Ret::Matrix, mode: Mode::Plain, doc: "index pairs (i, i+1), one per row, of consecutive values equal within tol·max(1, |vᵢ|): the degenerate modes of a target spectrum" },
+    Builtin { name: "level_spacing", params: &[req("x", ParamTy::Any), req("pairs", ParamTy::Matrix)], ret: Ret::Matrix, mode: Mode::Plain, doc: "runs × pairs matrix of S = x_j − x_i for each index pair (i, j) of each run's sorted spectrum" },
+    Builtin { name: "mean_level_spacing", params: &[req("s", ParamTy::Any)], ret: Ret::Record, mode: Mode::Plain, doc: "⟨S⟩ of each column (pair) with its standard error" },
+    Builtin { name: "unit_mean", params: &[req("s", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "each column divided by its mean, pooled: s = S/⟨S⟩, the variable of the Wigner surmise" },
+    Builtin { name: "unfolded_spacings", params: &[req("x", ParamTy::Any), auto("theory", ParamTy::Dist, "the empirical spectral CDF of all runs pooled")], ret: Ret::Vector, mode: Mode::Plain, doc: "nearest-neighbour spacings of ξ = n·F(x) within each run (unit mean density), pooled" },
+    Builtin { name: "spacing_ratio", params: &[req("x", ParamTy::Any)], ret: Ret::Record, mode: Mode::Plain, doc: "⟨r̃⟩, r̃ = min(sᵢ, sᵢ₊₁)/max(sᵢ, sᵢ₊₁), with its error: ≈ 0.386 Poisson, 0.531 GOE, 0.600 GUE" },
+    Builtin { name: "fit_gaussian", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "mean and sd of a normal law with standard errors" },
+    Builtin { name: "fit_semicircle", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "centre and radius R = 2σ of a semicircle, with standard errors" },
+    Builtin { name: "fit_two_mode", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "maximum-likelihood centre and σ of the two-mode density of 001, with errors from the observed information" },
+];
+
 /// Look up a builtin by name.
 pub fn lookup(name: &str) -> Option<&'static Builtin> {
-    ELEMENTWISE
-        .iter()
-        .chain(OTHERS.iter())
-        .find(|b| b.name == name)
+    all().find(|b| b.name == name)
 }
 
 /// All builtin names (for "did you mean" and REPL completion).
 pub fn names() -> impl Iterator<Item = &'static str> {
-    ELEMENTWISE.iter().chain(OTHERS.iter()).map(|b| b.name)
+    all().map(|b| b.name)
+}
+
+fn all() -> impl Iterator<Item = &'static Builtin> {
+    ELEMENTWISE.iter().chain(OTHERS).chain(SPECTRAL)
 }
 
 /// Named constants.

@@ -9,9 +9,9 @@ use crate::observe::{density::TabulatedDensity, histogram, ks, stats};
 use crate::span::Span;
 use std::sync::Arc;
 
-type Args = Vec<Option<Value>>;
+pub(super) type Args = Vec<Option<Value>>;
 
-fn num(v: &Option<Value>, name: &str, span: Span) -> Result<f64> {
+pub(super) fn num(v: &Option<Value>, name: &str, span: Span) -> Result<f64> {
     match v {
         Some(Value::Num(x)) if x.is_finite() => Ok(*x),
         Some(Value::Num(x)) => Err(RunError::new(
@@ -58,7 +58,11 @@ fn numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]
     }
 }
 
-fn finite_numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]> {
+pub(super) fn finite_numbers<'a>(
+    v: &'a Option<Value>,
+    name: &str,
+    span: Span,
+) -> Result<&'a [f64]> {
     let xs = numbers(v, name, span)?;
     if let Some(i) = xs.iter().position(|x| !x.is_finite()) {
         return Err(RunError::new(
@@ -70,7 +74,11 @@ fn finite_numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'
     Ok(xs)
 }
 
-fn matrix<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a faer::Mat<f64>> {
+pub(super) fn matrix<'a>(
+    v: &'a Option<Value>,
+    name: &str,
+    span: Span,
+) -> Result<&'a faer::Mat<f64>> {
     match v {
         Some(Value::Matrix(m)) => Ok(m),
         other => Err(wrong_type(
@@ -81,7 +89,7 @@ fn matrix<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a faer::
     }
 }
 
-fn dist(v: &Option<Value>, span: Span) -> Result<&Dist> {
+pub(super) fn dist(v: &Option<Value>, span: Span) -> Result<&Dist> {
     match v {
         Some(Value::Dist(d)) => Ok(d),
         other => Err(wrong_type(other, "expected a distribution", span)),
@@ -142,6 +150,9 @@ pub fn apply(
 ) -> Result<Value> {
     if let Some(f) = elementwise(b.name) {
         return map(&a[0], "x", span, f);
+    }
+    if let Some(result) = super::spectral::apply(b.name, &a, span) {
+        return result;
     }
     match b.name {
         "max" | "min" | "sum" | "mean" | "variance" | "std" | "moment" | "quantile" | "len"
@@ -485,7 +496,7 @@ fn ks_distance(a: &Args, span: Span) -> Result<Value> {
 }
 
 /// Rows of a matrix (or the one row of a vector).
-fn rows_of(v: &Option<Value>, span: Span) -> Result<Vec<Vec<f64>>> {
+pub(super) fn rows_of(v: &Option<Value>, span: Span) -> Result<Vec<Vec<f64>>> {
     match v {
         Some(Value::Matrix(m)) => Ok((0..m.nrows())
             .map(|i| (0..m.ncols()).map(|j| m[(i, j)]).collect())

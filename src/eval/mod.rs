@@ -9,6 +9,7 @@ pub mod error;
 mod jobs;
 mod ops;
 pub mod run;
+mod spectral;
 pub mod value;
 mod vs;
 

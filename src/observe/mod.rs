@@ -1,6 +1,9 @@
-//! Observables: histograms, Kolmogorov–Smirnov distances, tabulated densities, statistics.
+//! Observables: histograms, Kolmogorov–Smirnov distances, tabulated densities, statistics,
+//! level spacings and fits.
 
 pub mod density;
+pub mod fit;
 pub mod histogram;
 pub mod ks;
+pub mod spacing;
 pub mod stats;

@@ -4,6 +4,8 @@
 //! For two eigenvalues the spacing s has P(s) ∝ s e^{−s²/(4g²)}: ⟨s⟩ = √π g and the Binder
 //! cumulant of s is ⟨s⁴⟩/(3⟨s²⟩²) − 1 = 32/(3·16) − 1 = −1/3. For N eigenvalues,
 //! ⟨Σ x_i²⟩ = g² N(N + 1)/2 (scaling of a density homogeneous of degree N(N − 1)/2).
+//! Each of two eigenvalues has the two-mode density of 001 with σ = g (Binder −4/27), and
+//! s = S/⟨S⟩ the Wigner surmise (π/2) s e^{−πs²/4}.
 
 use super::support::run_script;
 use wmd::eval::Value;
@@ -21,7 +23,8 @@ fn num(v: &Value, path: &[&str]) -> f64 {
 
 fn gas(n: usize, extra: &str, report: &str) -> Value {
     let text = format!(
-        "coulomb_gas gas {{
+        "use rmt
+        coulomb_gas gas {{
             eigenvalues = {n}
             drift(x, i) = -x
             init = uniform(-1, 1)
@@ -38,7 +41,9 @@ fn two_eigenvalues_have_the_exact_spacing_law() {
     let r = gas(
         2,
         "dt = 0.001\n until = 6\n runs = 3000",
-        "s = spacings(gas.final)\n mean_s = mean(s)\n binder = binder_cumulant(s)",
+        "s = spacings(gas.final)\n mean_s = mean(s)\n binder = binder_cumulant(s)
+         x = flatten(gas.final)\n fit = fit_two_mode(x)\n binder_x = binder_cumulant(x)
+         ks_surmise = ks_distance(unit_mean(level_spacing(gas.final, pairs = degenerate([1, 1]))), wigner(beta = 1))",
     );
     // 3000 samples: the standard error of ⟨s⟩ is √((4 − π)/3000) ≈ 0.017 (1 %), and the
     // Euler–Maruyama bias is O(dt) = 0.1 %; 3 % is 3σ.
@@ -53,6 +58,25 @@ fn two_eigenvalues_have_the_exact_spacing_law() {
         (u + 1.0 / 3.0).abs() < 4.0 * err.max(0.01),
         "U4 = {u} ± {err}, exact −1/3"
     );
+    // Each eigenvalue has the two-mode density of 001 with σ² = g²/Ω = 1 and centre 0, so
+    // its Binder cumulant is −4/27; the fit's σ and the jackknife error are ~1.5 % here.
+    let (sigma, sigma_err) = (num(&r, &["fit", "sigma"]), num(&r, &["fit", "sigma_error"]));
+    assert!(
+        (sigma - 1.0).abs() < 4.0 * sigma_err && sigma_err < 0.03,
+        "σ = {sigma} ± {sigma_err}"
+    );
+    assert!(num(&r, &["fit", "centre"]).abs() < 4.0 * num(&r, &["fit", "centre_error"]));
+    let (ux, ex) = (
+        num(&r, &["binder_x", "value"]),
+        num(&r, &["binder_x", "error"]),
+    );
+    assert!(
+        (ux + 4.0 / 27.0).abs() < 4.0 * ex.max(0.01),
+        "U4(x) = {ux} ± {ex}"
+    );
+    // s = S/⟨S⟩ follows the β = 1 surmise exactly for two levels: KS ≈ 0.87/√3000 = 0.016.
+    let ks = num(&r, &["ks_surmise"]);
+    assert!(ks < 0.035, "KS to the Wigner surmise {ks}");
 }
 
 #[test]

@@ -1,0 +1,146 @@
+//! The level-statistics and fit builtins (`crate::builtins::SPECTRAL`): argument values in,
+//! a value out; the numerics are in `observe::spacing` and `observe::fit`.
+
+use super::builtins::{dist, finite_numbers, matrix, num, rows_of, Args};
+use super::value::Value;
+use super::{Result, RunError};
+use crate::observe::{fit, spacing, stats};
+use crate::span::Span;
+use faer::Mat;
+use std::sync::Arc;
+
+/// Apply the builtin `name` if it is one of the spectral ones.
+pub(super) fn apply(name: &str, a: &Args, span: Span) -> Option<Result<Value>> {
+    Some(match name {
+        "degenerate" => degenerate(a, span),
+        "level_spacing" => level_spacing(a, span),
+        "mean_level_spacing" => columns(&a[0], span).map(|m| {
+            let (mean, error) = spacing::column_means(&m);
+            Value::record(vec![
+                ("mean".into(), Value::vector(mean)),
+                ("error".into(), Value::vector(error)),
+            ])
+        }),
+        "unit_mean" => columns(&a[0], span).and_then(|m| {
+            spacing::unit_mean_pooled(&m)
+                .map(Value::vector)
+                .map_err(|e| value_error(span, e))
+        }),
+        "unfolded_spacings" => unfolded(a, span),
+        "spacing_ratio" => spacing_ratio(a, span),
+        "fit_gaussian" => fitted(a, span, fit::gaussian),
+        "fit_semicircle" => fitted(a, span, fit::semicircle),
+        "fit_two_mode" => fitted(a, span, fit::two_mode),
+        _ => return None,
+    })
+}
+
+fn value_error(span: Span, message: String) -> RunError {
+    RunError::new(span, message).code("wmd::run::value")
+}
+
+/// Rows of a matrix (runs), or a vector as one column of a single-column table.
+fn columns(v: &Option<Value>, span: Span) -> Result<Vec<Vec<f64>>> {
+    match v {
+        Some(Value::Matrix(_)) => rows_of(v, span),
+        _ => Ok(finite_numbers(v, "s", span)?
+            .iter()
+            .map(|&x| vec![x])
+            .collect()),
+    }
+}
+
+fn to_matrix(rows: &[Vec<f64>], cols: usize) -> Value {
+    Value::Matrix(Arc::new(Mat::from_fn(rows.len(), cols, |i, j| rows[i][j])))
+}
+
+fn degenerate(a: &Args, span: Span) -> Result<Value> {
+    let v = finite_numbers(&a[0], "values", span)?;
+    let tol = num(&a[1], "tol", span)?;
+    let pairs = spacing::degenerate_pairs(v, tol);
+    if pairs.is_empty() {
+        return Err(value_error(span, format!("no two consecutive values are equal within tol = {tol}")).help("`degenerate` pairs consecutive entries: sort the values first, in the order the eigenvalues are assigned to them"));
+    }
+    let rows: Vec<Vec<f64>> = pairs
+        .iter()
+        .map(|&(i, j)| vec![i as f64, j as f64])
+        .collect();
+    Ok(to_matrix(&rows, 2))
+}
+
+fn level_spacing(a: &Args, span: Span) -> Result<Value> {
+    let rows = rows_of(&a[0], span)?;
+    let p = matrix(&a[1], "pairs", span)?;
+    if p.ncols() != 2 {
+        return Err(value_error(
+            span,
+            format!(
+                "`pairs` must have two columns (i, j), but has {}",
+                p.ncols()
+            ),
+        ));
+    }
+    let index = |v: f64| (v >= 0.0 && v == v.trunc()).then_some(v as usize);
+    let pairs = (0..p.nrows())
+        .map(|r| index(p[(r, 0)]).zip(index(p[(r, 1)])))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| value_error(span, "`pairs` must hold whole indices ≥ 0".into()))?;
+    let s = spacing::pair_spacings(&rows, &pairs).map_err(|e| value_error(span, e))?;
+    Ok(to_matrix(&s, pairs.len()))
+}
+
+fn unfolded(a: &Args, span: Span) -> Result<Value> {
+    let rows = rows_of(&a[0], span)?;
+    let s = match &a[1] {
+        Some(_) => {
+            let d = dist(&a[1], span)?;
+            spacing::unfolded_spacings(&rows, Some(&|x| d.cdf(x)))
+        }
+        None => spacing::unfolded_spacings(&rows, None),
+    };
+    if s.is_empty() {
+        return Err(value_error(
+            span,
+            "unfolding needs spectra of at least two eigenvalues".into(),
+        ));
+    }
+    Ok(Value::vector(s))
+}
+
+fn spacing_ratio(a: &Args, span: Span) -> Result<Value> {
+    let r = spacing::spacing_ratios(&rows_of(&a[0], span)?);
+    if r.len() < 2 {
+        return Err(value_error(
+            span,
+            format!(
+                "{} spacing ratios are too few; spectra need at least 3 eigenvalues",
+                r.len()
+            ),
+        ));
+    }
+    Ok(Value::record(vec![
+        ("mean".into(), Value::Num(stats::mean(&r))),
+        ("error".into(), Value::Num(stats::std_error(&r))),
+        ("count".into(), Value::Num(r.len() as f64)),
+    ]))
+}
+
+/// A fit's parameters as `name`, `name_error`, and the negative log-likelihood if any.
+fn fitted(
+    a: &Args,
+    span: Span,
+    f: fn(&[f64]) -> std::result::Result<fit::Fit, String>,
+) -> Result<Value> {
+    let x = finite_numbers(&a[0], "x", span)?;
+    let fit = f(x)
+        .map_err(|e| RunError::new(span, format!("the fit failed: {e}")).code("wmd::run::fit"))?;
+    let mut fields = Vec::new();
+    for (name, e) in &fit.params {
+        fields.push((name.to_string(), Value::Num(e.value)));
+        fields.push((format!("{name}_error"), Value::Num(e.error)));
+    }
+    if let Some(nll) = fit.neg_log_likelihood {
+        fields.push(("neg_log_likelihood".into(), Value::Num(nll)));
+    }
+    Ok(Value::record(fields))
+}
