@@ -42,13 +42,36 @@ pub struct CoulombConfig {
     pub label: String,
     /// Largest number of bisections of one step.
     pub max_depth: u32,
+    pub method: Method,
+    /// Record the spectrum after every `every` steps (None: only the final one).
+    pub every: Option<usize>,
 }
 
-/// The final spectra (sorted) of each run and how many steps were refined.
+/// How the gas is evolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// The eigenvalue SDE with gap-preserving refinement (this file).
+    Eigenvalues,
+    /// The symmetric matrix with matrix noise, diagonalised each step
+    /// ([`super::coulomb_matrix`]).
+    Matrix,
+}
+
+/// The final spectra (sorted) of each run, the recorded ones (run by run, in time order)
+/// and how many steps were refined.
 #[derive(Debug, Clone)]
 pub struct CoulombOutcome {
     pub finals: Vec<Vec<f64>>,
+    pub history: Vec<Vec<f64>>,
     pub refined_steps: u64,
+}
+
+/// One run's result: its final spectrum, its recorded spectra, its refined-step count.
+pub(super) type RunResult = (Vec<f64>, Vec<Vec<f64>>, u64);
+
+/// Whether the spectrum after `step` + 1 steps is recorded.
+pub(super) fn records(cfg: &CoulombConfig, step: usize) -> bool {
+    cfg.every.is_some_and(|k| (step + 1).is_multiple_of(k))
 }
 
 /// Run the ensemble; runs are independent and parallel, each with its own stream.
@@ -68,19 +91,35 @@ where
             cfg.n, cfg.dt
         )));
     }
-    let results: Vec<(Vec<f64>, u64)> = (0..cfg.runs)
+    if cfg.method == Method::Matrix {
+        super::coulomb_matrix::check_equal_noise(&cfg.g)?;
+    }
+    let results: Vec<RunResult> = (0..cfg.runs)
         .into_par_iter()
         .map(|run| {
             let mut rng = stream(cfg.seed, cfg.point, &cfg.label, run as u64);
-            let x = init(run, &mut rng)?;
-            simulate(cfg, drift, x, run, &mut rng, stop)
+            let mut x = init(run, &mut rng)?;
+            match cfg.method {
+                Method::Eigenvalues => simulate(cfg, drift, x, run, &mut rng, stop),
+                Method::Matrix => {
+                    x.sort_by(f64::total_cmp);
+                    check_initial(&x, run)?;
+                    super::coulomb_matrix::simulate(cfg, drift, &x, run, &mut rng, stop)
+                }
+            }
         })
         .collect::<Result<_, _>>()?;
-    let refined_steps = results.iter().map(|r| r.1).sum();
-    Ok(CoulombOutcome {
-        finals: results.into_iter().map(|r| r.0).collect(),
+    let refined_steps = results.iter().map(|r| r.2).sum();
+    let mut out = CoulombOutcome {
+        finals: Vec::with_capacity(cfg.runs),
+        history: Vec::new(),
         refined_steps,
-    })
+    };
+    for (end, history, _) in results {
+        out.finals.push(end);
+        out.history.extend(history);
+    }
+    Ok(out)
 }
 
 fn check_initial(x: &[f64], run: usize) -> Result<(), BackendError> {
@@ -105,13 +144,14 @@ fn simulate<D: Fn(f64, usize) -> f64>(
     run: usize,
     rng: &mut Rng,
     stop: &AtomicBool,
-) -> Result<(Vec<f64>, u64), BackendError> {
+) -> Result<RunResult, BackendError> {
     x.sort_by(f64::total_cmp);
     check_initial(&x, run)?;
     let mut stepper = Stepper::new(cfg);
     let sqrt_dt = cfg.dt.sqrt();
     let mut dw = vec![0.0; cfg.n];
     let mut refined = 0u64;
+    let mut history = Vec::new();
     for step in 0..cfg.steps {
         if step % 1024 == 0 && stop.load(Ordering::Relaxed) {
             return Err(BackendError::Numerical("interrupted".into()));
@@ -124,8 +164,11 @@ fn simulate<D: Fn(f64, usize) -> f64>(
             .advance(&mut x, cfg.dt, &dw, 0, drift, rng)
             .map_err(|e| e.describe(run, step, &x))?;
         refined += u64::from(depth > 0);
+        if records(cfg, step) {
+            history.push(x.clone());
+        }
     }
-    Ok((x, refined))
+    Ok((x, history, refined))
 }
 
 /// Why a step could not be completed.

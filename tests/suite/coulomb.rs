@@ -116,9 +116,14 @@ fn runs_do_not_depend_on_the_thread_count() {
         dt = 0.001
         steps = 500
         runs = 16
+        every = 100
     }
-    report r { f = gas.final }";
+    report r { f = gas.final\n h = gas.history\n last = gas.history[end, :] }";
     let one = run_script("g", text, &[], Some(1)).unwrap();
+    let json = wmd::output::results_json(&one);
+    let h = &json["reports"]["r"]["h"];
+    assert_eq!(h.as_array().map(Vec::len), Some(16 * 5), "{h}");
+    assert_eq!(json["reports"]["r"]["last"], json["reports"]["r"]["f"][15]);
     let two = run_script("g", text, &[], Some(2)).unwrap();
     assert_eq!(
         wmd::output::results_json(&one),
@@ -141,4 +146,43 @@ fn a_bad_drift_stops_the_run_with_step_and_eigenvalue_named() {
         err.contains("run 0, step 0") && err.contains("drift of eigenvalue"),
         "{err}"
     );
+}
+
+#[test]
+fn eigenvalue_and_matrix_methods_reach_the_exact_goe_state() {
+    // N = 3 in V = x²/2 with g = 1: the stationary state is exactly the 3×3 GOE, for which
+    // ⟨x²⟩ = g²(N + 1)/2 = 2 and the spacing ratio has ⟨r̃⟩ = 4 − 2√3 ≈ 0.5359 (Atas et al.
+    // 2013, exact for 3×3). 2000 runs: standard errors ≈ 1.2 % on ⟨x²⟩ and 0.006 on ⟨r̃⟩;
+    // the O(dt) bias at dt = 0.005 is ≈ 0.5 %.
+    let exact_r = 4.0 - 2.0 * 3f64.sqrt();
+    for method in ["eigenvalues", "matrix"] {
+        let r = gas(
+            3,
+            &format!("dt = 0.005\n until = 5\n runs = 2000\n method = \"{method}\""),
+            "m2 = moment(flatten(gas.final), 2)\n ratio = spacing_ratio(gas.final)",
+        );
+        let m2 = num(&r, &["m2"]);
+        assert!((m2 / 2.0 - 1.0).abs() < 0.05, "{method}: ⟨x²⟩ = {m2}");
+        let (mean, err) = (num(&r, &["ratio", "mean"]), num(&r, &["ratio", "error"]));
+        assert!(
+            (mean - exact_r).abs() < 4.0 * err && err < 0.01,
+            "{method}: ⟨r̃⟩ = {mean} ± {err}, exact {exact_r}"
+        );
+    }
+}
+
+#[test]
+fn the_matrix_method_needs_one_noise_for_all_eigenvalues() {
+    let text = "coulomb_gas gas {
+        eigenvalues = 3
+        drift(x, i) = -x
+        noise(i) = 1 + i
+        init = uniform(-1, 1)
+        dt = 0.01
+        steps = 10
+        method = \"matrix\"
+    }
+    report r { f = gas.final }";
+    let err = run_script("g", text, &[], Some(1)).unwrap_err();
+    assert!(err.contains("same noise for every eigenvalue"), "{err}");
 }

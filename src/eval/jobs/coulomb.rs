@@ -1,7 +1,7 @@
 //! The `coulomb_gas` kind: reads its fields and runs [`crate::backend::coulomb`].
 
 use super::Fields;
-use crate::backend::coulomb::{self, CoulombConfig};
+use crate::backend::coulomb::{self, CoulombConfig, Method};
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
 use crate::eval::value::Value;
@@ -10,6 +10,24 @@ use faer::Mat;
 use std::sync::Arc;
 
 impl Evaluator<'_> {
+    /// `method = "eigenvalues"` (the default, recorded) or `"matrix"`.
+    fn method(&self, f: &Fields, frame: &mut Frame) -> Result<Method> {
+        let Some(m) = f.get("method") else {
+            self.record_default("coulomb_gas.method", f.span, "\"eigenvalues\"".into());
+            return Ok(Method::Eigenvalues);
+        };
+        match self.eval(&m.code, frame)? {
+            Value::Str(s) if &*s == "eigenvalues" => Ok(Method::Eigenvalues),
+            Value::Str(s) if &*s == "matrix" => Ok(Method::Matrix),
+            other => Err(RunError::new(
+                m.span,
+                format!("`method` must be \"eigenvalues\" or \"matrix\", but is {}", other.describe()),
+            )
+            .code("wmd::run::field")
+            .help("\"eigenvalues\" evolves the eigenvalue SDE; \"matrix\" evolves a symmetric matrix and diagonalises it every step (exact repulsion, O(N³) a step, one noise for all)")),
+        }
+    }
+
     /// Noise strengths g̃_i: `noise(i) = ...`, a number, a vector of N numbers, or 1.
     fn noise(&self, f: &Fields, n: usize, frame: &mut Frame) -> Result<Vec<f64>> {
         let Some(field) = f.get("noise") else {
@@ -60,16 +78,20 @@ impl Evaluator<'_> {
             .field_count(f, "eigenvalues", None, frame)?
             .ok_or_else(|| f.missing("`eigenvalues`"))?;
         let runs = self.field_count(f, "runs", Some(1.0), frame)?.unwrap_or(1);
-        if let Some(m) = f.get("method") {
-            if !matches!(self.eval(&m.code, frame)?, Value::Str(s) if &*s == "eigenvalues") {
+        let method = self.method(f, frame)?;
+        let every = self.field_count(f, "every", None, frame)?;
+        let (dt, steps, scale, form) = self.time_grid(f, frame)?;
+        if let Some(k) = every {
+            let values = runs.saturating_mul(steps / k).saturating_mul(n);
+            if values > 1 << 27 {
                 return Err(RunError::new(
-                    m.span,
-                    "only `method = \"eigenvalues\"` runs in this version",
+                    f.get("every").map_or(f.span, |e| e.span),
+                    format!("recording every {k} steps keeps {values} numbers (runs × steps/every × eigenvalues), more than 2²⁷ (1 GiB)"),
                 )
-                .code("wmd::run::field"));
+                .code("wmd::run::field")
+                .help("record less often: raise `every`"));
             }
         }
-        let (dt, steps, scale, form) = self.time_grid(f, frame)?;
         let g: Vec<f64> = self.noise(f, n, frame)?.iter().map(|x| x * scale).collect();
         let drift_field = f
             .get("drift")
@@ -96,19 +118,39 @@ impl Evaluator<'_> {
             point: self.point,
             label: name,
             max_depth: 80,
+            method,
+            every,
         };
         let init_fn = |_run: usize, rng: &mut Rng| initial_spectrum(&init, n, rng);
         let drift_fn = |x: f64, i: usize| drift(&[x, i as f64]);
         let out = coulomb::run_ensemble(&cfg, &drift_fn, &init_fn, &self.interrupt)
             .map_err(|e| RunError::new(f.span, e.to_string()).code("wmd::run::coulomb_gas"))?;
         let finals = Mat::from_fn(runs, n, |r, i| out.finals[r][i]);
+        let history = Mat::from_fn(out.history.len(), n, |r, i| out.history[r][i]);
+        let record_times: Vec<f64> = match every {
+            Some(k) => (1..=steps / k).map(|m| (m * k) as f64 * dt).collect(),
+            None => Vec::new(),
+        };
         let mean: Vec<f64> = (0..n)
             .map(|i| out.finals.iter().map(|x| x[i]).sum::<f64>() / runs as f64)
             .collect();
         Ok(Value::record(vec![
             ("final".into(), Value::Matrix(Arc::new(finals))),
             ("mean".into(), Value::vector(mean)),
+            ("history".into(), Value::Matrix(Arc::new(history))),
+            ("times".into(), Value::vector(record_times)),
             ("form".into(), Value::Str(form.into())),
+            (
+                "method".into(),
+                Value::Str(
+                    if method == Method::Matrix {
+                        "matrix"
+                    } else {
+                        "eigenvalues"
+                    }
+                    .into(),
+                ),
+            ),
             ("dt".into(), Value::Num(dt)),
             ("steps".into(), Value::Num(steps as f64)),
             ("runs".into(), Value::Num(runs as f64)),
