@@ -10,9 +10,9 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "marchenko_pastur.wmd" => &[("M", "400"), ("N", "200"), ("draws", "4")],
         "wigner_semicircle.wmd" => &[("n", "100"), ("draws", "4")],
         "mp_edges_sweep.wmd" => &[("M", "200")],
-        "dyson_harmonic.wmd" => &[("N", "6"), ("runs", "40")],
+        "dyson_harmonic.wmd" => &[("N", "6"), ("runs", "200")],
         "linear_scaling.wmd" => &[("runs", "100"), ("steps", "3000")],
-        "coulomb_gas_rbm.wmd" => &[("runs", "100"), ("steps", "4000")],
+        "coulomb_gas_rbm.wmd" => &[("runs", "400"), ("steps", "8000")],
         _ => &[],
     }
 }
