@@ -4,6 +4,7 @@
 pub mod coulomb;
 pub mod linalg;
 pub mod rng;
+pub mod sde;
 pub mod tridiag;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
