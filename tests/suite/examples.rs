@@ -12,6 +12,7 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "mp_edges_sweep.wmd" => &[("M", "200")],
         "dyson_harmonic.wmd" => &[("N", "6"), ("runs", "40")],
         "linear_scaling.wmd" => &[("runs", "100"), ("steps", "3000")],
+        "sde_weight_row.wmd" => &[("runs", "200")],
         _ => &[],
     }
 }
