@@ -205,3 +205,33 @@ fn runs_do_not_depend_on_the_thread_count() {
     let b = run_script("t", text, &[], Some(2)).unwrap();
     assert_eq!(wmd::output::results_json(&a), wmd::output::results_json(&b));
 }
+
+#[test]
+fn the_state_is_read_with_constant_indices_only() {
+    let script = |drift: &str| {
+        format!(
+            "sde s {{
+                drift(x, t) = {drift}
+                diffusion(x, t) = [1, 1]
+                init = [0, 0]
+                dt = 0.1
+                steps = 3
+            }}
+            report r {{ f = s.final }}"
+        )
+    };
+    let err = run_script("s.wmd", &script("[x[t], 0]"), &[], None).unwrap_err();
+    assert!(err.contains("indexed by a non-constant"), "{err}");
+    let err = run_script("s.wmd", &script("[0, 0, 0]"), &[], None).unwrap_err();
+    assert!(
+        err.contains("gives 3 components but the state has 2"),
+        "{err}"
+    );
+    // One expression is broadcast for the diffusion, never for the drift.
+    let err = run_script("s.wmd", &script("0"), &[], None).unwrap_err();
+    assert!(
+        err.contains("gives 1 component but the state has 2"),
+        "{err}"
+    );
+    assert!(run_script("s.wmd", &script("[x[1], -x[0]]"), &[], None).is_ok());
+}
