@@ -47,11 +47,15 @@ impl Scheme {
     pub const NAMES: [&'static str; 3] = ["euler_maruyama", "milstein", "srk"];
 
     pub fn parse(name: &str) -> Option<Scheme> {
-        match name {
-            "euler_maruyama" => Some(Scheme::EulerMaruyama),
-            "milstein" => Some(Scheme::Milstein),
-            "srk" => Some(Scheme::Srk),
-            _ => None,
+        let all = [Scheme::EulerMaruyama, Scheme::Milstein, Scheme::Srk];
+        all.into_iter().find(|s| s.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::EulerMaruyama => Self::NAMES[0],
+            Scheme::Milstein => Self::NAMES[1],
+            Scheme::Srk => Self::NAMES[2],
         }
     }
 }
@@ -63,11 +67,18 @@ pub enum Calculus {
 }
 
 impl Calculus {
+    pub const NAMES: [&'static str; 2] = ["ito", "stratonovich"];
+
     pub fn parse(name: &str) -> Option<Calculus> {
-        match name {
-            "ito" => Some(Calculus::Ito),
-            "stratonovich" => Some(Calculus::Stratonovich),
-            _ => None,
+        [Calculus::Ito, Calculus::Stratonovich]
+            .into_iter()
+            .find(|c| c.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Calculus::Ito => Self::NAMES[0],
+            Calculus::Stratonovich => Self::NAMES[1],
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use super::Fields;
 use crate::backend::rng::Rng;
-use crate::backend::sde::{self, Calculus, Scheme, SdeConfig};
+use crate::backend::sde::{self, Calculus, Scheme, SdeConfig, SdeOutcome};
 use crate::eval::compile::{state_params, ScalarFn};
 use crate::eval::value::Value;
 use crate::eval::{Evaluator, Frame, Result, RunError};
@@ -121,8 +121,8 @@ impl Evaluator<'_> {
         }
     }
 
-    pub(super) fn sde(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
-        let (init, d) = self.sde_dim(f, frame)?;
+    /// Time grid, recording, ensemble size, scheme and calculus (defaults recorded).
+    fn sde_config(&self, id: usize, f: &Fields, d: usize, frame: &mut Frame) -> Result<SdeConfig> {
         let dt = self.field_num(f, "dt", None, frame)?.unwrap_or(f64::NAN);
         if dt.is_nan() || dt <= 0.0 {
             let span = f.get("dt").map_or(f.span, |x| x.span);
@@ -144,11 +144,8 @@ impl Evaluator<'_> {
                 .help(format!("raise `every` to at least {}", (steps * d).div_ceil(MAX_RECORDED - d).max(1))));
         }
         let scheme = self.choice(f, "scheme", &Scheme::NAMES, frame)?;
-        let calculus = self.choice(f, "calculus", &["ito", "stratonovich"], frame)?;
-        let drift = self.state_field(f, "drift", d, false, frame)?;
-        let diffusion = self.state_field(f, "diffusion", d, true, frame)?;
-        self.check_init(&init, d, f)?;
-        let cfg = SdeConfig {
+        let calculus = self.choice(f, "calculus", &Calculus::NAMES, frame)?;
+        Ok(SdeConfig {
             dim: d,
             dt,
             steps,
@@ -164,7 +161,15 @@ impl Evaluator<'_> {
             } else {
                 0
             },
-        };
+        })
+    }
+
+    pub(super) fn sde(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
+        let (init, d) = self.sde_dim(f, frame)?;
+        let cfg = self.sde_config(id, f, d, frame)?;
+        let drift = self.state_field(f, "drift", d, false, frame)?;
+        let diffusion = self.state_field(f, "diffusion", d, true, frame)?;
+        self.check_init(&init, d, f)?;
         let (a, b) = (apply(&drift), apply(&diffusion));
         let init_fn = |_run: usize, rng: &mut Rng| Ok(initial_state(&init, d, rng));
         let out = sde::run_ensemble(&cfg, &a, &b, &init_fn, &self.interrupt).map_err(|e| {
@@ -172,33 +177,7 @@ impl Evaluator<'_> {
                 .code("wmd::run::sde")
                 .label("integrating this sde")
         })?;
-        let matrix = |rows: usize, v: &[f64]| {
-            Value::Matrix(Arc::new(Mat::from_fn(rows, d, |r, i| v[r * d + i])))
-        };
-        let mut fields = vec![
-            (
-                "final".into(),
-                Value::Matrix(Arc::new(Mat::from_fn(runs, d, |r, i| out.finals[r][i]))),
-            ),
-            ("times".into(), Value::vector(out.times)),
-            ("mean".into(), matrix(records, &out.mean)),
-            ("variance".into(), matrix(records, &out.variance)),
-        ];
-        if d == 1 {
-            let p = &out.paths;
-            let paths = Mat::from_fn(p.len(), records, |r, k| p[r][k]);
-            fields.push(("paths".into(), Value::Matrix(Arc::new(paths))));
-        }
-        fields.extend([
-            ("scheme".into(), Value::Str(scheme.into())),
-            ("calculus".into(), Value::Str(calculus.into())),
-            ("dim".into(), Value::Num(d as f64)),
-            ("dt".into(), Value::Num(dt)),
-            ("steps".into(), Value::Num(steps as f64)),
-            ("every".into(), Value::Num(every as f64)),
-            ("runs".into(), Value::Num(runs as f64)),
-        ]);
-        Ok(Value::record(fields))
+        Ok(results(&cfg, out))
     }
 
     /// Explicit initial states must be finite (a distribution's samples are checked per run).
@@ -215,6 +194,37 @@ impl Evaluator<'_> {
             _ => Ok(()),
         }
     }
+}
+
+/// The block's value: final states, recorded times, per-time statistics, paths (d = 1) and
+/// the settings used.
+fn results(cfg: &SdeConfig, out: SdeOutcome) -> Value {
+    let (d, records) = (cfg.dim, cfg.records());
+    let matrix = |rows: usize, v: &[f64]| {
+        Value::Matrix(Arc::new(Mat::from_fn(rows, d, |r, i| v[r * d + i])))
+    };
+    let finals = Mat::from_fn(cfg.runs, d, |r, i| out.finals[r][i]);
+    let mut fields = vec![
+        ("final".into(), Value::Matrix(Arc::new(finals))),
+        ("times".into(), Value::vector(out.times)),
+        ("mean".into(), matrix(records, &out.mean)),
+        ("variance".into(), matrix(records, &out.variance)),
+    ];
+    if d == 1 {
+        let p = &out.paths;
+        let paths = Mat::from_fn(p.len(), records, |r, k| p[r][k]);
+        fields.push(("paths".into(), Value::Matrix(Arc::new(paths))));
+    }
+    fields.extend([
+        ("scheme".into(), Value::Str(cfg.scheme.name().into())),
+        ("calculus".into(), Value::Str(cfg.calculus.name().into())),
+        ("dim".into(), Value::Num(d as f64)),
+        ("dt".into(), Value::Num(cfg.dt)),
+        ("steps".into(), Value::Num(cfg.steps as f64)),
+        ("every".into(), Value::Num(cfg.every as f64)),
+        ("runs".into(), Value::Num(cfg.runs as f64)),
+    ]);
+    Value::record(fields)
 }
 
 /// The closure filling `out` with f_i(x, t), from `xt` = (x, t).
