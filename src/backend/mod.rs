@@ -5,6 +5,7 @@ pub mod coulomb;
 pub mod coulomb_matrix;
 pub mod linalg;
 pub mod rng;
+pub mod sde;
 pub mod tridiag;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

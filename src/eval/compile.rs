@@ -185,3 +185,79 @@ enum Node {
 fn constant(c: f64) -> Node {
     Node::Scalar(Arc::new(move |_: &[f64]| c))
 }
+
+/// A function field of a vector state, `f(x, t)` with x of `dim` components, prepared for
+/// [`Evaluator::compile_vector`] with `dim + 1` scalar parameters: `x[k]` with a constant k
+/// becomes parameter k, `t` parameter `dim`, and a bare `x` parameter 0 when `dim` is 1.
+/// Only the forms the compiler accepts are rewritten; anything else is left for it to reject.
+pub fn state_params(code: &Code, dim: usize, span: Span) -> Result<Code> {
+    let go = |c: &Code| state_params(c, dim, span);
+    Ok(match code {
+        Code::Local(0) if dim == 1 => Code::Local(0),
+        Code::Local(0) => {
+            return Err(RunError::new(
+                span,
+                format!("the state `x` has {dim} components and is used whole"),
+            )
+            .code("wmd::run::compile")
+            .label("uses `x` whole")
+            .help(format!(
+                "per-step functions read components with a constant index, `x[0]` … `x[{}]`, and give one entry per component: `[-x[0], -x[1]]`",
+                dim - 1
+            )))
+        }
+        Code::Local(1) => Code::Local(dim),
+        Code::Local(j) => Code::Local(j + dim - 1),
+        Code::Index(t, items, s) if matches!(**t, Code::Local(0)) => state_index(items, dim, *s)?,
+        Code::Vector(items, s) => Code::Vector(items.iter().map(go).collect::<Result<_>>()?, *s),
+        Code::Unary(op, x, s) => Code::Unary(*op, Box::new(go(x)?), *s),
+        Code::Binary(op, xy, s) => Code::Binary(*op, Box::new([go(&xy[0])?, go(&xy[1])?]), *s),
+        Code::If(parts, s) => Code::If(
+            Box::new([go(&parts[0])?, go(&parts[1])?, go(&parts[2])?]),
+            *s,
+        ),
+        Code::Index(t, items, s) => Code::Index(
+            Box::new(go(t)?),
+            items
+                .iter()
+                .map(|i| i.as_ref().map(go).transpose())
+                .collect::<Result<_>>()?,
+            *s,
+        ),
+        Code::CallBuiltin(b, args, s) => Code::CallBuiltin(
+            b,
+            args.iter()
+                .map(|a| a.as_ref().map(go).transpose())
+                .collect::<Result<_>>()?,
+            *s,
+        ),
+        other => other.clone(),
+    })
+}
+
+/// `x[k]` with a constant k in 0..dim → parameter k.
+fn state_index(items: &[Option<Code>], dim: usize, span: Span) -> Result<Code> {
+    let k = match items {
+        [Some(Code::Const(Value::Num(k)))] => *k,
+        _ => {
+            return Err(
+                RunError::new(span, "the state is indexed by a non-constant")
+                    .code("wmd::run::compile")
+                    .help("write each component with a constant index: `x[0]`, `x[1]`, …"),
+            )
+        }
+    };
+    if k >= 0.0 && k == k.trunc() && (k as usize) < dim {
+        Ok(Code::Local(k as usize))
+    } else {
+        Err(RunError::new(
+            span,
+            format!(
+                "`x[{k}]` is out of range: the state has {dim} component{}",
+                if dim == 1 { "" } else { "s" }
+            ),
+        )
+        .code("wmd::run::compile")
+        .label("no such component"))
+    }
+}

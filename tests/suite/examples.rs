@@ -13,6 +13,7 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "dyson_harmonic.wmd" => &[("N", "6"), ("runs", "200")],
         "linear_scaling.wmd" => &[("runs", "100"), ("steps", "3000")],
         "coulomb_gas_rbm.wmd" => &[("runs", "400"), ("steps", "8000")],
+        "sde_weight_row.wmd" => &[("runs", "200")],
         _ => &[],
     }
 }

@@ -7,5 +7,6 @@ mod coulomb;
 mod examples;
 mod physics;
 mod repl;
+mod sde;
 mod support;
 mod syntax;

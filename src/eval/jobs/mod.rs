@@ -2,6 +2,7 @@
 //! readers here, one file per kind beside it.
 
 mod coulomb;
+mod sde;
 
 use super::value::{Dist, Value};
 use super::{Evaluator, Frame, Result, RunError};
@@ -42,10 +43,11 @@ impl Evaluator<'_> {
         };
         match kind {
             "coulomb_gas" => self.coulomb_gas(id, &f, frame),
+            "sde" => self.sde(id, &f, frame),
             _ => Err(RunError::new(span, format!("`{}` is declared as `{kind}`, a kind this version of wmd checks but cannot run yet", self.plan.globals[id].name))
                 .code("wmd::run::no_backend")
                 .label(format!("needs the {kind} backend"))
-                .help("backends for SDEs, Fokker–Planck and training are on the roadmap (see README)")),
+                .help("backends for Fokker–Planck, networks and training are on the roadmap (see README)")),
         }
     }
 
@@ -126,15 +128,20 @@ impl Evaluator<'_> {
             )
             .code("wmd::run::field")),
         };
-        let steps = match (
+        let steps = self.steps(f, dt, frame)?;
+        Ok((dt, steps, scale, form))
+    }
+
+    /// The number of steps of length dt: `steps`, or `until` / dt rounded (at least 1).
+    pub(super) fn steps(&self, f: &Fields, dt: f64, frame: &mut Frame) -> Result<usize> {
+        match (
             self.field_count(f, "steps", None, frame)?,
             self.field_num(f, "until", None, frame)?,
         ) {
-            (Some(s), None) => s,
-            (None, Some(t)) if t > 0.0 => (t / dt).round().max(1.0) as usize,
-            _ => return Err(f.missing("exactly one of `steps` or `until` > 0")),
-        };
-        Ok((dt, steps, scale, form))
+            (Some(s), None) => Ok(s),
+            (None, Some(t)) if t > 0.0 => Ok((t / dt).round().max(1.0) as usize),
+            _ => Err(f.missing("exactly one of `steps` or `until` > 0")),
+        }
     }
 }
 

@@ -1,0 +1,255 @@
+//! The `sde` kind: reads its fields, compiles drift and diffusion once into closures of
+//! (x₀, …, x_{d−1}, t), and runs [`crate::backend::sde`].
+//!
+//! Results: `final` (runs × d), `times`, `mean` and `variance` (records × d: per recorded time
+//! and component, over runs), for d = 1 `paths` (P × records, the first P = min(runs,
+//! ⌊10⁷/records⌋) runs), and the settings used. Memory stays bounded: records × d ≤ 10⁶ is
+//! required, and trajectories are held for one chunk of runs at a time.
+
+use super::Fields;
+use crate::backend::rng::Rng;
+use crate::backend::sde::{self, Calculus, Scheme, SdeConfig, SdeOutcome};
+use crate::eval::compile::{state_params, ScalarFn};
+use crate::eval::value::Value;
+use crate::eval::{Evaluator, Frame, Result, RunError};
+use faer::Mat;
+use std::sync::Arc;
+
+/// Largest records × d kept for the per-time statistics.
+const MAX_RECORDED: usize = 1_000_000;
+/// Largest number of path entries kept (d = 1).
+const MAX_PATH_ENTRIES: usize = 10_000_000;
+
+fn field_error(span: crate::span::Span, msg: String) -> RunError {
+    RunError::new(span, msg).code("wmd::run::field")
+}
+
+impl Evaluator<'_> {
+    /// A string field naming one of `names`, or its default (recorded).
+    fn choice(&self, f: &Fields, name: &str, names: &[&str], frame: &mut Frame) -> Result<String> {
+        let Some(field) = f.get(name) else {
+            self.record_default(&format!("sde.{name}"), f.span, format!("\"{}\"", names[0]));
+            return Ok(names[0].to_string());
+        };
+        match self.eval(&field.code, frame)? {
+            Value::Str(s) if names.contains(&&*s) => Ok(s.to_string()),
+            other => {
+                let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+                Err(field_error(
+                    field.span,
+                    format!("`{name}` must be one of {}", list.join(", ")),
+                )
+                .label(format!("is {}", describe(&other)))
+                .help(format!("e.g. `{name} = \"{}\"`", names[names.len() - 1])))
+            }
+        }
+    }
+
+    /// The initial state's value and the dimension d (from `dim`, else from `init`, else 1).
+    fn sde_dim(&self, f: &Fields, frame: &mut Frame) -> Result<(Value, usize)> {
+        let init_field = f.get("init").ok_or_else(|| f.missing("`init`"))?;
+        let init = self.eval(&init_field.code, frame)?;
+        let given = self.field_count(f, "dim", None, frame)?;
+        let d = match (&init, given) {
+            (_, Some(0)) => {
+                return Err(field_error(
+                    f.get("dim").map_or(f.span, |x| x.span),
+                    "`dim` must be at least 1".into(),
+                ))
+            }
+            (Value::Vector(v), Some(d)) if v.len() != d => {
+                return Err(field_error(
+                    init_field.span,
+                    format!("`init` has {} numbers but `dim` is {d}", v.len()),
+                ))
+            }
+            (Value::Num(_) | Value::Dist(_), Some(d)) | (Value::Vector(_), Some(d)) => d,
+            (Value::Vector(v), None) if !v.is_empty() => v.len(),
+            (Value::Num(_) | Value::Dist(_), None) => {
+                self.record_default("sde.dim", f.span, "1".into());
+                1
+            }
+            (other, _) => {
+                return Err(field_error(
+                    init_field.span,
+                    format!(
+                        "`init` must be a number, a vector of numbers or a distribution, but is {}",
+                        other.describe()
+                    ),
+                ))
+            }
+        };
+        Ok((init, d))
+    }
+
+    /// `drift(x, t)` or `diffusion(x, t)` compiled to d closures of (x₀, …, x_{d−1}, t); a
+    /// single expression is allowed for d > 1 only where `broadcast` (the diffusion).
+    fn state_field(
+        &self,
+        f: &Fields,
+        name: &str,
+        d: usize,
+        broadcast: bool,
+        frame: &mut Frame,
+    ) -> Result<Vec<ScalarFn>> {
+        let field = f
+            .get(name)
+            .ok_or_else(|| f.missing(&format!("`{name}(x, t) = ...`")))?;
+        let code = state_params(&field.code, d, field.span)?;
+        let mut locals = Frame {
+            draw: frame.draw,
+            locals: vec![Value::Num(0.0); d + 1],
+        };
+        let fs = self.compile_vector(&code, d + 1, field.span, &mut locals)?;
+        match fs.len() {
+            n if n == d => Ok(fs),
+            1 if broadcast => Ok(vec![fs[0].clone(); d]),
+            n => Err(RunError::new(
+                field.span,
+                format!(
+                    "`{name}` gives {n} component{} but the state has {d}",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .code("wmd::run::shape")
+            .label(format!("{n} ≠ {d}"))
+            .help(if broadcast {
+                format!("give one entry per component, `[..., ...]` with {d} entries, or one expression for all")
+            } else {
+                format!("give one entry per component: `[..., ...]` with {d} entries")
+            })),
+        }
+    }
+
+    /// Time grid, recording, ensemble size, scheme and calculus (defaults recorded).
+    fn sde_config(&self, id: usize, f: &Fields, d: usize, frame: &mut Frame) -> Result<SdeConfig> {
+        let dt = self.field_num(f, "dt", None, frame)?.unwrap_or(f64::NAN);
+        if dt.is_nan() || dt <= 0.0 {
+            let span = f.get("dt").map_or(f.span, |x| x.span);
+            return Err(field_error(span, format!("`dt` must be > 0, but is {dt}")));
+        }
+        let steps = self.steps(f, dt, frame)?;
+        let default_every = (steps as f64 / 100.0).ceil().max(1.0);
+        let every = self
+            .field_count(f, "every", Some(default_every), frame)?
+            .unwrap_or(1);
+        let runs = self.field_count(f, "runs", Some(1.0), frame)?.unwrap_or(1);
+        if every == 0 || runs == 0 {
+            return Err(f.missing("`every` ≥ 1 and `runs` ≥ 1"));
+        }
+        let records = steps / every + 1;
+        if records * d > MAX_RECORDED {
+            let span = f.get("every").map_or(f.span, |x| x.span);
+            return Err(field_error(span, format!("recording {records} times of {d} components is more than the {MAX_RECORDED} values kept"))
+                .help(format!("raise `every` to at least {}", (steps * d).div_ceil(MAX_RECORDED - d).max(1))));
+        }
+        let scheme = self.choice(f, "scheme", &Scheme::NAMES, frame)?;
+        let calculus = self.choice(f, "calculus", &Calculus::NAMES, frame)?;
+        Ok(SdeConfig {
+            dim: d,
+            dt,
+            steps,
+            every,
+            runs,
+            scheme: Scheme::parse(&scheme).unwrap_or(Scheme::EulerMaruyama),
+            calculus: Calculus::parse(&calculus).unwrap_or(Calculus::Ito),
+            seed: self.seed,
+            point: self.point,
+            label: self.plan.globals[id].name.clone(),
+            keep_paths: if d == 1 {
+                runs.min(MAX_PATH_ENTRIES / records)
+            } else {
+                0
+            },
+        })
+    }
+
+    pub(super) fn sde(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
+        let (init, d) = self.sde_dim(f, frame)?;
+        let cfg = self.sde_config(id, f, d, frame)?;
+        let drift = self.state_field(f, "drift", d, false, frame)?;
+        let diffusion = self.state_field(f, "diffusion", d, true, frame)?;
+        self.check_init(&init, d, f)?;
+        let (a, b) = (apply(&drift), apply(&diffusion));
+        let init_fn = |_run: usize, rng: &mut Rng| Ok(initial_state(&init, d, rng));
+        let out = sde::run_ensemble(&cfg, &a, &b, &init_fn, &self.interrupt).map_err(|e| {
+            RunError::new(f.span, e.to_string())
+                .code("wmd::run::sde")
+                .label("integrating this sde")
+        })?;
+        Ok(results(&cfg, out))
+    }
+
+    /// Explicit initial states must be finite (a distribution's samples are checked per run).
+    fn check_init(&self, init: &Value, d: usize, f: &Fields) -> Result<()> {
+        let span = f.get("init").map_or(f.span, |x| x.span);
+        match init.as_slice() {
+            Some(v) if v.iter().any(|x| !x.is_finite()) => {
+                Err(field_error(span, "`init` must be finite".into()))
+            }
+            Some(v) if v.len() != 1 && v.len() != d => Err(field_error(
+                span,
+                format!("`init` has {} numbers but the state has {d}", v.len()),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The block's value: final states, recorded times, per-time statistics, paths (d = 1) and
+/// the settings used.
+fn results(cfg: &SdeConfig, out: SdeOutcome) -> Value {
+    let (d, records) = (cfg.dim, cfg.records());
+    let matrix = |rows: usize, v: &[f64]| {
+        Value::Matrix(Arc::new(Mat::from_fn(rows, d, |r, i| v[r * d + i])))
+    };
+    let finals = Mat::from_fn(cfg.runs, d, |r, i| out.finals[r][i]);
+    let mut fields = vec![
+        ("final".into(), Value::Matrix(Arc::new(finals))),
+        ("times".into(), Value::vector(out.times)),
+        ("mean".into(), matrix(records, &out.mean)),
+        ("variance".into(), matrix(records, &out.variance)),
+    ];
+    if d == 1 {
+        let p = &out.paths;
+        let paths = Mat::from_fn(p.len(), records, |r, k| p[r][k]);
+        fields.push(("paths".into(), Value::Matrix(Arc::new(paths))));
+    }
+    fields.extend([
+        ("scheme".into(), Value::Str(cfg.scheme.name().into())),
+        ("calculus".into(), Value::Str(cfg.calculus.name().into())),
+        ("dim".into(), Value::Num(d as f64)),
+        ("dt".into(), Value::Num(cfg.dt)),
+        ("steps".into(), Value::Num(cfg.steps as f64)),
+        ("every".into(), Value::Num(cfg.every as f64)),
+        ("runs".into(), Value::Num(cfg.runs as f64)),
+    ]);
+    Value::record(fields)
+}
+
+/// The closure filling `out` with f_i(x, t), from `xt` = (x, t).
+fn apply(fs: &[ScalarFn]) -> impl Fn(&[f64], &mut [f64]) + Sync + '_ {
+    move |xt: &[f64], out: &mut [f64]| {
+        for (o, g) in out.iter_mut().zip(fs) {
+            *o = g(xt);
+        }
+    }
+}
+
+/// The starting state of one run: a number for every component, the given d numbers, or d
+/// samples of a distribution.
+fn initial_state(init: &Value, d: usize, rng: &mut Rng) -> Vec<f64> {
+    match init {
+        Value::Dist(dist) => (0..d).map(|_| dist.sample(rng)).collect(),
+        Value::Num(x) => vec![*x; d],
+        Value::Vector(v) => v.to_vec(),
+        _ => vec![f64::NAN; d],
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Str(s) => format!("\"{s}\""),
+        other => other.describe(),
+    }
+}
