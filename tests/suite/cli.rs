@@ -95,3 +95,20 @@ fn json_results_and_the_manifest_record_defaults() {
         "{manifest}"
     );
 }
+
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    // `wmd check bad.wmd 2>&1 | head -1`: the reader goes away before the diagnostic is
+    // written. The exit code stays 1 (script error), not 101 (panic).
+    use std::process::Stdio;
+    let (_dir, bad) = temp_script("bad.wmd", "let x = y\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wmd"))
+        .args(["check", &bad])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}

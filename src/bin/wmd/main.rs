@@ -16,7 +16,20 @@ macro_rules! outln {
         let _ = writeln!(std::io::stdout(), $($t)*);
     }};
 }
-pub(crate) use {out, outln};
+/// Print to stderr, ignoring a closed pipe (`wmd check bad.wmd 2>&1 | head`).
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+pub(crate) use {err, errln, out, outln};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -92,14 +105,14 @@ fn color() -> bool {
 
 fn read(file: &Path) -> Result<String, u8> {
     std::fs::read_to_string(file).map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", file.display());
+        errln!("error: cannot read {}: {e}", file.display());
         2
     })
 }
 
 /// Print diagnostics; usage errors exit 2, script errors 1.
 fn report(d: &Diagnostics, sources: &Sources) -> u8 {
-    eprint!("{}", d.render(sources, color()));
+    err!("{}", d.render(sources, color()));
     if d.0.iter().any(|x| x.code.starts_with("wmd::usage")) {
         2
     } else {
@@ -131,7 +144,7 @@ fn parse_sets(set: &[String]) -> Result<Vec<(String, String)>, u8> {
                 Ok((k.trim().to_string(), v.trim().to_string()))
             }
             _ => {
-                eprintln!("error: --set takes NAME=VALUE, got `{s}`");
+                errln!("error: --set takes NAME=VALUE, got `{s}`");
                 Err(2)
             }
         })
@@ -151,7 +164,7 @@ fn run(
         (Err(c), _) | (_, Err(c)) => return c,
     };
     if threads == Some(0) {
-        eprintln!("error: --threads must be at least 1");
+        errln!("error: --threads must be at least 1");
         return 2;
     }
     let opts = wmd::RunOptions {
@@ -172,7 +185,7 @@ fn run(
         Ok(o) => o,
         Err(d) => {
             let code = report(&d, &sources);
-            eprintln!("no output written");
+            errln!("no output written");
             return code;
         }
     };
@@ -185,7 +198,7 @@ fn run(
         sets: &sets,
     };
     if let Err(e) = write_outputs(out, format, &info, &outcome) {
-        eprintln!("error: cannot write results to {}: {e}", out.display());
+        errln!("error: cannot write results to {}: {e}", out.display());
         return 1;
     }
     if outcome.expects.iter().any(|e| !e.passed) {

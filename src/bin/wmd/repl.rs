@@ -1,7 +1,7 @@
 //! `wmd repl`: definitions persist across inputs, blocks may span lines, errors are shown and
 //! the session goes on. It calls the same library stages as `wmd run`.
 
-use crate::{out, outln};
+use crate::{err, errln, out, outln};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
@@ -64,7 +64,7 @@ pub fn repl() -> u8 {
     let mut editor: Editor<WmdHelper, rustyline::history::DefaultHistory> = match Editor::new() {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: cannot start the REPL: {e}");
+            errln!("error: cannot start the REPL: {e}");
             return 2;
         }
     };
@@ -89,7 +89,7 @@ pub fn repl() -> u8 {
                 match session.input(&line) {
                     Reply::Quit => break,
                     Reply::Text(t) => out!("{t}"),
-                    Reply::Error(t) => eprint!("{t}"),
+                    Reply::Error(t) => err!("{t}"),
                 }
                 if let Some(h) = editor.helper_mut() {
                     h.names = session.completions();
@@ -98,7 +98,7 @@ pub fn repl() -> u8 {
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 break;
             }
         }
