@@ -150,7 +150,7 @@ pub const OTHERS: &[Builtin] = &[
     Builtin { name: "histogram", params: &[req("x", ParamTy::Vector), num("bins", 40.0), auto("range", ParamTy::Vector, "[min(x), max(x)]")], ret: Ret::Record, mode: Mode::Plain, doc: "histogram of x: edges, centres, counts and density (integrates to the fraction inside range)" },
     Builtin { name: "ks_distance", params: &[req("x", ParamTy::Vector), req("theory", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "Kolmogorov–Smirnov distance sup|F_n − F| between a sample and a distribution (or a second sample)" },
     Builtin { name: "spacings", params: &[req("x", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "nearest-neighbour spacings of the sorted values; of a matrix, within each row (run), pooled" },
-    Builtin { name: "fit_line", params: &[req("x", ParamTy::Vector), req("y", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "least-squares line y = slope·x + intercept, with standard errors from the residuals (needs ≥ 3 points)" },
+    Builtin { name: "fit_line", params: &[req("x", ParamTy::Vector), req("y", ParamTy::Vector), auto("sigma", ParamTy::Vector, "absent: errors from the residual scatter")], ret: Ret::Record, mode: Mode::Plain, doc: "least-squares line y = slope·x + intercept with standard errors (≥ 3 points); with sigma = standard errors of y, weighted, with chi2 and dof" },
     Builtin { name: "flatten", params: &[req("m", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "all entries of a matrix, row by row, as a vector" },
     Builtin { name: "binder_cumulant", params: &[req("x", ParamTy::Vector), num("blocks", 20.0)], ret: Ret::Record, mode: Mode::Plain, doc: "U₄ = ⟨x⁴⟩/(3⟨x²⟩²) − 1 with a delete-one-block jackknife error" },
 ];

@@ -228,22 +228,7 @@ fn distributions(
         "histogram" => hist(ev, &a, span),
         "ks_distance" => ks_distance(&a, span),
         "spacings" => Ok(Value::vector(spacings(&a[0], span)?)),
-        "fit_line" => {
-            let (x, y) = (
-                finite_numbers(&a[0], "x", span)?,
-                finite_numbers(&a[1], "y", span)?,
-            );
-            let fit = stats::fit_line(x, y).map_err(|e| {
-                RunError::new(span, format!("the line fit failed: {e}")).code("wmd::run::fit")
-            })?;
-            Ok(Value::record(vec![
-                ("slope".into(), Value::Num(fit.slope)),
-                ("slope_error".into(), Value::Num(fit.slope_error)),
-                ("intercept".into(), Value::Num(fit.intercept)),
-                ("intercept_error".into(), Value::Num(fit.intercept_error)),
-                ("points".into(), Value::Num(x.len() as f64)),
-            ]))
-        }
+        "fit_line" => fit_line(&a, span),
         "flatten" => Ok(Value::vector(rows_of(&a[0], span)?.concat())),
         "binder_cumulant" => {
             let xs = finite_numbers(&a[0], "x", span)?;
@@ -260,6 +245,37 @@ fn distributions(
                 .code("wmd::run::internal"),
         ),
     }
+}
+
+/// `fit_line(x, y)` (errors from the residuals) or `fit_line(x, y, sigma)` (weighted by the
+/// given standard errors of y, with χ²).
+fn fit_line(a: &Args, span: Span) -> Result<Value> {
+    let (x, y) = (
+        finite_numbers(&a[0], "x", span)?,
+        finite_numbers(&a[1], "y", span)?,
+    );
+    let failed =
+        |e: String| RunError::new(span, format!("the line fit failed: {e}")).code("wmd::run::fit");
+    let (fit, chi2) = match &a[2] {
+        Some(_) => {
+            let sigma = finite_numbers(&a[2], "sigma", span)?;
+            let (fit, chi2) = stats::fit_line_weighted(x, y, sigma).map_err(failed)?;
+            (fit, Some(chi2))
+        }
+        None => (stats::fit_line(x, y).map_err(failed)?, None),
+    };
+    let mut fields = vec![
+        ("slope".into(), Value::Num(fit.slope)),
+        ("slope_error".into(), Value::Num(fit.slope_error)),
+        ("intercept".into(), Value::Num(fit.intercept)),
+        ("intercept_error".into(), Value::Num(fit.intercept_error)),
+        ("points".into(), Value::Num(x.len() as f64)),
+    ];
+    if let Some(c) = chi2 {
+        fields.push(("chi2".into(), Value::Num(c)));
+        fields.push(("dof".into(), Value::Num(x.len() as f64 - 2.0)));
+    }
+    Ok(Value::record(fields))
 }
 
 fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {

@@ -77,6 +77,47 @@ pub fn fit_line(x: &[f64], y: &[f64]) -> Result<LineFit, String> {
     })
 }
 
+/// Weighted least squares y = a x + b with known standard errors σᵢ of the yᵢ (weights
+/// wᵢ = 1/σᵢ²): with S = Σw, Sₓ = Σwx, S_y = Σwy, Sₓₓ = Σwx², Sₓᵧ = Σwxy, Δ = S·Sₓₓ − Sₓ²,
+/// a = (S·Sₓᵧ − Sₓ·S_y)/Δ, b = (Sₓₓ·S_y − Sₓ·Sₓᵧ)/Δ, σ_a = √(S/Δ), σ_b = √(Sₓₓ/Δ), and
+/// χ² = Σw(y − ax − b)² (≈ n − 2 if the line and the errors are right).
+pub fn fit_line_weighted(x: &[f64], y: &[f64], sigma: &[f64]) -> Result<(LineFit, f64), String> {
+    let n = x.len();
+    if n != y.len() || n != sigma.len() {
+        return Err(format!(
+            "x, y and sigma have {n}, {} and {} values",
+            y.len(),
+            sigma.len()
+        ));
+    }
+    if n < 3 {
+        return Err(format!(
+            "{n} points leave no degrees of freedom; give at least 3"
+        ));
+    }
+    if let Some(i) = sigma.iter().position(|s| s.is_nan() || *s <= 0.0) {
+        return Err(format!("sigma[{i}] = {} must be positive", sigma[i]));
+    }
+    let w: Vec<f64> = sigma.iter().map(|s| 1.0 / (s * s)).collect();
+    let dot = |f: &dyn Fn(usize) -> f64| (0..n).map(|i| w[i] * f(i)).sum::<f64>();
+    let (s0, sx, sy) = (dot(&|_| 1.0), dot(&|i| x[i]), dot(&|i| y[i]));
+    let (sxx, sxy) = (dot(&|i| x[i] * x[i]), dot(&|i| x[i] * y[i]));
+    let delta = s0 * sxx - sx * sx;
+    if delta <= 0.0 {
+        return Err("all x values are equal".into());
+    }
+    let slope = (s0 * sxy - sx * sy) / delta;
+    let intercept = (sxx * sy - sx * sxy) / delta;
+    let chi2 = dot(&|i| (y[i] - slope * x[i] - intercept).powi(2));
+    let fit = LineFit {
+        slope,
+        slope_error: (s0 / delta).sqrt(),
+        intercept,
+        intercept_error: (sxx / delta).sqrt(),
+    };
+    Ok((fit, chi2))
+}
+
 /// The Binder cumulant U₄ = ⟨x⁴⟩/(3⟨x²⟩²) − 1 (0 for a Gaussian centred at 0) and its
 /// delete-one-block jackknife error over `blocks` contiguous blocks.
 pub fn binder_cumulant(x: &[f64], blocks: usize) -> Result<(f64, f64), String> {
@@ -132,6 +173,25 @@ mod tests {
         assert!(variance(&[1.0]).is_nan());
         assert!(quantile(&[], 0.5).is_nan());
         assert!(quantile(&[1.0], f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn weighted_line_fit_matches_the_unweighted_one_for_equal_errors() {
+        let (x, y) = ([0.0, 1.0, 2.0, 3.0], [0.1, 0.9, 2.1, 2.9]);
+        let plain = fit_line(&x, &y).unwrap();
+        let (w, chi2) = fit_line_weighted(&x, &y, &[0.1; 4]).unwrap();
+        assert!((w.slope - plain.slope).abs() < 1e-12);
+        assert!((w.intercept - plain.intercept).abs() < 1e-12);
+        // σ_a = σ/√Sxx with Sxx = Σ(x − x̄)² = 5; χ² = Σ(residual/σ)² = 4·(0.08² … ) exactly:
+        assert!((w.slope_error - 0.1 / 5f64.sqrt()).abs() < 1e-12, "{w:?}");
+        let rss: f64 = x
+            .iter()
+            .zip(&y)
+            .map(|(a, b)| (b - w.slope * a - w.intercept).powi(2))
+            .sum();
+        assert!((chi2 - rss / 0.01).abs() < 1e-9);
+        assert!(fit_line_weighted(&x, &y, &[0.1, 0.0, 0.1, 0.1]).is_err());
+        assert!(fit_line_weighted(&x, &y, &[0.1; 3]).is_err());
     }
 
     #[test]
