@@ -2,6 +2,7 @@
 //! faer views and return `Result<_, BackendError>`; the evaluator attaches the call site.
 
 pub mod coulomb;
+pub mod fokker_planck;
 pub mod linalg;
 pub mod rng;
 pub mod tridiag;
