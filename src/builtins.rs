@@ -152,7 +152,10 @@ pub const OTHERS: &[Builtin] = &[
     Builtin { name: "spacings", params: &[req("x", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "nearest-neighbour spacings of the sorted values; of a matrix, within each row (run), pooled" },
     Builtin { name: "fit_line", params: &[req("x", ParamTy::Vector), req("y", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "least-squares line y = slope·x + intercept, with standard errors from the residuals (needs ≥ 3 points)" },
     Builtin { name: "flatten", params: &[req("m", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "all entries of a matrix, row by row, as a vector" },
-    Builtin { name: "binder_cumulant", params: &[req("x", ParamTy::Vector), num("blocks", 20.0)], ret: Ret::Record, mode: Mode::Plain, doc: "U₄ = ⟨x⁴⟩/(3⟨x²⟩²) − 1 with a delete-one-block jackknife error" },
+    Builtin { name: "binder_cumulant", params: &[req("x", ParamTy::Vector), num("blocks", 20.0)], ret: Ret::Record, mode: Mode::Plain, doc: "U₄ = ⟨x⁴⟩/(3⟨x²⟩²) − 1 with a delete-one-block jackknife error" },    Builtin { name: "box", params: &[req("ax", ParamTy::Num), req("bx", ParamTy::Num), req("ay", ParamTy::Num), req("by", ParamTy::Num)], ret: Ret::Vector, mode: Mode::Plain, doc: "the 2D region (ax, bx) × (ay, by) of a `domain`, as [ax, bx, ay, by]" },
+    Builtin { name: "stationary_density", params: &[req("fp", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "the stationary density of a 1D fokker_planck run with time-independent coefficients (null vector of its discrete operator), on its cells" },
+    Builtin { name: "hamiltonian_spectrum", params: &[req("fp", ParamTy::Any), num("levels", 5.0)], ret: Ret::Record, mode: Mode::Plain, doc: "lowest levels E_n and eigenfunctions ψ_n of H_FP = ½L†L (001) of a 1D reflecting fokker_planck run; E_0 = 0, ψ_0 = √P_s" },
+    Builtin { name: "density_distances", params: &[req("p", ParamTy::Vector), req("q", ParamTy::Vector), req("dx", ParamTy::Num)], ret: Ret::Record, mode: Mode::Plain, doc: "L1 = Σ|p − q|·dx, MSE = mean (p − q)² and Pearson correlation (000 eq. 28) of two densities on the same cells" },
 ];
 
 /// Look up a builtin by name.

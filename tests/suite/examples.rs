@@ -12,6 +12,8 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "mp_edges_sweep.wmd" => &[("M", "200")],
         "dyson_harmonic.wmd" => &[("N", "6"), ("runs", "40")],
         "linear_scaling.wmd" => &[("runs", "100"), ("steps", "3000")],
+        "fp_rbm_mode.wmd" => &[("cells", "300")],
+        "fp_ou_2d.wmd" => &[("cells", "50")],
         _ => &[],
     }
 }

@@ -55,9 +55,12 @@ struct Samples {
     z_face: Vec<f64>,
 }
 
+/// Boundary faces are sampled only when `ends` (absorbing, periodic): a reflecting wall may
+/// sit where the drift is singular (001's RBM mode at x = μ²).
 fn sample(
     grid: &Grid1,
     t: f64,
+    ends: bool,
     drift: &dyn Fn(f64, f64) -> f64,
     diffusion: &dyn Fn(f64, f64) -> f64,
 ) -> Result<Samples, BackendError> {
@@ -65,6 +68,10 @@ fn sample(
     check_g(&g_centre, grid, t, |i| grid.centre(i))?;
     let mut z_face = Vec::with_capacity(grid.n + 1);
     for k in 0..=grid.n {
+        if !ends && (k == 0 || k == grid.n) {
+            z_face.push(0.0);
+            continue;
+        }
         let x = grid.face(k);
         let (d, g) = (drift(x, t), diffusion(x, t));
         if !d.is_finite() {
@@ -97,7 +104,7 @@ pub fn generator(
     drift: &dyn Fn(f64, f64) -> f64,
     diffusion: &dyn Fn(f64, f64) -> f64,
 ) -> Result<Tridiag, BackendError> {
-    let s = sample(grid, t, drift, diffusion)?;
+    let s = sample(grid, t, boundary != Boundary::Reflecting, drift, diffusion)?;
     let (n, h) = (grid.n, grid.h());
     let h2 = h * h;
     let mut a = Tridiag::zeros(n, boundary == Boundary::Periodic);
@@ -136,7 +143,7 @@ pub fn face_currents(
     drift: &dyn Fn(f64, f64) -> f64,
     diffusion: &dyn Fn(f64, f64) -> f64,
 ) -> Result<Vec<f64>, BackendError> {
-    let s = sample(grid, t, drift, diffusion)?;
+    let s = sample(grid, t, boundary != Boundary::Reflecting, drift, diffusion)?;
     let (n, h) = (grid.n, grid.h());
     let u: Vec<f64> = p.iter().zip(&s.g_centre).map(|(p, g)| p * g).collect();
     let flux = |l: usize, r: usize, z: f64| (bernoulli(-z) * u[l] - bernoulli(z) * u[r]) / h;

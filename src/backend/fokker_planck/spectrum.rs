@@ -88,32 +88,61 @@ pub fn hamiltonian(
     diffusion: &dyn Fn(f64, f64) -> f64,
     levels: usize,
 ) -> Result<Spectrum, BackendError> {
+    let (diag, off) = hamiltonian_matrix(grid, drift, diffusion)?;
+    hamiltonian_levels(&diag, &off, grid.h(), levels)
+}
+
+/// H_FP = −S/2 as a symmetric tridiagonal matrix (diagonal, off-diagonal), reflecting grid.
+pub fn hamiltonian_matrix(
+    grid: &Grid1,
+    drift: &dyn Fn(f64, f64) -> f64,
+    diffusion: &dyn Fn(f64, f64) -> f64,
+) -> Result<(Vec<f64>, Vec<f64>), BackendError> {
     super::solve1d::check_grid(grid)?;
-    if levels == 0 || levels > grid.n {
-        return Err(BackendError::Invalid(format!(
-            "levels must be between 1 and the number of cells ({}), not {levels}",
-            grid.n
-        )));
-    }
-    if grid.n > 4000 {
-        return Err(BackendError::Invalid(format!(
-            "the Hamiltonian is diagonalised densely: at most 4000 cells, not {}",
-            grid.n
-        )));
-    }
     let a = generator(grid, Boundary::Reflecting, 0.0, drift, diffusion)?;
     let off = symmetric_off_diagonal(grid, drift, diffusion);
-    let n = grid.n;
-    let h = Mat::<f64>::from_fn(n, n, |i, j| match i.abs_diff(j) {
-        0 => -0.5 * a.di[i],
-        1 => -0.5 * off[i.min(j)],
+    Ok((
+        a.di.iter().map(|d| -0.5 * d).collect(),
+        off.iter().map(|o| -0.5 * o).collect(),
+    ))
+}
+
+/// The lowest `levels` eigenpairs of the symmetric tridiagonal H (dense faer solver, cells of
+/// width h; eigenfunctions normalised to Σψ² h = 1 and signed so that Σψ ≥ 0).
+pub fn hamiltonian_levels(
+    diag: &[f64],
+    off: &[f64],
+    h: f64,
+    levels: usize,
+) -> Result<Spectrum, BackendError> {
+    let n = diag.len();
+    if off.len() + 1 != n {
+        return Err(BackendError::Shape(format!(
+            "H_FP with {n} diagonal entries needs {} off-diagonal ones, not {}",
+            n.saturating_sub(1),
+            off.len()
+        )));
+    }
+    if levels == 0 || levels > n {
+        return Err(BackendError::Invalid(format!(
+            "levels must be between 1 and the number of cells ({n}), not {levels}"
+        )));
+    }
+    if n > 4000 {
+        return Err(BackendError::Invalid(format!(
+            "the Hamiltonian is diagonalised densely: at most 4000 cells, not {n}"
+        )));
+    }
+    let m = Mat::<f64>::from_fn(n, n, |i, j| match i.abs_diff(j) {
+        0 => diag[i],
+        1 => off[i.min(j)],
         _ => 0.0,
     });
-    let evd = h
+    let evd = m
         .self_adjoint_eigen(Side::Lower)
         .map_err(|e| BackendError::Numerical(format!("H_FP eigen-decomposition: {e:?}")))?;
     let (vals, vecs) = (evd.S(), evd.U());
-    let norm = grid.h().sqrt();
+    let norm = h.sqrt();
     let states = (0..levels)
         .map(|k| {
             let col: Vec<f64> = (0..n).map(|i| vecs[(i, k)] / norm).collect();

@@ -2,6 +2,7 @@
 //! readers here, one file per kind beside it.
 
 mod coulomb;
+mod fokker_planck;
 
 use super::value::{Dist, Value};
 use super::{Evaluator, Frame, Result, RunError};
@@ -42,6 +43,7 @@ impl Evaluator<'_> {
         };
         match kind {
             "coulomb_gas" => self.coulomb_gas(id, &f, frame),
+            "fokker_planck" => self.fokker_planck(&f, frame),
             _ => Err(RunError::new(span, format!("`{}` is declared as `{kind}`, a kind this version of wmd checks but cannot run yet", self.plan.globals[id].name))
                 .code("wmd::run::no_backend")
                 .label(format!("needs the {kind} backend"))
