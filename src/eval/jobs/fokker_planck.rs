@@ -48,8 +48,15 @@ impl Evaluator<'_> {
         let diffusion = self.fp_coef(f, "diffusion", d, 1, frame)?;
         let time_dependent = drift.params == d + 1 || diffusion.params == d + 1;
         let init = self.fp_init(f, &setup, frame)?;
-        let fail =
-            |e: BackendError| RunError::new(f.span, e.to_string()).code("wmd::run::fokker_planck");
+        // Errors about a coefficient point at its field.
+        let fail = |e: BackendError| {
+            let msg = e.to_string();
+            let at = ["drift", "diffusion", "initial density"]
+                .iter()
+                .find(|w| msg.contains(&format!("the {w}")))
+                .and_then(|w| f.get(if *w == "initial density" { "init" } else { w }));
+            RunError::new(at.map(|x| x.span).unwrap_or(f.span), msg).code("wmd::run::fokker_planck")
+        };
         if d == 1 {
             let dr = |x: f64, t: f64| drift.at(0, &[x, t]);
             let di = |x: f64, t: f64| diffusion.at(0, &[x, t]);
@@ -155,9 +162,24 @@ impl Evaluator<'_> {
         };
         found.ok_or_else(|| {
             let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-            RunError::new(field.span, format!("`{name}` is {}", v.describe()))
+            let given = match &v {
+                Value::Str(s) => format!("\"{s}\""),
+                other => other.describe(),
+            };
+            let close = match &v {
+                Value::Str(s) => names
+                    .iter()
+                    .find(|n| strsim::levenshtein(n, s) <= 3)
+                    .map(|n| format!("did you mean \"{n}\"? ")),
+                _ => None,
+            };
+            RunError::new(field.span, format!("`{name}` cannot be {given}"))
                 .code("wmd::run::field")
-                .help(format!("`{name}` is one of {}", list.join(", ")))
+                .help(format!(
+                    "{}`{name}` is one of {}",
+                    close.unwrap_or_default(),
+                    list.join(", ")
+                ))
         })
     }
 
