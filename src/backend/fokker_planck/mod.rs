@@ -111,6 +111,26 @@ pub(crate) fn check_dt(dt: f64) -> Result<(), BackendError> {
     }
 }
 
+/// Most cells of a grid (1D or 2D) and most time steps of one run.
+pub const MAX_CELLS: usize = 10_000_000;
+pub const MAX_STEPS: f64 = 1e8;
+
+/// Check the number of steps `until / dt` before allocating or stepping.
+pub(crate) fn check_work(cells: usize, until: f64, dt: f64) -> Result<(), BackendError> {
+    if cells > MAX_CELLS {
+        return Err(BackendError::Invalid(format!(
+            "{cells} cells is more than this solver takes ({MAX_CELLS})"
+        )));
+    }
+    if until / dt > MAX_STEPS {
+        return Err(BackendError::Invalid(format!(
+            "until / dt = {:.3e} steps is more than this solver takes ({MAX_STEPS:e}); raise dt",
+            until / dt
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) fn check_finite(p: &[f64], step: usize, t: f64) -> Result<(), BackendError> {
     match p.iter().position(|v| !v.is_finite()) {
         Some(i) => Err(BackendError::Numerical(format!(

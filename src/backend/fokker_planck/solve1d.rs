@@ -77,6 +77,13 @@ pub fn check_grid(grid: &Grid1) -> Result<(), BackendError> {
             grid.a, grid.b
         )));
     }
+    if grid.n > super::MAX_CELLS {
+        return Err(BackendError::Invalid(format!(
+            "{} cells is more than this solver takes ({})",
+            grid.n,
+            super::MAX_CELLS
+        )));
+    }
     if grid.n < 3 {
         return Err(BackendError::Invalid(format!(
             "the domain needs at least 3 cells, not {}",
@@ -89,6 +96,7 @@ pub fn check_grid(grid: &Grid1) -> Result<(), BackendError> {
 /// Solve the 1D equation; `interrupt` stops between steps.
 pub fn solve(cfg: &Fp1Config, interrupt: &AtomicBool) -> Result<Fp1Result, BackendError> {
     check_dt(cfg.dt)?;
+    super::check_work(cfg.grid.n, cfg.until, cfg.dt)?;
     let times = save_times(&cfg.at, cfg.until)?;
     let mut p = initial_density(&cfg.grid, &cfg.init)?;
     let fixed = if cfg.time_dependent {

@@ -159,6 +159,7 @@ fn initial(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
 /// Solve the 2D equation.
 pub fn solve(cfg: &Fp2Config, interrupt: &AtomicBool) -> Result<Fp2Result, BackendError> {
     check_dt(cfg.dt)?;
+    super::check_work(cfg.x.n.saturating_mul(cfg.y.n), cfg.until, cfg.dt)?;
     let times = save_times(&cfg.at, cfg.until)?;
     let mut p = initial(cfg)?;
     let mut lines = Lines { cfg, fixed: None };

@@ -6,13 +6,14 @@ use super::Fields;
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::solve1d::{self, Fp1Config, Fp1Result};
 use crate::backend::fokker_planck::solve2d::{self, Fp2Config, Fp2Result};
-use crate::backend::fokker_planck::{spectrum, Boundary, Scheme};
+use crate::backend::fokker_planck::{spectrum, Boundary, Scheme, MAX_CELLS};
 use crate::backend::BackendError;
 use crate::eval::compile::ScalarFn;
 use crate::eval::value::Value;
 use crate::eval::{Evaluator, Frame, Result, RunError};
 use crate::lower::JobField;
 use faer::Mat;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 const CONVENTION: &str = "dP/dt = -div(D P) + laplace(G P), G = diffusion = g^2 = sigma^2/2";
@@ -46,55 +47,18 @@ impl Evaluator<'_> {
         let d = setup.dims;
         let drift = self.fp_coef(f, "drift", d, d, frame)?;
         let diffusion = self.fp_coef(f, "diffusion", d, 1, frame)?;
-        let time_dependent = drift.params == d + 1 || diffusion.params == d + 1;
         let init = self.fp_init(f, &setup, frame)?;
-        // Errors about a coefficient point at its field.
-        let fail = |e: BackendError| {
-            let msg = e.to_string();
-            let at = ["drift", "diffusion", "initial density"]
-                .iter()
-                .find(|w| msg.contains(&format!("the {w}")))
-                .and_then(|w| f.get(if *w == "initial density" { "init" } else { w }));
-            RunError::new(at.map(|x| x.span).unwrap_or(f.span), msg).code("wmd::run::fokker_planck")
+        let run = Run {
+            setup,
+            time_dependent: drift.params == d + 1 || diffusion.params == d + 1,
+            drift,
+            diffusion,
         };
+        let fail = |e: BackendError| backend_error(f, e);
         if d == 1 {
-            let dr = |x: f64, t: f64| drift.at(0, &[x, t]);
-            let di = |x: f64, t: f64| diffusion.at(0, &[x, t]);
-            let cfg = Fp1Config {
-                grid: setup.grids[0],
-                boundary: setup.boundary,
-                scheme: setup.scheme,
-                dt: setup.dt,
-                until: setup.until,
-                at: setup.at.clone(),
-                drift: &dr,
-                diffusion: &di,
-                time_dependent,
-                init,
-            };
-            let out = solve1d::solve(&cfg, &self.interrupt).map_err(fail)?;
-            let extra = extras_1d(&cfg, time_dependent).map_err(fail)?;
-            Ok(record_1d(out, &setup, extra))
+            run.solve_1d(init, &self.interrupt).map_err(fail)
         } else {
-            let dx = |x: f64, y: f64, t: f64| drift.at(0, &[x, y, t]);
-            let dy = |x: f64, y: f64, t: f64| drift.at(1, &[x, y, t]);
-            let g = |x: f64, y: f64, t: f64| diffusion.at(0, &[x, y, t]);
-            let cfg = Fp2Config {
-                x: setup.grids[0],
-                y: setup.grids[1],
-                boundary: setup.boundary,
-                scheme: setup.scheme,
-                dt: setup.dt,
-                until: setup.until,
-                at: setup.at.clone(),
-                drift_x: &dx,
-                drift_y: &dy,
-                diffusion: &g,
-                time_dependent,
-                init,
-            };
-            let out = solve2d::solve(&cfg, &self.interrupt).map_err(fail)?;
-            Ok(record_2d(out, &setup))
+            run.solve_2d(init, &self.interrupt).map_err(fail)
         }
     }
 
@@ -217,6 +181,15 @@ impl Evaluator<'_> {
             .collect();
         for g in &grids {
             solve1d::check_grid(g).map_err(|e| bad(e.to_string()))?;
+        }
+        let total = grids
+            .iter()
+            .map(|g| g.n)
+            .fold(1usize, usize::saturating_mul);
+        if total > MAX_CELLS {
+            return Err(bad(format!(
+                "{total} cells is more than this solver takes ({MAX_CELLS})"
+            )));
         }
         Ok((dims, grids))
     }
@@ -343,6 +316,84 @@ impl Evaluator<'_> {
         };
         let g = self.compile_scalar(&field.code, params, field.span, &mut fr)?;
         Ok(centres.iter().map(|c| g(c)).collect())
+    }
+}
+
+/// A backend error at the field it is about (drift, diffusion, init), else at the block.
+fn backend_error(f: &Fields, e: BackendError) -> RunError {
+    let msg = e.to_string();
+    let topics = [
+        ("the drift", "drift"),
+        ("the diffusion", "diffusion"),
+        ("the initial density", "init"),
+        ("dt", "dt"),
+        ("save time", "at"),
+    ];
+    let at = topics
+        .iter()
+        .find(|(w, _)| msg.contains(w))
+        .and_then(|(_, field)| f.get(field));
+    RunError::new(at.map(|x| x.span).unwrap_or(f.span), msg).code("wmd::run::fokker_planck")
+}
+
+/// A checked block with its compiled coefficients.
+struct Run {
+    setup: Setup,
+    drift: Coef,
+    diffusion: Coef,
+    time_dependent: bool,
+}
+
+impl Run {
+    fn solve_1d(
+        &self,
+        init: Vec<f64>,
+        stop: &AtomicBool,
+    ) -> std::result::Result<Value, BackendError> {
+        let s = &self.setup;
+        let dr = |x: f64, t: f64| self.drift.at(0, &[x, t]);
+        let di = |x: f64, t: f64| self.diffusion.at(0, &[x, t]);
+        let cfg = Fp1Config {
+            grid: s.grids[0],
+            boundary: s.boundary,
+            scheme: s.scheme,
+            dt: s.dt,
+            until: s.until,
+            at: s.at.clone(),
+            drift: &dr,
+            diffusion: &di,
+            time_dependent: self.time_dependent,
+            init,
+        };
+        let out = solve1d::solve(&cfg, stop)?;
+        let extra = extras_1d(&cfg, self.time_dependent)?;
+        Ok(record_1d(out, s, extra))
+    }
+
+    fn solve_2d(
+        &self,
+        init: Vec<f64>,
+        stop: &AtomicBool,
+    ) -> std::result::Result<Value, BackendError> {
+        let s = &self.setup;
+        let dx = |x: f64, y: f64, t: f64| self.drift.at(0, &[x, y, t]);
+        let dy = |x: f64, y: f64, t: f64| self.drift.at(1, &[x, y, t]);
+        let g = |x: f64, y: f64, t: f64| self.diffusion.at(0, &[x, y, t]);
+        let cfg = Fp2Config {
+            x: s.grids[0],
+            y: s.grids[1],
+            boundary: s.boundary,
+            scheme: s.scheme,
+            dt: s.dt,
+            until: s.until,
+            at: s.at.clone(),
+            drift_x: &dx,
+            drift_y: &dy,
+            diffusion: &g,
+            time_dependent: self.time_dependent,
+            init,
+        };
+        Ok(record_2d(solve2d::solve(&cfg, stop)?, s))
     }
 }
 
