@@ -47,7 +47,11 @@ fn run_field<'a>(fp: &'a Option<Value>, name: &str, why: &str, span: Span) -> Re
         );
     };
     rec.field(name).ok_or_else(|| {
-        RunError::new(span, format!("this fokker_planck run has no {why}"))
+        let reason = match rec.field(&format!("{name}_error")) {
+            Some(Value::Str(e)) => format!(": {e}"),
+            _ => String::new(),
+        };
+        RunError::new(span, format!("this fokker_planck run has no {why}{reason}"))
             .code("wmd::run::value")
             .help("stationary densities and H_FP need a 1D run with time-independent drift and diffusion (H_FP: reflecting boundaries)")
     })

@@ -393,7 +393,21 @@ impl Run {
             time_dependent: self.time_dependent,
             init,
         };
-        Ok(record_2d(solve2d::solve(&cfg, stop)?, s))
+        let mut rec = record_2d(solve2d::solve(&cfg, stop)?, s);
+        if !self.time_dependent && s.boundary != Boundary::Absorbing {
+            let (n, m) = (s.grids[0].n, s.grids[1].n);
+            let extra = match solve2d::stationary(&cfg) {
+                Ok(p) => (
+                    "stationary",
+                    Value::Matrix(Arc::new(Mat::from_fn(n, m, |i, j| p[i * m + j]))),
+                ),
+                Err(e) => ("stationary_error", Value::Str(e.to_string().into())),
+            };
+            if let Value::Record(fields) = &mut rec {
+                Arc::make_mut(fields).push((extra.0.into(), extra.1));
+            }
+        }
+        Ok(rec)
     }
 }
 
