@@ -8,6 +8,7 @@ pub enum FieldKind {
     /// `name = expr`
     Value,
     /// `name(params) = expr` with this many parameters (or a value, which is a constant function).
+    /// Names ending in `?` may be left off the end: `["x", "y?", "t?"]` takes 1 to 3.
     Function(&'static [&'static str]),
     /// `domain x in (a, b) cells n`
     Domain,

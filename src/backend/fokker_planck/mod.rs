@@ -36,6 +36,14 @@ pub enum Boundary {
 impl Boundary {
     pub const NAMES: &'static [&'static str] = &["reflecting", "absorbing", "periodic"];
 
+    pub fn name(self) -> &'static str {
+        match self {
+            Boundary::Reflecting => "reflecting",
+            Boundary::Absorbing => "absorbing",
+            Boundary::Periodic => "periodic",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Boundary> {
         match s {
             "reflecting" => Some(Boundary::Reflecting),

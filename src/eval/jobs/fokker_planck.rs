@@ -447,10 +447,7 @@ fn common(s: &Setup, steps: usize) -> Vec<(String, Value)> {
     vec![
         ("convention".into(), Value::Str(CONVENTION.into())),
         ("scheme".into(), Value::Str(s.scheme.name().into())),
-        (
-            "boundary".into(),
-            Value::Str(Boundary::NAMES[s.boundary as usize].into()),
-        ),
+        ("boundary".into(), Value::Str(s.boundary.name().into())),
         ("dt".into(), Value::Num(s.dt)),
         ("steps".into(), Value::Num(steps as f64)),
     ]
