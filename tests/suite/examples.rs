@@ -14,6 +14,7 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "linear_scaling.wmd" => &[("runs", "100"), ("steps", "3000")],
         "fp_rbm_mode.wmd" => &[("cells", "300")],
         "fp_ou_2d.wmd" => &[("cells", "50")],
+        "callan_symanzik.wmd" => &[("cells", "400")],
         _ => &[],
     }
 }
