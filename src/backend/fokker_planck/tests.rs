@@ -386,3 +386,28 @@ fn splitting_orders_in_two_dimensions_lie_one_strang_two() {
     assert!((lie - 1.0).abs() < 0.2, "Lie order {lie}");
     assert!((strang - 2.0).abs() < 0.25, "Strang order {strang}");
 }
+
+#[test]
+fn periodic_stationary_state_carries_a_uniform_current() {
+    // On a ring a non-gradient drift drives a constant current J through every face; the
+    // null vector from inverse iteration must have mass 1 and J constant to round-off.
+    let grid = Grid1 {
+        a: 0.0,
+        b: 1.0,
+        n: 200,
+    };
+    let drift = |x: f64, _t: f64| 1.0 + 0.5 * (2.0 * std::f64::consts::PI * x).sin();
+    let diff = |_x: f64, _t: f64| 0.05;
+    let p = stationary(&grid, Boundary::Periodic, &drift, &diff).unwrap();
+    let mass: f64 = p.iter().sum::<f64>() * grid.h();
+    assert!((mass - 1.0).abs() < 1e-12, "mass {mass}");
+    let j =
+        super::operator::face_currents(&grid, Boundary::Periodic, 0.0, &p, &drift, &diff).unwrap();
+    let (lo, hi) = j
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    assert!(
+        lo > 0.5 && (hi - lo) < 1e-10 * hi,
+        "current between {lo} and {hi}"
+    );
+}
