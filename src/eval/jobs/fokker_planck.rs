@@ -48,6 +48,8 @@ impl Evaluator<'_> {
         let drift = self.fp_coef(f, "drift", d, d, frame)?;
         let diffusion = self.fp_coef(f, "diffusion", d, 1, frame)?;
         let init = self.fp_init(f, &setup, frame)?;
+        // The meaning of `diffusion` is a convention, not a number: printed in the manifest.
+        self.record_default("fokker_planck.convention", f.span, CONVENTION.into());
         let run = Run {
             setup,
             time_dependent: drift.params == d + 1 || diffusion.params == d + 1,
