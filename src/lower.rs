@@ -220,20 +220,46 @@ impl Lowerer<'_> {
         items
             .iter()
             .filter_map(|i| match &i.kind {
-                ItemKind::Field(n, e) => Some(JobField {
+                ItemKind::Field(n, e) => Some(vec![JobField {
                     name: n.name.clone(),
                     span: n.span,
                     params: None,
                     code: self.expr(e),
-                }),
-                ItemKind::FnField(n, p, e) => Some(JobField {
+                }]),
+                ItemKind::FnField(n, p, e) => Some(vec![JobField {
                     name: n.name.clone(),
                     span: n.span,
                     params: Some(p.len()),
                     code: self.expr(e),
-                }),
+                }]),
+                // `domain x in (a, b) cells n`: field `domain` holds the region, its `params`
+                // the number of variables; `domain.cells` (a name no script can write) holds
+                // the cell counts as a vector.
+                ItemKind::Domain {
+                    vars,
+                    region,
+                    cells,
+                } => {
+                    let span = vars.first().map(|v| v.span).unwrap_or(i.span);
+                    let counts = cells.iter().map(|c| self.expr(c)).collect();
+                    Some(vec![
+                        JobField {
+                            name: "domain".into(),
+                            span,
+                            params: Some(vars.len()),
+                            code: self.expr(region),
+                        },
+                        JobField {
+                            name: "domain.cells".into(),
+                            span: cells.first().map(|c| c.span).unwrap_or(i.span),
+                            params: None,
+                            code: Code::Vector(counts, i.span),
+                        },
+                    ])
+                }
                 _ => None,
             })
+            .flatten()
             .collect()
     }
 

@@ -3,6 +3,7 @@
 
 pub mod coulomb;
 pub mod coulomb_matrix;
+pub mod fokker_planck;
 pub mod linalg;
 pub mod rng;
 pub mod sde;

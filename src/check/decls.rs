@@ -287,17 +287,23 @@ impl Checker {
                 FieldKind::Function(want),
                 FieldKind::Function(_),
                 ItemKind::FnField(_, params, _),
-            ) if params.len() != want.len() => {
+            ) if !arity_ok(want, params.len()) => {
+                let min = want.iter().filter(|w| !w.ends_with('?')).count();
+                let count = if min == want.len() {
+                    format!("{min}")
+                } else {
+                    format!("{min} to {}", want.len())
+                };
+                let names: Vec<&str> = want.iter().map(|w| w.trim_end_matches('?')).collect();
                 let e = Diagnostic::new(
                     "wmd::check::field_arity",
                     format!(
-                        "`{name}` takes {} parameter{}",
-                        want.len(),
+                        "`{name}` takes {count} parameter{}",
                         if want.len() == 1 { "" } else { "s" }
                     ),
                 )
                 .label(item.span, format!("written with {}", params.len()))
-                .help(format!("write it as `{name}({}) = ...`", want.join(", ")));
+                .help(format!("write it as `{name}({}) = ...`", names.join(", ")));
                 self.error(e);
             }
             (FieldKind::Value, FieldKind::Function(_), _) => {
@@ -502,4 +508,11 @@ fn field_list(k: &KindSchema) -> String {
         .map(|f| f.name)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Whether a function field written with `n` parameters fits the schema's list, where names
+/// ending in `?` may be left off the end (`["x", "y?", "t?"]` takes 1 to 3).
+fn arity_ok(want: &[&str], n: usize) -> bool {
+    let min = want.iter().filter(|w| !w.ends_with('?')).count();
+    (min..=want.len()).contains(&n)
 }

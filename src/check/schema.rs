@@ -8,6 +8,7 @@ pub enum FieldKind {
     /// `name = expr`
     Value,
     /// `name(params) = expr` with this many parameters (or a value, which is a constant function).
+    /// Names ending in `?` may be left off the end: `["x", "y?", "t?"]` takes 1 to 3.
     Function(&'static [&'static str]),
     /// `domain x in (a, b) cells n`
     Domain,
@@ -143,18 +144,19 @@ pub const KINDS: &[KindSchema] = &[
         name: "fokker_planck",
         form: Form::Block,
         fields: &[
-            special("domain", FieldKind::Domain, true, "`domain x in (a, b) cells n`"),
-            func("drift", &["x"], true, "drift D(x)"),
-            func("diffusion", &["x"], true, "diffusion σ²(x)"),
-            f("init", true, "initial density"),
+            special("domain", FieldKind::Domain, true, "`domain x in (a, b) cells n` or `domain (x, y) in box(ax, bx, ay, by) cells n x m`"),
+            func("drift", &["x", "y?", "t?"], true, "drift D: `drift(x) = ...`, `drift(x, t) = ...`, or in 2D `drift(x, y) = [Dx, Dy]`"),
+            func("diffusion", &["x", "y?", "t?"], true, "diffusion G = g² (001's ∂ₜP = ∂ₓ(g²∂ₓ − K)P; G = σ²/2): a number or `diffusion(x) = ...`"),
+            func("init", &["x", "y?"], true, "initial density: a distribution (1D), `init(x) = ...` or `init(x, y) = ...` (normalised on the domain)"),
             f("until", true, "final time"),
-            f("dt", false, "time step"),
-            f("boundary", false, "`reflecting`, `absorbing` or `periodic`"),
-            f("scheme", false, "time integrator"),
+            f("dt", false, "largest time step (default until / 1000)"),
+            f("at", false, "times at which the density is kept (default [0, until]; until is always kept)"),
+            f("boundary", false, "\"reflecting\" (default), \"absorbing\" or \"periodic\""),
+            f("scheme", false, "\"tr_bdf2\" (default, 2nd order) or \"backward_euler\" (1st order, P ≥ 0)"),
         ],
         scope: &[],
-        runnable: false,
-        doc: "a Fokker–Planck equation ∂ₜP = −∇·(DP) + ½Δ(σ²P) in 1D or 2D",
+        runnable: true,
+        doc: "a Fokker–Planck equation ∂ₜP = −∇·(DP) + Δ(GP) in 1D or 2D (G = g² = σ²/2)",
     },
     KindSchema {
         name: "pde",

@@ -240,6 +240,9 @@ fn distributions(
                 ("error".into(), Value::Num(err)),
             ]))
         }
+        "box" | "stationary_density" | "hamiltonian_spectrum" | "density_distances" => {
+            super::fp_builtins::apply(b.name, &a, span)
+        }
         other => Err(
             RunError::new(span, format!("builtin `{other}` has no implementation"))
                 .code("wmd::run::internal"),

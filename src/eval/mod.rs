@@ -6,6 +6,7 @@ mod builtins;
 mod calls;
 pub mod compile;
 pub mod error;
+mod fp_builtins;
 mod jobs;
 mod ops;
 pub mod run;

@@ -14,6 +14,9 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "linear_scaling.wmd" => &[("runs", "100"), ("steps", "3000")],
         "coulomb_gas_rbm.wmd" => &[("runs", "400"), ("steps", "8000")],
         "sde_weight_row.wmd" => &[("runs", "200")],
+        "fp_rbm_mode.wmd" => &[("cells", "300")],
+        "fp_ou_2d.wmd" => &[("cells", "50")],
+        "callan_symanzik.wmd" => &[("cells", "400")],
         _ => &[],
     }
 }

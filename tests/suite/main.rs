@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod coulomb;
 mod examples;
+mod fokker_planck;
 mod physics;
 mod repl;
 mod sde;

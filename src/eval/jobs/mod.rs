@@ -2,6 +2,7 @@
 //! readers here, one file per kind beside it.
 
 mod coulomb;
+mod fokker_planck;
 mod sde;
 
 use super::value::{Dist, Value};
@@ -44,10 +45,11 @@ impl Evaluator<'_> {
         match kind {
             "coulomb_gas" => self.coulomb_gas(id, &f, frame),
             "sde" => self.sde(id, &f, frame),
+            "fokker_planck" => self.fokker_planck(&f, frame),
             _ => Err(RunError::new(span, format!("`{}` is declared as `{kind}`, a kind this version of wmd checks but cannot run yet", self.plan.globals[id].name))
                 .code("wmd::run::no_backend")
                 .label(format!("needs the {kind} backend"))
-                .help("backends for Fokker–Planck, networks and training are on the roadmap (see README)")),
+                .help("backends for the general `pde` kind, networks and training are on the roadmap (see README)")),
         }
     }
 

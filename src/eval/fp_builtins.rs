@@ -1,0 +1,110 @@
+//! Builtins for `fokker_planck` results: `box`, `stationary_density`, `hamiltonian_spectrum`,
+//! `density_distances`. The run record carries what they need (its stationary density and
+//! the symmetrised operator), computed by [`crate::backend::fokker_planck`].
+
+use super::value::Value;
+use super::{Result, RunError};
+use crate::backend::fokker_planck::{measures, spectrum};
+use crate::span::Span;
+use faer::Mat;
+use std::sync::Arc;
+
+type Args = Vec<Option<Value>>;
+
+fn num(a: &Args, k: usize, name: &str, span: Span) -> Result<f64> {
+    match &a[k] {
+        Some(Value::Num(x)) if x.is_finite() => Ok(*x),
+        other => Err(RunError::new(
+            span,
+            format!(
+                "`{name}` must be a finite number, but is {}",
+                other
+                    .as_ref()
+                    .map(|v| v.describe())
+                    .unwrap_or("missing".into())
+            ),
+        )
+        .code("wmd::run::type")),
+    }
+}
+
+fn vector<'a>(v: Option<&'a Value>, name: &str, span: Span) -> Result<&'a [f64]> {
+    v.and_then(|v| v.as_slice()).ok_or_else(|| {
+        RunError::new(span, format!("`{name}` must be a vector of numbers")).code("wmd::run::type")
+    })
+}
+
+/// The field `name` of a fokker_planck run record, or an error saying what is missing.
+fn run_field<'a>(fp: &'a Option<Value>, name: &str, why: &str, span: Span) -> Result<&'a Value> {
+    let rec = fp.as_ref().filter(|v| v.field("convention").is_some());
+    let Some(rec) = rec else {
+        return Err(
+            RunError::new(span, "`fp` must be the result of a fokker_planck block")
+                .code("wmd::run::type")
+                .help(
+                    "pass the block's name: `stationary_density(mode)` after `fokker_planck mode { ... }`",
+                ),
+        );
+    };
+    rec.field(name).ok_or_else(|| {
+        let reason = match rec.field(&format!("{name}_error")) {
+            Some(Value::Str(e)) => format!(": {e}"),
+            _ => String::new(),
+        };
+        RunError::new(span, format!("this fokker_planck run has no {why}{reason}"))
+            .code("wmd::run::value")
+            .help("stationary densities and H_FP need a 1D run with time-independent drift and diffusion (H_FP: reflecting boundaries)")
+    })
+}
+
+pub(super) fn apply(name: &str, a: &Args, span: Span) -> Result<Value> {
+    let err = |e: crate::backend::BackendError| {
+        RunError::new(span, e.to_string()).code("wmd::run::fokker_planck")
+    };
+    match name {
+        "box" => {
+            let v = (0..4)
+                .map(|k| num(a, k, ["ax", "bx", "ay", "by"][k], span))
+                .collect::<Result<Vec<f64>>>()?;
+            Ok(Value::vector(v))
+        }
+        "stationary_density" => {
+            Ok(run_field(&a[0], "stationary", "stationary density", span)?.clone())
+        }
+        "hamiltonian_spectrum" => {
+            let h = run_field(&a[0], "hamiltonian", "Fokker–Planck Hamiltonian", span)?;
+            let diag = vector(h.field("diag"), "diag", span)?;
+            let off = vector(h.field("off"), "off", span)?;
+            let dx = num(&vec![h.field("dx").cloned()], 0, "dx", span)?;
+            let levels = num(a, 1, "levels", span)?;
+            if levels < 1.0 || levels.fract() != 0.0 {
+                return Err(RunError::new(
+                    span,
+                    format!("`levels` must be a whole number ≥ 1, but is {levels}"),
+                )
+                .code("wmd::run::value"));
+            }
+            let s = spectrum::hamiltonian_levels(diag, off, dx, levels as usize).map_err(err)?;
+            let n = diag.len();
+            let states = Mat::from_fn(s.states.len(), n, |k, i| s.states[k][i]);
+            Ok(Value::record(vec![
+                ("energies".into(), Value::vector(s.energies)),
+                ("states".into(), Value::Matrix(Arc::new(states))),
+            ]))
+        }
+        "density_distances" => {
+            let p = vector(a[0].as_ref(), "p", span)?;
+            let q = vector(a[1].as_ref(), "q", span)?;
+            let d = measures::distances(p, q, num(a, 2, "dx", span)?).map_err(err)?;
+            Ok(Value::record(vec![
+                ("l1".into(), Value::Num(d.l1)),
+                ("mse".into(), Value::Num(d.mse)),
+                ("pearson".into(), Value::Num(d.pearson)),
+            ]))
+        }
+        other => Err(
+            RunError::new(span, format!("builtin `{other}` has no implementation"))
+                .code("wmd::run::internal"),
+        ),
+    }
+}

@@ -1,0 +1,507 @@
+//! The `fokker_planck` kind: reads its fields, compiles drift, diffusion and init once, and
+//! runs [`crate::backend::fokker_planck`] in 1D or 2D. `diffusion` is G = g² in
+//! ∂ₜP = −∇·(DP) + Δ(GP) (001's convention; G = σ²/2 of 000 eq. 11).
+
+use super::Fields;
+use crate::backend::fokker_planck::operator::Grid1;
+use crate::backend::fokker_planck::solve1d::{self, Fp1Config, Fp1Result};
+use crate::backend::fokker_planck::solve2d::{self, Fp2Config, Fp2Result};
+use crate::backend::fokker_planck::{spectrum, Boundary, Scheme, MAX_CELLS};
+use crate::backend::BackendError;
+use crate::eval::compile::ScalarFn;
+use crate::eval::value::Value;
+use crate::eval::{Evaluator, Frame, Result, RunError};
+use crate::lower::JobField;
+use faer::Mat;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+const CONVENTION: &str = "dP/dt = -div(D P) + laplace(G P), G = diffusion = g^2 = sigma^2/2";
+
+/// A compiled coefficient and how many of (position…, t) it takes.
+struct Coef {
+    f: Vec<ScalarFn>,
+    params: usize,
+}
+
+impl Coef {
+    fn at(&self, k: usize, args: &[f64]) -> f64 {
+        (self.f[k])(&args[..self.params])
+    }
+}
+
+/// What the block sets besides its coefficients.
+struct Setup {
+    dims: usize,
+    grids: Vec<Grid1>,
+    until: f64,
+    dt: f64,
+    at: Vec<f64>,
+    boundary: Boundary,
+    scheme: Scheme,
+}
+
+impl Evaluator<'_> {
+    pub(super) fn fokker_planck(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
+        let setup = self.fp_setup(f, frame)?;
+        let d = setup.dims;
+        let drift = self.fp_coef(f, "drift", d, d, frame)?;
+        let diffusion = self.fp_coef(f, "diffusion", d, 1, frame)?;
+        let init = self.fp_init(f, &setup, frame)?;
+        // The meaning of `diffusion` is a convention, not a number: printed in the manifest.
+        self.record_default("fokker_planck.convention", f.span, CONVENTION.into());
+        let run = Run {
+            setup,
+            time_dependent: drift.params == d + 1 || diffusion.params == d + 1,
+            drift,
+            diffusion,
+        };
+        let fail = |e: BackendError| backend_error(f, e);
+        if d == 1 {
+            run.solve_1d(init, &self.interrupt).map_err(fail)
+        } else {
+            run.solve_2d(init, &self.interrupt).map_err(fail)
+        }
+    }
+
+    fn fp_setup(&self, f: &Fields, frame: &mut Frame) -> Result<Setup> {
+        let (dims, grids) = self.fp_domain(f, frame)?;
+        let until = self
+            .field_num(f, "until", None, frame)?
+            .ok_or_else(|| f.missing("`until`"))?;
+        if until <= 0.0 {
+            let span = f.get("until").map(|x| x.span).unwrap_or(f.span);
+            return Err(
+                RunError::new(span, format!("`until` must be > 0, but is {until}"))
+                    .code("wmd::run::field"),
+            );
+        }
+        let dt = self
+            .field_num(f, "dt", Some(until / 1000.0), frame)?
+            .unwrap_or(until / 1000.0);
+        let at = match f.get("at") {
+            Some(field) => match self.eval(&field.code, frame)? {
+                Value::Num(t) => vec![t],
+                v => v.as_slice().map(|s| s.to_vec()).ok_or_else(|| {
+                    RunError::new(
+                        field.span,
+                        format!("`at` must be times, but is {}", v.describe()),
+                    )
+                    .code("wmd::run::field")
+                })?,
+            },
+            None => {
+                let text = format!("[0, {}]", super::super::calls::fmt_num(until));
+                self.record_default("fokker_planck.at", f.span, text);
+                vec![0.0, until]
+            }
+        };
+        let boundary = self.fp_choice(f, "boundary", Boundary::NAMES, frame)?;
+        let scheme = self.fp_choice(f, "scheme", Scheme::NAMES, frame)?;
+        Ok(Setup {
+            dims,
+            grids,
+            until,
+            dt,
+            at,
+            boundary: Boundary::parse(boundary).unwrap_or(Boundary::Reflecting),
+            scheme: Scheme::parse(scheme).unwrap_or(Scheme::TrBdf2),
+        })
+    }
+
+    /// A string field that must be one of `names`; the first is the default.
+    fn fp_choice(
+        &self,
+        f: &Fields,
+        name: &str,
+        names: &'static [&'static str],
+        frame: &mut Frame,
+    ) -> Result<&'static str> {
+        let Some(field) = f.get(name) else {
+            self.record_default(&format!("fokker_planck.{name}"), f.span, names[0].into());
+            return Ok(names[0]);
+        };
+        let v = self.eval(&field.code, frame)?;
+        let found = match &v {
+            Value::Str(s) => names.iter().find(|n| **n == &**s).copied(),
+            _ => None,
+        };
+        found.ok_or_else(|| {
+            let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+            let given = match &v {
+                Value::Str(s) => format!("\"{s}\""),
+                other => other.describe(),
+            };
+            let close = match &v {
+                Value::Str(s) => names
+                    .iter()
+                    .find(|n| strsim::levenshtein(n, s) <= 3)
+                    .map(|n| format!("did you mean \"{n}\"? ")),
+                _ => None,
+            };
+            RunError::new(field.span, format!("`{name}` cannot be {given}"))
+                .code("wmd::run::field")
+                .help(format!(
+                    "{}`{name}` is one of {}",
+                    close.unwrap_or_default(),
+                    list.join(", ")
+                ))
+        })
+    }
+
+    /// `domain x in (a, b) cells n` or `domain (x, y) in box(ax, bx, ay, by) cells n x m`.
+    fn fp_domain(&self, f: &Fields, frame: &mut Frame) -> Result<(usize, Vec<Grid1>)> {
+        let field = f.get("domain").ok_or_else(|| f.missing("a `domain`"))?;
+        let dims = field.params.unwrap_or(1);
+        let bad = |msg: String| RunError::new(field.span, msg).code("wmd::run::field");
+        if !(1..=2).contains(&dims) {
+            return Err(bad(format!("a domain has 1 or 2 variables, not {dims}")));
+        }
+        let region = self.eval(&field.code, frame)?;
+        let ends = region
+            .as_slice()
+            .filter(|s| s.len() == 2 * dims)
+            .ok_or_else(|| {
+                bad(format!(
+                    "the region of a {dims}D domain must be {}, but is {}",
+                    if dims == 1 {
+                        "an interval (a, b)"
+                    } else {
+                        "box(ax, bx, ay, by)"
+                    },
+                    region.describe()
+                ))
+            })?;
+        let ends = ends.to_vec();
+        let cells = self.fp_cells(f, dims, frame)?;
+        let grids: Vec<Grid1> = (0..dims)
+            .map(|k| Grid1 {
+                a: ends[2 * k],
+                b: ends[2 * k + 1],
+                n: cells[k],
+            })
+            .collect();
+        for g in &grids {
+            solve1d::check_grid(g).map_err(|e| bad(e.to_string()))?;
+        }
+        let total = grids
+            .iter()
+            .map(|g| g.n)
+            .fold(1usize, usize::saturating_mul);
+        if total > MAX_CELLS {
+            return Err(bad(format!(
+                "{total} cells is more than this solver takes ({MAX_CELLS})"
+            )));
+        }
+        Ok((dims, grids))
+    }
+
+    fn fp_cells(&self, f: &Fields, dims: usize, frame: &mut Frame) -> Result<Vec<usize>> {
+        let field = f
+            .get("domain.cells")
+            .filter(|c| !matches!(&c.code, crate::lower::Code::Vector(v, _) if v.is_empty()));
+        let span = f.get("domain").map(|d| d.span).unwrap_or(f.span);
+        let Some(field) = field else {
+            return Err(RunError::new(span, "the domain needs a number of cells")
+                .code("wmd::run::field")
+                .help("write `domain x in (0, 9) cells 400` (2D: `cells 100 x 100`)"));
+        };
+        let v = self.eval(&field.code, frame)?;
+        let counts = v.as_slice().unwrap_or(&[]).to_vec();
+        if counts.len() != dims {
+            return Err(RunError::new(
+                field.span,
+                format!(
+                    "a {dims}D domain needs {dims} cell count(s), but has {}",
+                    counts.len()
+                ),
+            )
+            .code("wmd::run::field"));
+        }
+        counts
+            .iter()
+            .map(|c| super::super::builtins::count(&Value::Num(*c), "cells", field.span))
+            .collect()
+    }
+
+    /// Compile `drift`/`diffusion` with `comps` components in `dims` dimensions: a value, a
+    /// function of the position, or of the position and t.
+    fn fp_coef(
+        &self,
+        f: &Fields,
+        name: &str,
+        dims: usize,
+        comps: usize,
+        frame: &mut Frame,
+    ) -> Result<Coef> {
+        let field = f.get(name).ok_or_else(|| f.missing(&format!("`{name}`")))?;
+        let params = field.params.unwrap_or(0);
+        let vars = if dims == 1 { "x" } else { "x, y" };
+        if params != 0 && params != dims && params != dims + 1 {
+            return Err(RunError::new(
+                field.span,
+                format!("in a {dims}D domain `{name}` takes ({vars}) or ({vars}, t), not {params} parameters"),
+            )
+            .code("wmd::run::field"));
+        }
+        let mut fr = Frame {
+            draw: frame.draw,
+            locals: vec![Value::Num(0.0); params],
+        };
+        let fs = if comps == 1 {
+            vec![self.compile_scalar(&field.code, params, field.span, &mut fr)?]
+        } else {
+            self.compile_vector(&field.code, params, field.span, &mut fr)?
+        };
+        if fs.len() != comps {
+            return Err(RunError::new(
+                field.span,
+                format!(
+                    "`{name}` must have {comps} components, but has {}",
+                    fs.len()
+                ),
+            )
+            .code("wmd::run::field")
+            .help(format!("write `{name}({vars}) = [Dx, Dy]`")));
+        }
+        Ok(Coef { f: fs, params })
+    }
+
+    /// Initial cell values: cell averages of a distribution (1D), values of `init(x)` /
+    /// `init(x, y)` at the cell centres, or explicit numbers, one per cell.
+    fn fp_init(&self, f: &Fields, s: &Setup, frame: &mut Frame) -> Result<Vec<f64>> {
+        let field = f.get("init").ok_or_else(|| f.missing("`init`"))?;
+        let cells: usize = s.grids.iter().map(|g| g.n).product();
+        let centres: Vec<Vec<f64>> = if s.dims == 1 {
+            s.grids[0].centres().into_iter().map(|x| vec![x]).collect()
+        } else {
+            let (gx, gy) = (s.grids[0], s.grids[1]);
+            (0..cells)
+                .map(|k| vec![gx.centre(k / gy.n), gy.centre(k % gy.n)])
+                .collect()
+        };
+        if let Some(p) = field.params {
+            return self.init_fn(field, p, s.dims, &centres, frame);
+        }
+        match self.eval(&field.code, frame)? {
+            Value::Dist(d) if s.dims == 1 => {
+                let g = s.grids[0];
+                Ok((0..g.n).map(|i| (d.cdf(g.face(i + 1)) - d.cdf(g.face(i))) / g.h()).collect())
+            }
+            Value::Vector(v) if v.len() == cells => Ok(v.to_vec()),
+            other => Err(RunError::new(
+                field.span,
+                format!("`init` must be a distribution, {cells} cell values or `init(x) = ...`, but is {}", other.describe()),
+            )
+            .code("wmd::run::field")),
+        }
+    }
+
+    fn init_fn(
+        &self,
+        field: &JobField,
+        params: usize,
+        dims: usize,
+        centres: &[Vec<f64>],
+        frame: &mut Frame,
+    ) -> Result<Vec<f64>> {
+        if params != dims {
+            return Err(RunError::new(
+                field.span,
+                format!("in a {dims}D domain `init` takes {dims} parameter(s), not {params}"),
+            )
+            .code("wmd::run::field"));
+        }
+        let mut fr = Frame {
+            draw: frame.draw,
+            locals: vec![Value::Num(0.0); params],
+        };
+        let g = self.compile_scalar(&field.code, params, field.span, &mut fr)?;
+        Ok(centres.iter().map(|c| g(c)).collect())
+    }
+}
+
+/// A backend error at the field it is about (drift, diffusion, init), else at the block.
+fn backend_error(f: &Fields, e: BackendError) -> RunError {
+    let msg = e.to_string();
+    let topics = [
+        ("the drift", "drift"),
+        ("the diffusion", "diffusion"),
+        ("the initial density", "init"),
+        ("dt", "dt"),
+        ("save time", "at"),
+    ];
+    let at = topics
+        .iter()
+        .find(|(w, _)| msg.contains(w))
+        .and_then(|(_, field)| f.get(field));
+    RunError::new(at.map(|x| x.span).unwrap_or(f.span), msg).code("wmd::run::fokker_planck")
+}
+
+/// A checked block with its compiled coefficients.
+struct Run {
+    setup: Setup,
+    drift: Coef,
+    diffusion: Coef,
+    time_dependent: bool,
+}
+
+impl Run {
+    fn solve_1d(
+        &self,
+        init: Vec<f64>,
+        stop: &AtomicBool,
+    ) -> std::result::Result<Value, BackendError> {
+        let s = &self.setup;
+        let dr = |x: f64, t: f64| self.drift.at(0, &[x, t]);
+        let di = |x: f64, t: f64| self.diffusion.at(0, &[x, t]);
+        let cfg = Fp1Config {
+            grid: s.grids[0],
+            boundary: s.boundary,
+            scheme: s.scheme,
+            dt: s.dt,
+            until: s.until,
+            at: s.at.clone(),
+            drift: &dr,
+            diffusion: &di,
+            time_dependent: self.time_dependent,
+            init,
+        };
+        let out = solve1d::solve(&cfg, stop)?;
+        let extra = extras_1d(&cfg, self.time_dependent)?;
+        Ok(record_1d(out, s, extra))
+    }
+
+    fn solve_2d(
+        &self,
+        init: Vec<f64>,
+        stop: &AtomicBool,
+    ) -> std::result::Result<Value, BackendError> {
+        let s = &self.setup;
+        let dx = |x: f64, y: f64, t: f64| self.drift.at(0, &[x, y, t]);
+        let dy = |x: f64, y: f64, t: f64| self.drift.at(1, &[x, y, t]);
+        let g = |x: f64, y: f64, t: f64| self.diffusion.at(0, &[x, y, t]);
+        let cfg = Fp2Config {
+            x: s.grids[0],
+            y: s.grids[1],
+            boundary: s.boundary,
+            scheme: s.scheme,
+            dt: s.dt,
+            until: s.until,
+            at: s.at.clone(),
+            drift_x: &dx,
+            drift_y: &dy,
+            diffusion: &g,
+            time_dependent: self.time_dependent,
+            init,
+        };
+        let mut rec = record_2d(solve2d::solve(&cfg, stop)?, s);
+        if !self.time_dependent && s.boundary != Boundary::Absorbing {
+            let (n, m) = (s.grids[0].n, s.grids[1].n);
+            let extra = match solve2d::stationary(&cfg) {
+                Ok(p) => (
+                    "stationary",
+                    Value::Matrix(Arc::new(Mat::from_fn(n, m, |i, j| p[i * m + j]))),
+                ),
+                Err(e) => ("stationary_error", Value::Str(e.to_string().into())),
+            };
+            if let Value::Record(fields) = &mut rec {
+                Arc::make_mut(fields).push((extra.0.into(), extra.1));
+            }
+        }
+        Ok(rec)
+    }
+}
+
+/// Stationary density, H_FP and the potentials U₀, U₁ of 001 (time-independent 1D runs).
+fn extras_1d(
+    cfg: &Fp1Config,
+    time_dependent: bool,
+) -> std::result::Result<Vec<(String, Value)>, BackendError> {
+    if time_dependent || cfg.boundary == Boundary::Absorbing {
+        return Ok(Vec::new());
+    }
+    let ps = spectrum::stationary(&cfg.grid, cfg.boundary, cfg.drift, cfg.diffusion)?;
+    let mut out = vec![("stationary".to_string(), Value::vector(ps))];
+    if cfg.boundary == Boundary::Reflecting {
+        let (diag, off) = spectrum::hamiltonian_matrix(&cfg.grid, cfg.drift, cfg.diffusion)?;
+        let (u0, u1) = spectrum::potentials(&cfg.grid, cfg.drift);
+        out.push((
+            "hamiltonian".into(),
+            Value::record(vec![
+                ("diag".into(), Value::vector(diag)),
+                ("off".into(), Value::vector(off)),
+                ("dx".into(), Value::Num(cfg.grid.h())),
+            ]),
+        ));
+        out.push(("u0".into(), Value::vector(u0)));
+        out.push(("u1".into(), Value::vector(u1)));
+    }
+    Ok(out)
+}
+
+fn rows(v: &[Vec<f64>]) -> Value {
+    let cols = v.first().map(|r| r.len()).unwrap_or(0);
+    Value::Matrix(Arc::new(Mat::from_fn(v.len(), cols, |i, j| v[i][j])))
+}
+
+fn common(s: &Setup, steps: usize) -> Vec<(String, Value)> {
+    vec![
+        ("convention".into(), Value::Str(CONVENTION.into())),
+        ("scheme".into(), Value::Str(s.scheme.name().into())),
+        ("boundary".into(), Value::Str(s.boundary.name().into())),
+        ("dt".into(), Value::Num(s.dt)),
+        ("steps".into(), Value::Num(steps as f64)),
+    ]
+}
+
+fn record_1d(out: Fp1Result, s: &Setup, extra: Vec<(String, Value)>) -> Value {
+    let mut fields = vec![
+        ("x".into(), Value::vector(out.x)),
+        ("dx".into(), Value::Num(out.h)),
+        ("times".into(), Value::vector(out.times)),
+        ("density".into(), rows(&out.density)),
+        (
+            "final".into(),
+            Value::vector(out.density.last().cloned().unwrap_or_default()),
+        ),
+        ("mass".into(), Value::vector(out.mass)),
+        ("mean".into(), Value::vector(out.mean)),
+        ("variance".into(), Value::vector(out.variance)),
+        ("faces".into(), Value::vector(out.faces)),
+        ("current".into(), Value::vector(out.current)),
+    ];
+    fields.extend(common(s, out.steps));
+    fields.extend(extra);
+    Value::record(fields)
+}
+
+fn record_2d(out: Fp2Result, s: &Setup) -> Value {
+    let (n, m) = (out.x.len(), out.y.len());
+    let grid = |v: &[f64]| Value::Matrix(Arc::new(Mat::from_fn(n, m, |i, j| v[i * m + j])));
+    let col = |v: &[[f64; 2]], k: usize| Value::vector(v.iter().map(|p| p[k]).collect());
+    let mut fields = vec![
+        ("x".into(), Value::vector(out.x.clone())),
+        ("y".into(), Value::vector(out.y.clone())),
+        ("dx".into(), Value::Num(s.grids[0].h())),
+        ("dy".into(), Value::Num(s.grids[1].h())),
+        ("times".into(), Value::vector(out.times)),
+        (
+            "density".into(),
+            Value::List(Arc::new(out.density.iter().map(|d| grid(d)).collect())),
+        ),
+        (
+            "final".into(),
+            grid(out.density.last().map(|v| v.as_slice()).unwrap_or(&[])),
+        ),
+        ("mass".into(), Value::vector(out.mass)),
+        ("mean_x".into(), col(&out.mean, 0)),
+        ("mean_y".into(), col(&out.mean, 1)),
+        ("variance_x".into(), col(&out.variance, 0)),
+        ("variance_y".into(), col(&out.variance, 1)),
+        ("current_x".into(), grid(&out.current[0])),
+        ("current_y".into(), grid(&out.current[1])),
+    ];
+    fields.extend(common(s, out.steps));
+    Value::record(fields)
+}
