@@ -18,6 +18,7 @@ A peer that fails or times out prints a JSON line with "error".
     bench/.venv/bin/python bench/fp_peers.py --scale 0.25          # quick check: 250 cells, 64^2
     bench/.venv/bin/python bench/fp_peers.py --workload rbm --peer fplanck
     bench/.venv/bin/python bench/fp_peers.py --workload reference  # reference diagnostics only
+        [--dump bench/fp_rbm_reference_1000.txt]                    # + the RBM reference density
 
 L1 error (both workloads):  sum_cells |P_i - Pref_i| * cell_volume, with P a density (integral
 1) on the cell centres. For fplanck (which evolves cell probabilities p_i, sum 1) P_i = p_i / vol.
@@ -316,8 +317,9 @@ def child(peer, workload, scale, rtol, atol):
     print(json.dumps(out), flush=True)
 
 
-def reference_report(scale):
-    """Diagnostics of the RBM reference: convergence, distance to stationarity, arrival time."""
+def reference_report(scale, dump=None):
+    """Diagnostics of the RBM reference: convergence, distance to stationarity, arrival time.
+    dump: write the RBM reference density (cell centres x_i, Pref_i) to this text file."""
     from scipy.integrate import solve_ivp
 
     n = max(8, int(round(N_RBM * scale)))
@@ -325,6 +327,11 @@ def reference_report(scale):
     t0 = time.perf_counter()
     r8 = rbm_reference(n, 8)
     t8 = time.perf_counter() - t0
+    if dump:
+        x, _ = rbm_grid(n)
+        np.savetxt(dump, np.column_stack([x, r8]), fmt="%.17g",
+                   header=f"RBM reference density at t={T_RBM}, {n} cells: x_i  Pref_i "
+                          "(8x Scharfetter-Gummel FV, BDF rtol 1e-10, cell averages)")
     r4 = rbm_reference(n, 4)
     r16 = rbm_reference(n, 16)
     r9a = rbm_reference(n, 9)
@@ -362,13 +369,14 @@ def main():
     ap.add_argument("--rtol", type=float, default=1e-6)
     ap.add_argument("--atol", type=float, default=1e-9)
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per peer run")
+    ap.add_argument("--dump", help="with --workload reference: write the RBM reference here")
     ap.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._child:
         child(a.peer, a.workload, a.scale, a.rtol, a.atol)
         return
     if a.workload == "reference":
-        reference_report(a.scale)
+        reference_report(a.scale, a.dump)
         return
     workloads = ["rbm", "ou"] if a.workload == "all" else [a.workload]
     peers = ["py-pde", "fplanck"] if a.peer == "all" else [a.peer]
