@@ -1,6 +1,7 @@
 //! Numerical backends. They never see the AST, spans or miette: they take plain values and
 //! faer views and return `Result<_, BackendError>`; the evaluator attaches the call site.
 
+pub mod characteristics;
 pub mod coulomb;
 pub mod coulomb_matrix;
 pub mod fokker_planck;

@@ -159,6 +159,22 @@ pub const KINDS: &[KindSchema] = &[
         doc: "a Fokker–Planck equation ∂ₜP = −∇·(DP) + Δ(GP) in 1D or 2D (G = g² = σ²/2)",
     },
     KindSchema {
+        name: "characteristics",
+        form: Form::Block,
+        fields: &[
+            func("beta", &["x", "y?"], true, "the flow field β = G of 000 eq. 17: `beta(x) = ...` or `beta(x, y) = [Gx, Gy]`"),
+            special("domain", FieldKind::Domain, false, "`domain x in (a, b) cells n`: P = const/G on its cells (eq. 26, 1D)"),
+            f("start", false, "start points of flow lines dw/ds = G: a number or vector (1D); [[x₁, y₁], [x₂, y₂], …] or a matrix of rows (2D)"),
+            f("p0", false, "P at s = 0 on every flow line (default 1)"),
+            f("length", false, "range of the flow parameter s (needed with `start`)"),
+            f("steps", false, "Runge–Kutta steps over `length` (default 1000)"),
+            f("every", false, "record every k steps (default ⌈steps/100⌉)"),
+        ],
+        scope: &[],
+        runnable: true,
+        doc: "the Callan–Symanzik (drift-only) form of 000: P along flow lines, P = P₀ exp(−∫∇·G ds) (eq. 23), and P ∝ 1/G in 1D (eq. 26)",
+    },
+    KindSchema {
         name: "pde",
         form: Form::Block,
         fields: &[

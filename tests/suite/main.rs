@@ -2,6 +2,7 @@
 //! held against exact results with stated tolerances.
 
 mod cases;
+mod characteristics;
 mod cli;
 mod coulomb;
 mod examples;

@@ -150,7 +150,7 @@ impl Evaluator<'_> {
     }
 
     /// `domain x in (a, b) cells n` or `domain (x, y) in box(ax, bx, ay, by) cells n x m`.
-    fn fp_domain(&self, f: &Fields, frame: &mut Frame) -> Result<(usize, Vec<Grid1>)> {
+    pub(super) fn fp_domain(&self, f: &Fields, frame: &mut Frame) -> Result<(usize, Vec<Grid1>)> {
         let field = f.get("domain").ok_or_else(|| f.missing("a `domain`"))?;
         let dims = field.params.unwrap_or(1);
         let bad = |msg: String| RunError::new(field.span, msg).code("wmd::run::field");

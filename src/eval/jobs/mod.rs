@@ -1,6 +1,7 @@
 //! Running block declarations (`KIND NAME { ... }`) on their backends: the shared field
 //! readers here, one file per kind beside it.
 
+mod characteristics;
 mod coulomb;
 mod fokker_planck;
 mod sde;
@@ -46,6 +47,7 @@ impl Evaluator<'_> {
             "coulomb_gas" => self.coulomb_gas(id, &f, frame),
             "sde" => self.sde(id, &f, frame),
             "fokker_planck" => self.fokker_planck(&f, frame),
+            "characteristics" => self.characteristics(&f, frame),
             _ => Err(RunError::new(span, format!("`{}` is declared as `{kind}`, a kind this version of wmd checks but cannot run yet", self.plan.globals[id].name))
                 .code("wmd::run::no_backend")
                 .label(format!("needs the {kind} backend"))
