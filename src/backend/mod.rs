@@ -6,6 +6,7 @@ pub mod coulomb;
 pub mod coulomb_matrix;
 pub mod fokker_planck;
 pub mod linalg;
+pub mod mol;
 pub mod rng;
 pub mod sde;
 pub mod tridiag;

@@ -208,9 +208,13 @@ impl Checker {
                 (n.name.as_str(), n.span, FieldKind::Value)
             }
             ItemKind::FnField(n, params, body) => {
-                self.with_params(params, |cx| {
-                    cx.expr(body);
-                });
+                // The kind's scope names (slots 0..k, e.g. the `pde` kind's `dx`) stay visible;
+                // the parameters take the slots after them.
+                let base = self.locals.len();
+                self.locals
+                    .extend(params.iter().map(|p| (p.name.name.clone(), Ty::Any)));
+                self.expr(body);
+                self.locals.truncate(base);
                 (n.name.as_str(), n.span, FieldKind::Function(&[]))
             }
             ItemKind::Domain {

@@ -350,6 +350,9 @@ impl Evaluator<'_> {
             Func::Builtin(b) => {
                 self.apply_builtin(b, args.into_iter().map(Some).collect(), span, draw)
             }
+            Func::Native(f) => (f.body)(&args).map_err(|e| {
+                RunError::new(span, format!("`{}`: {e}", f.name)).code("wmd::run::value")
+            }),
         }
     }
 }

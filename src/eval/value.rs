@@ -36,6 +36,22 @@ pub enum Func {
     /// A global `fn`.
     Global(usize),
     Builtin(&'static Builtin),
+    /// A function a backend binds inside its block (e.g. the `pde` kind's `dx`).
+    Native(NativeFn),
+}
+
+/// A backend-provided function of values: its name (for messages) and its body.
+#[derive(Clone)]
+pub struct NativeFn {
+    pub name: &'static str,
+    #[allow(clippy::type_complexity)]
+    pub body: Arc<dyn Fn(&[Value]) -> Result<Value, String> + Send + Sync>,
+}
+
+impl std::fmt::Debug for NativeFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<native {}>", self.name)
+    }
 }
 
 /// A probability distribution on the real line.

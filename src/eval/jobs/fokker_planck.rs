@@ -79,23 +79,7 @@ impl Evaluator<'_> {
         let dt = self
             .field_num(f, "dt", Some(until / 1000.0), frame)?
             .unwrap_or(until / 1000.0);
-        let at = match f.get("at") {
-            Some(field) => match self.eval(&field.code, frame)? {
-                Value::Num(t) => vec![t],
-                v => v.as_slice().map(|s| s.to_vec()).ok_or_else(|| {
-                    RunError::new(
-                        field.span,
-                        format!("`at` must be times, but is {}", v.describe()),
-                    )
-                    .code("wmd::run::field")
-                })?,
-            },
-            None => {
-                let text = format!("[0, {}]", super::super::calls::fmt_num(until));
-                self.record_default("fokker_planck.at", f.span, text);
-                vec![0.0, until]
-            }
-        };
+        let at = self.field_times(f, until, frame)?;
         let boundary = self.fp_choice(f, "boundary", Boundary::NAMES, frame)?;
         let scheme = self.fp_choice(f, "scheme", Scheme::NAMES, frame)?;
         Ok(Setup {
@@ -110,7 +94,7 @@ impl Evaluator<'_> {
     }
 
     /// A string field that must be one of `names`; the first is the default.
-    fn fp_choice(
+    pub(super) fn fp_choice(
         &self,
         f: &Fields,
         name: &str,
@@ -118,7 +102,7 @@ impl Evaluator<'_> {
         frame: &mut Frame,
     ) -> Result<&'static str> {
         let Some(field) = f.get(name) else {
-            self.record_default(&format!("fokker_planck.{name}"), f.span, names[0].into());
+            self.record_default(&format!("{}.{name}", f.kind), f.span, names[0].into());
             return Ok(names[0]);
         };
         let v = self.eval(&field.code, frame)?;

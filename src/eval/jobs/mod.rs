@@ -4,6 +4,7 @@
 mod characteristics;
 mod coulomb;
 mod fokker_planck;
+mod pde;
 mod sde;
 
 use super::value::{Dist, Value};
@@ -48,10 +49,36 @@ impl Evaluator<'_> {
             "sde" => self.sde(id, &f, frame),
             "fokker_planck" => self.fokker_planck(&f, frame),
             "characteristics" => self.characteristics(&f, frame),
+            "pde" => self.pde(&f, frame),
             _ => Err(RunError::new(span, format!("`{}` is declared as `{kind}`, a kind this version of wmd checks but cannot run yet", self.plan.globals[id].name))
                 .code("wmd::run::no_backend")
                 .label(format!("needs the {kind} backend"))
-                .help("backends for the general `pde` kind, networks and training are on the roadmap (see README)")),
+                .help("backends for networks and training are on the roadmap (see README)")),
+        }
+    }
+
+    /// `at = t` or `at = [t₁, t₂, …]`: the times at which a field is kept (default [0, until],
+    /// recorded in the manifest).
+    pub(super) fn field_times(
+        &self,
+        f: &Fields,
+        until: f64,
+        frame: &mut Frame,
+    ) -> Result<Vec<f64>> {
+        let Some(field) = f.get("at") else {
+            let text = format!("[0, {}]", super::calls::fmt_num(until));
+            self.record_default(&format!("{}.at", f.kind), f.span, text);
+            return Ok(vec![0.0, until]);
+        };
+        match self.eval(&field.code, frame)? {
+            Value::Num(t) => Ok(vec![t]),
+            v => v.as_slice().map(|s| s.to_vec()).ok_or_else(|| {
+                RunError::new(
+                    field.span,
+                    format!("`at` must be times, but is {}", v.describe()),
+                )
+                .code("wmd::run::field")
+            }),
         }
     }
 

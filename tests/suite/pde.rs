@@ -1,0 +1,87 @@
+//! The `pde` kind against exact solutions. The potential form of 000 (eq. 14) for an
+//! Ornstein–Uhlenbeck density, ∂ₜV = (s/2)V″ − (s/2)(V′)² + θwV′ − θ, has the exact quadratic
+//! V = (w − m)²/(2v) + ½log(2πv), which centred stencils with extrapolated ghosts reproduce
+//! exactly in space, so the error is the time integrator's: order 4 for rk4, 1 for
+//! backward Euler (measured by halving the step).
+
+use super::support::run_script;
+use wmd::eval::Value;
+
+fn kpz_error(scheme: &str, step: f64) -> f64 {
+    let text = format!(
+        "let theta = 1
+        let s = 0.5
+        fn m(t) = exp(-theta * t)
+        fn v(t) = s / (2 * theta) + (0.05 - s / (2 * theta)) * exp(-2 * theta * t)
+        fn exact(w, t) = (w - m(t))^2 / (2 * v(t)) + log(2 * pi * v(t)) / 2
+        pde p {{
+            domain w in (-3, 3) cells 60
+            dt(V, w) = s / 2 * dxx(V) - s / 2 * dx(V)^2 + theta * w * dx(V) - theta
+            init(w) = exact(w, 0)
+            until = 1
+            step = {step}
+            boundary = \"extrapolate\"
+            scheme = \"{scheme}\"
+        }}
+        report r {{ e = max(abs(p.final - exact(p.x, 1))) }}"
+    );
+    let out = run_script("p.wmd", &text, &[], None).unwrap_or_else(|e| panic!("{e}"));
+    match out.reports[0].1.field("e") {
+        Some(Value::Num(e)) => *e,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_potential_form_converges_at_the_integrators_order() {
+    let (a, b) = (kpz_error("rk4", 0.01), kpz_error("rk4", 0.005));
+    let order = (a / b).log2();
+    assert!((order - 4.0).abs() < 0.4, "rk4: order {order} ({a}, {b})");
+    assert!(b < 1e-6, "{b}");
+    let (a, b) = (
+        kpz_error("backward_euler", 0.02),
+        kpz_error("backward_euler", 0.01),
+    );
+    let order = (a / b).log2();
+    assert!(
+        (order - 1.0).abs() < 0.15,
+        "backward Euler: order {order} ({a}, {b})"
+    );
+}
+
+#[test]
+fn a_right_hand_side_of_the_wrong_length_is_an_error_at_the_field() {
+    let text = "pde p {
+            domain x in (0, 1) cells 10
+            dt(u) = [1, 2]
+            init = 0
+            until = 1
+        }
+        report r { f = p.final }";
+    let err = run_script("p.wmd", text, &[], None).unwrap_err();
+    assert!(
+        err.contains("10 cell values") && err.contains("dt(u) = [1, 2]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_heat_equation_on_a_ring_decays_at_the_discrete_rate() {
+    // u = sin x decays as e^{−λt} with λ = (2 − 2cos h)/h² for the 3-point stencil.
+    let text = "let n = 40
+        let h = 2 * pi / n
+        pde heat {
+            domain x in (0, 2 * pi) cells n
+            dt(u) = dxx(u)
+            init(x) = sin(x)
+            until = 1
+            step = 0.002
+            boundary = \"periodic\"
+        }
+        report r { e = max(abs(heat.final - exp(-(2 - 2 * cos(h)) / h^2) * sin(heat.x))) }";
+    let out = run_script("h.wmd", text, &[], None).unwrap();
+    let Some(Value::Num(e)) = out.reports[0].1.field("e") else {
+        panic!()
+    };
+    assert!(*e < 1e-10, "{e}");
+}
