@@ -168,6 +168,7 @@ pub const SPECTRAL: &[Builtin] = &[
     Builtin { name: "spacing_ratio", params: &[req("x", ParamTy::Any)], ret: Ret::Record, mode: Mode::Plain, doc: "⟨r̃⟩, r̃ = min(sᵢ, sᵢ₊₁)/max(sᵢ, sᵢ₊₁), with its error: ≈ 0.386 Poisson, 0.531 GOE, 0.600 GUE" },
     Builtin { name: "fit_gaussian", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "mean and sd of a normal law with standard errors" },
     Builtin { name: "fit_semicircle", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "centre and radius R = 2σ of a semicircle, with standard errors" },
+    Builtin { name: "kde", params: &[req("points", ParamTy::Vector), auto("bandwidth", ParamTy::Num, "Silverman's rule 0.9·min(sd, IQR/1.34)·n^(−1/5)")], ret: Ret::Dist, mode: Mode::Plain, doc: "Gaussian kernel density estimate of sample points, as a distribution (e.g. a Fokker–Planck `init` from data, as 000 does with latent points)" },
     Builtin { name: "fit_two_mode", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "maximum-likelihood centre and σ of the two-mode density of 001, with errors from the observed information" },
 ];
 

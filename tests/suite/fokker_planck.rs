@@ -209,3 +209,34 @@ fn ou_in_two_dimensions_with_a_rotating_drift_converges_in_space() {
         assert!((m - 1.0).abs() < 1e-12, "mass {m}");
     }
 }
+
+#[test]
+fn a_kernel_density_estimate_of_points_starts_a_fokker_planck_run() {
+    // 000 starts its evolutions from densities estimated from latent points. A Gaussian KDE
+    // with bandwidth h has mean x̄ and variance (1/n)Σ(x − x̄)² + h² exactly; here the points
+    // are −1, 0, 0.5, 2 and h = 0.3: mean 0.375, variance 4.6875/4 + 0.09 = 1.261875.
+    let text = "let pts = [-1, 0, 0.5, 2]
+        let p0 = kde(pts, bandwidth = 0.3)
+        fokker_planck fp {
+            domain x in (-6, 6) cells 600
+            drift(x) = -x
+            diffusion = 0.5
+            init = p0
+            until = 0.5
+        }
+        report r { m = mean(p0)\n v = variance(p0)\n mass = fp.mass }";
+    let out =
+        super::support::run_script("k.wmd", text, &[], None).unwrap_or_else(|e| panic!("{e}"));
+    let r = &out.reports[0].1;
+    let num = |k: &str| match r.field(k) {
+        Some(wmd::eval::Value::Num(x)) => *x,
+        other => panic!("{k}: {other:?}"),
+    };
+    assert!((num("m") - 0.375).abs() < 1e-6, "{}", num("m"));
+    assert!((num("v") - 1.261875).abs() < 1e-5, "{}", num("v"));
+    let mass = match r.field("mass") {
+        Some(wmd::eval::Value::Vector(v)) => v.to_vec(),
+        other => panic!("{other:?}"),
+    };
+    assert!(mass.iter().all(|m| (m - 1.0).abs() < 1e-6), "{mass:?}");
+}
