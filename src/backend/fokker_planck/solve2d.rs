@@ -69,6 +69,15 @@ struct Lines<'a> {
 }
 
 impl Lines<'_> {
+    /// Assemble every line operator once, at t = 0 (time-independent coefficients only).
+    fn fix(&mut self) -> Result<(), BackendError> {
+        let ox = (0..self.cfg.y.n).map(|k| self.op(Axis::X, k, 0.0));
+        let ox = ox.collect::<Result<Vec<_>, _>>()?;
+        let oy = (0..self.cfg.x.n).map(|k| self.op(Axis::Y, k, 0.0));
+        self.fixed = Some((ox, oy.collect::<Result<Vec<_>, _>>()?));
+        Ok(())
+    }
+
     /// The operator of line `k` along `axis` at time t.
     fn op(&self, axis: Axis, k: usize, t: f64) -> Result<Tridiag, BackendError> {
         if let Some((ox, oy)) = &self.fixed {
@@ -164,10 +173,7 @@ pub fn solve(cfg: &Fp2Config, interrupt: &AtomicBool) -> Result<Fp2Result, Backe
     let mut p = initial(cfg)?;
     let mut lines = Lines { cfg, fixed: None };
     if !cfg.time_dependent {
-        let ox = (0..cfg.y.n).map(|k| lines.op(Axis::X, k, 0.0));
-        let ox = ox.collect::<Result<Vec<_>, _>>()?;
-        let oy = (0..cfg.x.n).map(|k| lines.op(Axis::Y, k, 0.0));
-        lines.fixed = Some((ox, oy.collect::<Result<Vec<_>, _>>()?));
+        lines.fix()?;
     }
     let mut out = Fp2Result {
         x: cfg.x.centres(),
@@ -284,7 +290,8 @@ pub fn stationary(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
     }
     check_grid(&cfg.x)?;
     check_grid(&cfg.y)?;
-    let lines = Lines { cfg, fixed: None };
+    let mut lines = Lines { cfg, fixed: None };
+    lines.fix()?;
     let (n, m) = (cfg.x.n, cfg.y.n);
     let cell = cfg.x.h() * cfg.y.h();
     let mut lam = 0.0f64;
