@@ -18,6 +18,7 @@ use super::stepping::schedule;
 use super::tridiagonal::Tridiag;
 use super::{check_dt, save_times, Boundary, Scheme};
 use crate::backend::BackendError;
+use std::borrow::Cow;
 use std::sync::atomic::AtomicBool;
 
 /// A coefficient of (x, y, t).
@@ -71,20 +72,20 @@ struct Lines<'a> {
 impl Lines<'_> {
     /// Assemble every line operator once, at t = 0 (time-independent coefficients only).
     fn fix(&mut self) -> Result<(), BackendError> {
-        let ox = (0..self.cfg.y.n).map(|k| self.op(Axis::X, k, 0.0));
+        let ox = (0..self.cfg.y.n).map(|k| self.op(Axis::X, k, 0.0).map(Cow::into_owned));
         let ox = ox.collect::<Result<Vec<_>, _>>()?;
-        let oy = (0..self.cfg.x.n).map(|k| self.op(Axis::Y, k, 0.0));
+        let oy = (0..self.cfg.x.n).map(|k| self.op(Axis::Y, k, 0.0).map(Cow::into_owned));
         self.fixed = Some((ox, oy.collect::<Result<Vec<_>, _>>()?));
         Ok(())
     }
 
     /// The operator of line `k` along `axis` at time t.
-    fn op(&self, axis: Axis, k: usize, t: f64) -> Result<Tridiag, BackendError> {
+    fn op(&self, axis: Axis, k: usize, t: f64) -> Result<Cow<'_, Tridiag>, BackendError> {
         if let Some((ox, oy)) = &self.fixed {
-            return Ok(if axis == Axis::X { &ox[k] } else { &oy[k] }.clone());
+            return Ok(Cow::Borrowed(if axis == Axis::X { &ox[k] } else { &oy[k] }));
         }
         let c = self.cfg;
-        match axis {
+        let op = match axis {
             Axis::X => {
                 let y = c.y.centre(k);
                 let d = |x: f64, t: f64| (c.drift_x)(x, y, t);
@@ -97,7 +98,8 @@ impl Lines<'_> {
                 let g = |y: f64, t: f64| (c.diffusion)(x, y, t);
                 generator(&c.y, c.boundary, t, &d, &g)
             }
-        }
+        };
+        op.map(Cow::Owned)
     }
 
     /// Advance every line along `axis` by one step of `dt` from t.
@@ -261,7 +263,8 @@ fn for_lines(
     let (mut a, mut b) = (vec![0.0; len], vec![0.0; len]);
     for k in 0..count {
         (0..len).for_each(|i| a[i] = p[index(k, i)]);
-        f(&lines.op(axis, k, 0.0)?, &a, &mut b)?;
+        let op = lines.op(axis, k, 0.0)?;
+        f(&op, &a, &mut b)?;
         (0..len).for_each(|i| out[index(k, i)] = b[i]);
     }
     Ok(())
