@@ -2,7 +2,7 @@
 """wmd side of the Fokker-Planck benchmark (issue 4): the L1 error of wmd's final densities,
 and the table of wmd against the peers (bench/fp_peers.py's JSON lines).
 
-    fp_table.py WMD_DIR PEERS_JSONL SCALE
+    fp_table.py WMD_DIR PEERS_JSONL
 
 WMD_DIR holds, per workload w in (rbm, ou): w/results.json (`wmd run bench/fp_*.wmd --format
 json`) and w.seconds (the wall times of the whole `wmd run`, one per line). The L1 is the
@@ -23,7 +23,7 @@ sys.path.insert(0, HERE)
 import fp_peers as fpp  # noqa: E402
 
 
-def wmd_result(wdir, w, scale):
+def wmd_result(wdir, w):
     path = os.path.join(wdir, w, "results.json")
     if not os.path.exists(path):
         return dict(error="wmd run failed (no results.json)")
@@ -47,7 +47,7 @@ def wmd_result(wdir, w, scale):
 
 
 def main():
-    wdir, peers_path, scale = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    wdir, peers_path = sys.argv[1], sys.argv[2]
     peers = {}
     if os.path.exists(peers_path):
         for line in open(peers_path):
@@ -57,7 +57,7 @@ def main():
     print(f"{'workload':9}{'solver':9}{'seconds':>10}{'L1':>11}{'mass - 1':>11}"
           f"{'peer s / wmd s':>16}   notes")
     for w in ("rbm", "ou"):
-        me = wmd_result(wdir, w, scale)
+        me = wmd_result(wdir, w)
         if "error" in me:
             print(f"{w:9}{'wmd':9}{'FAILED':>10}   {me['error']}")
         else:
