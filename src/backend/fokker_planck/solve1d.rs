@@ -5,6 +5,7 @@ use super::stepping::{schedule, step, LineOp};
 use super::tridiagonal::Tridiag;
 use super::{check_dt, check_finite, measures, save_times, Boundary, Scheme};
 use crate::backend::BackendError;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A coefficient D(x, t) or G(x, t).
@@ -110,10 +111,10 @@ pub fn solve(cfg: &Fp1Config, interrupt: &AtomicBool) -> Result<Fp1Result, Backe
             cfg.diffusion,
         )?)
     };
-    let op = |t: f64| -> Result<Tridiag, BackendError> {
+    let op = |t: f64| -> Result<Cow<Tridiag>, BackendError> {
         match &fixed {
-            Some(a) => Ok(a.clone()),
-            None => generator(&cfg.grid, cfg.boundary, t, cfg.drift, cfg.diffusion),
+            Some(a) => Ok(Cow::Borrowed(a)),
+            None => generator(&cfg.grid, cfg.boundary, t, cfg.drift, cfg.diffusion).map(Cow::Owned),
         }
     };
     let (x, h) = (cfg.grid.centres(), cfg.grid.h());

@@ -18,6 +18,8 @@ use super::stepping::schedule;
 use super::tridiagonal::Tridiag;
 use super::{check_dt, save_times, Boundary, Scheme};
 use crate::backend::BackendError;
+use rayon::prelude::*;
+use std::borrow::Cow;
 use std::sync::atomic::AtomicBool;
 
 /// A coefficient of (x, y, t).
@@ -69,13 +71,22 @@ struct Lines<'a> {
 }
 
 impl Lines<'_> {
+    /// Assemble every line operator once, at t = 0 (time-independent coefficients only).
+    fn fix(&mut self) -> Result<(), BackendError> {
+        let ox = (0..self.cfg.y.n).map(|k| self.op(Axis::X, k, 0.0).map(Cow::into_owned));
+        let ox = ox.collect::<Result<Vec<_>, _>>()?;
+        let oy = (0..self.cfg.x.n).map(|k| self.op(Axis::Y, k, 0.0).map(Cow::into_owned));
+        self.fixed = Some((ox, oy.collect::<Result<Vec<_>, _>>()?));
+        Ok(())
+    }
+
     /// The operator of line `k` along `axis` at time t.
-    fn op(&self, axis: Axis, k: usize, t: f64) -> Result<Tridiag, BackendError> {
+    fn op(&self, axis: Axis, k: usize, t: f64) -> Result<Cow<'_, Tridiag>, BackendError> {
         if let Some((ox, oy)) = &self.fixed {
-            return Ok(if axis == Axis::X { &ox[k] } else { &oy[k] }.clone());
+            return Ok(Cow::Borrowed(if axis == Axis::X { &ox[k] } else { &oy[k] }));
         }
         let c = self.cfg;
-        match axis {
+        let op = match axis {
             Axis::X => {
                 let y = c.y.centre(k);
                 let d = |x: f64, t: f64| (c.drift_x)(x, y, t);
@@ -88,7 +99,8 @@ impl Lines<'_> {
                 let g = |y: f64, t: f64| (c.diffusion)(x, y, t);
                 generator(&c.y, c.boundary, t, &d, &g)
             }
-        }
+        };
+        op.map(Cow::Owned)
     }
 
     /// Advance every line along `axis` by one step of `dt` from t.
@@ -100,32 +112,41 @@ impl Lines<'_> {
         dt: f64,
         interrupt: &AtomicBool,
     ) -> Result<(), BackendError> {
-        let (n, m) = (self.cfg.x.n, self.cfg.y.n);
-        let (lines, len) = if axis == Axis::X { (m, n) } else { (n, m) };
-        let index = |k: usize, i: usize| {
-            if axis == Axis::X {
-                i * m + k
-            } else {
-                k * m + i
-            }
-        };
-        let mut line = vec![0.0; len];
-        for k in 0..lines {
-            (0..len).for_each(|i| line[i] = p[index(k, i)]);
+        let scheme = self.cfg.scheme;
+        self.par_lines(axis, p, |k, line| {
             let op = |t: f64| self.op(axis, k, t);
             let (mut tt, mut steps) = (t, 0);
-            advance(
-                &op,
-                self.cfg.scheme,
-                &mut line,
-                &mut tt,
-                1,
-                dt,
-                &mut steps,
-                interrupt,
-            )?;
-            (0..len).for_each(|i| p[index(k, i)] = line[i]);
+            advance(&op, scheme, line, &mut tt, 1, dt, &mut steps, interrupt)
+        })
+    }
+
+    /// Run `f(k, line)` on every line k along `axis` of the row-major n × m array `p`, the
+    /// lines in parallel (each line's arithmetic is the same on any number of threads).
+    fn par_lines<F>(&self, axis: Axis, p: &mut [f64], f: F) -> Result<(), BackendError>
+    where
+        F: Fn(usize, &mut [f64]) -> Result<(), BackendError> + Sync,
+    {
+        let (n, m) = (self.cfg.x.n, self.cfg.y.n);
+        if axis == Axis::Y {
+            return p
+                .par_chunks_mut(m)
+                .enumerate()
+                .try_for_each(|(k, l)| f(k, l));
         }
+        // Columns are strided: gather them into a column-major copy and scatter back.
+        let mut q = vec![0.0; n * m];
+        let src: &[f64] = p;
+        q.par_chunks_mut(n).enumerate().try_for_each(|(k, col)| {
+            col.iter_mut()
+                .enumerate()
+                .for_each(|(i, c)| *c = src[i * m + k]);
+            f(k, col)
+        })?;
+        p.par_chunks_mut(m).enumerate().for_each(|(i, row)| {
+            row.iter_mut()
+                .enumerate()
+                .for_each(|(k, r)| *r = q[k * n + i]);
+        });
         Ok(())
     }
 
@@ -164,10 +185,7 @@ pub fn solve(cfg: &Fp2Config, interrupt: &AtomicBool) -> Result<Fp2Result, Backe
     let mut p = initial(cfg)?;
     let mut lines = Lines { cfg, fixed: None };
     if !cfg.time_dependent {
-        let ox = (0..cfg.y.n).map(|k| lines.op(Axis::X, k, 0.0));
-        let ox = ox.collect::<Result<Vec<_>, _>>()?;
-        let oy = (0..cfg.x.n).map(|k| lines.op(Axis::Y, k, 0.0));
-        lines.fixed = Some((ox, oy.collect::<Result<Vec<_>, _>>()?));
+        lines.fix()?;
     }
     let mut out = Fp2Result {
         x: cfg.x.centres(),
@@ -231,36 +249,6 @@ fn currents(cfg: &Fp2Config, p: &[f64], t: f64) -> Result<[Vec<f64>; 2], Backend
     Ok([jx, jy])
 }
 
-/// Work on one line: (its operator, input values, output values).
-type LineFn<'a> = dyn FnMut(&Tridiag, &[f64], &mut [f64]) -> Result<(), BackendError> + 'a;
-
-/// Apply `f(line operator, input line, output line)` to every line along `axis`, reading
-/// `p` and writing into `out` (row-major n × m).
-fn for_lines(
-    lines: &Lines,
-    axis: Axis,
-    p: &[f64],
-    out: &mut [f64],
-    f: &mut LineFn,
-) -> Result<(), BackendError> {
-    let (n, m) = (lines.cfg.x.n, lines.cfg.y.n);
-    let (count, len) = if axis == Axis::X { (m, n) } else { (n, m) };
-    let index = |k: usize, i: usize| {
-        if axis == Axis::X {
-            i * m + k
-        } else {
-            k * m + i
-        }
-    };
-    let (mut a, mut b) = (vec![0.0; len], vec![0.0; len]);
-    for k in 0..count {
-        (0..len).for_each(|i| a[i] = p[index(k, i)]);
-        f(&lines.op(axis, k, 0.0)?, &a, &mut b)?;
-        (0..len).for_each(|i| out[index(k, i)] = b[i]);
-    }
-    Ok(())
-}
-
 /// The ADI parameter cycle of [`stationary`]: this many τ over this many decades.
 const TAUS: usize = 8;
 const SPAN: f64 = 2.0;
@@ -284,17 +272,14 @@ pub fn stationary(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
     }
     check_grid(&cfg.x)?;
     check_grid(&cfg.y)?;
-    let lines = Lines { cfg, fixed: None };
+    let mut lines = Lines { cfg, fixed: None };
+    lines.fix()?;
     let (n, m) = (cfg.x.n, cfg.y.n);
     let cell = cfg.x.h() * cfg.y.h();
-    let mut lam = 0.0f64;
-    let mut probe = |t: &Tridiag, _: &[f64], _: &mut [f64]| {
-        lam = t.di.iter().fold(lam, |l, d| l.max(d.abs()));
-        Ok(())
-    };
-    let mut scratch = vec![0.0; n * m];
-    for_lines(&lines, Axis::X, &vec![0.0; n * m], &mut scratch, &mut probe)?;
-    for_lines(&lines, Axis::Y, &vec![0.0; n * m], &mut scratch, &mut probe)?;
+    let lam = (lines.fixed.iter())
+        .flat_map(|(ox, oy)| ox.iter().chain(oy))
+        .flat_map(|t| &t.di)
+        .fold(0.0f64, |l, d| l.max(d.abs()));
     let taus: Vec<f64> = (0..TAUS)
         .map(|k| 10f64.powf(k as f64 * SPAN / TAUS as f64) / lam)
         .collect();
@@ -318,22 +303,21 @@ pub fn stationary(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
 
 /// δ with (I − τAₓ)(I − τA_y) δ = τ A p.
 fn adi_update(lines: &Lines, p: &[f64], tau: f64) -> Result<Vec<f64>, BackendError> {
-    let len = p.len();
-    let (mut ax, mut ay) = (vec![0.0; len], vec![0.0; len]);
-    let mut apply = |t: &Tridiag, a: &[f64], b: &mut [f64]| {
-        t.apply(a, b);
-        Ok(())
+    let (mut ax, mut ay) = (p.to_vec(), p.to_vec());
+    let apply = |axis: Axis| {
+        move |k: usize, line: &mut [f64]| {
+            let x = line.to_vec();
+            lines.op(axis, k, 0.0)?.apply(&x, line);
+            Ok(())
+        }
     };
-    for_lines(lines, Axis::X, p, &mut ax, &mut apply)?;
-    for_lines(lines, Axis::Y, p, &mut ay, &mut apply)?;
-    let r: Vec<f64> = ax.iter().zip(&ay).map(|(x, y)| tau * (x + y)).collect();
-    let mut solve = |t: &Tridiag, a: &[f64], b: &mut [f64]| {
-        b.copy_from_slice(a);
-        t.solve_shifted(tau, b)
+    lines.par_lines(Axis::X, &mut ax, apply(Axis::X))?;
+    lines.par_lines(Axis::Y, &mut ay, apply(Axis::Y))?;
+    let mut d: Vec<f64> = ax.iter().zip(&ay).map(|(x, y)| tau * (x + y)).collect();
+    let solve = |axis: Axis| {
+        move |k: usize, line: &mut [f64]| lines.op(axis, k, 0.0)?.solve_shifted(tau, line)
     };
-    let mut half = vec![0.0; len];
-    for_lines(lines, Axis::X, &r, &mut half, &mut solve)?;
-    let mut d = vec![0.0; len];
-    for_lines(lines, Axis::Y, &half, &mut d, &mut solve)?;
+    lines.par_lines(Axis::X, &mut d, solve(Axis::X))?;
+    lines.par_lines(Axis::Y, &mut d, solve(Axis::Y))?;
     Ok(d)
 }

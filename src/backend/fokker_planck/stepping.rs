@@ -15,9 +15,10 @@
 use super::tridiagonal::Tridiag;
 use super::Scheme;
 use crate::backend::BackendError;
+use std::borrow::Cow;
 
-/// The operator of one line at time t.
-pub type LineOp<'a> = dyn Fn(f64) -> Result<Tridiag, BackendError> + 'a;
+/// The operator of one line at time t (borrowed when it is assembled once).
+pub type LineOp<'a> = dyn Fn(f64) -> Result<Cow<'a, Tridiag>, BackendError> + 'a;
 
 /// Advance `p` from t to t + dt.
 pub fn step(

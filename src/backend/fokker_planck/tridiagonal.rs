@@ -57,12 +57,17 @@ impl Tridiag {
     /// Solve (I − cA) x = r in place of `r`.
     pub fn solve_shifted(&self, c: f64, r: &mut [f64]) -> Result<(), BackendError> {
         let n = self.len();
-        let a: Vec<f64> = self.lo.iter().map(|v| -c * v).collect();
-        let b: Vec<f64> = self.di.iter().map(|v| 1.0 - c * v).collect();
-        let u: Vec<f64> = self.up.iter().map(|v| -c * v).collect();
+        let (a, b, u) = (
+            |i: usize| -c * self.lo[i],
+            |i: usize| 1.0 - c * self.di[i],
+            |i: usize| -c * self.up[i],
+        );
         if !self.cyclic || n < 3 {
-            return thomas(&a, &b, &u, r);
+            return thomas_with(n, a, b, u, r);
         }
+        let a: Vec<f64> = (0..n).map(a).collect();
+        let b: Vec<f64> = (0..n).map(b).collect();
+        let u: Vec<f64> = (0..n).map(u).collect();
         cyclic_thomas(&a, &b, &u, r)
     }
 }
@@ -70,19 +75,29 @@ impl Tridiag {
 /// Thomas algorithm for the non-cyclic system with sub-diagonal a (a[0] unused), diagonal b
 /// and super-diagonal c (c[n−1] unused); the solution overwrites `r`.
 pub fn thomas(a: &[f64], b: &[f64], c: &[f64], r: &mut [f64]) -> Result<(), BackendError> {
-    let n = b.len();
+    thomas_with(b.len(), |i| a[i], |i| b[i], |i| c[i], r)
+}
+
+/// [`thomas`] with the coefficients given by index (no temporary arrays for them).
+fn thomas_with(
+    n: usize,
+    a: impl Fn(usize) -> f64,
+    b: impl Fn(usize) -> f64,
+    c: impl Fn(usize) -> f64,
+    r: &mut [f64],
+) -> Result<(), BackendError> {
     let mut cp = vec![0.0; n];
     let mut prev_c = 0.0;
     let mut prev_r = 0.0;
     for i in 0..n {
-        let ai = if i > 0 { a[i] } else { 0.0 };
-        let m = b[i] - ai * prev_c;
+        let ai = if i > 0 { a(i) } else { 0.0 };
+        let m = b(i) - ai * prev_c;
         if m == 0.0 || !m.is_finite() {
             return Err(BackendError::Numerical(format!(
                 "tridiagonal solve: pivot {i} is {m}"
             )));
         }
-        cp[i] = if i + 1 < n { c[i] / m } else { 0.0 };
+        cp[i] = if i + 1 < n { c(i) / m } else { 0.0 };
         r[i] = (r[i] - ai * prev_r) / m;
         prev_c = cp[i];
         prev_r = r[i];
