@@ -19,6 +19,7 @@ pub mod lower;
 pub mod naming;
 pub mod observe;
 pub mod output;
+mod plan_scan;
 pub mod repl;
 pub mod span;
 pub mod stdlib;

@@ -240,3 +240,26 @@ fn a_kernel_density_estimate_of_points_starts_a_fokker_planck_run() {
     };
     assert!(mass.iter().all(|m| (m - 1.0).abs() < 1e-6), "{mass:?}");
 }
+
+#[test]
+fn the_2d_stationary_density_is_solved_only_when_the_script_reads_it() {
+    let block = "fokker_planck ou {
+            domain (x, y) in box(-4, 4, -4, 4) cells 24 x 24
+            drift(x, y) = [-x, -y]
+            diffusion = 0.5
+            init(x, y) = exp(-(x^2 + y^2))
+            until = 0.2
+        }";
+    let fields = |report: &str| {
+        let text = format!("{block}\nreport r {{ {report} }}");
+        let out =
+            super::support::run_script("s.wmd", &text, &[], None).unwrap_or_else(|e| panic!("{e}"));
+        wmd::output::results_json(&out)["reports"]["r"]["run"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert!(!fields("run = ou").contains(&"stationary".to_string()));
+    let with = fields("run = ou\n s = stationary_density(ou)");
+    assert!(with.contains(&"stationary".to_string()), "{with:?}");
+}

@@ -60,7 +60,9 @@ impl Evaluator<'_> {
         if d == 1 {
             run.solve_1d(init, &self.interrupt).map_err(fail)
         } else {
-            run.solve_2d(init, &self.interrupt).map_err(fail)
+            let wants_stationary = self.plan.reads_stationary();
+            run.solve_2d(init, wants_stationary, &self.interrupt)
+                .map_err(fail)
         }
     }
 
@@ -359,6 +361,7 @@ impl Run {
     fn solve_2d(
         &self,
         init: Vec<f64>,
+        wants_stationary: bool,
         stop: &AtomicBool,
     ) -> std::result::Result<Value, BackendError> {
         let s = &self.setup;
@@ -380,7 +383,9 @@ impl Run {
             init,
         };
         let mut rec = record_2d(solve2d::solve(&cfg, stop)?, s);
-        if !self.time_dependent && s.boundary != Boundary::Absorbing {
+        // The 2D stationary density is an iteration that can cost more than the time loop:
+        // it is solved only when the script may read it.
+        if !self.time_dependent && s.boundary != Boundary::Absorbing && wants_stationary {
             let (n, m) = (s.grids[0].n, s.grids[1].n);
             let extra = match solve2d::stationary(&cfg) {
                 Ok(p) => (
