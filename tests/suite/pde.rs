@@ -85,3 +85,45 @@ fn the_heat_equation_on_a_ring_decays_at_the_discrete_rate() {
     };
     assert!(*e < 1e-10, "{e}");
 }
+
+#[test]
+fn the_2d_heat_equation_on_a_torus_decays_at_the_discrete_rate() {
+    // u = sin x sin y with 5-point stencils decays as e^{−(λx + λy)t}, λ = (2 − 2cos h)/h².
+    let text = "let n = 24
+        let m = 16
+        let hx = 2 * pi / n
+        let hy = 2 * pi / m
+        let rate = (2 - 2 * cos(hx)) / hx^2 + (2 - 2 * cos(hy)) / hy^2
+        pde heat {
+            domain (x, y) in box(0, 2 * pi, 0, 2 * pi) cells n x m
+            dt(u, x, y) = laplace(u) + 0 * dx(u) * dy(u)
+            init(x, y) = sin(x) * sin(y)
+            until = 0.5
+            step = 0.002
+            boundary = \"periodic\"
+        }
+        let exact = [exp(-rate * 0.5) * sin(heat.x[floor(k / m)]) * sin(heat.y[k - m * floor(k / m)]) for k in 0..n * m]
+        report r { e = max(abs(flatten(heat.final) - exact)) }";
+    let out = run_script("h2.wmd", text, &[], None).unwrap_or_else(|e| panic!("{e}"));
+    let Some(Value::Num(e)) = out.reports[0].1.field("e") else {
+        panic!()
+    };
+    assert!(*e < 1e-9, "{e}");
+}
+
+#[test]
+fn a_2d_pde_refuses_backward_euler_and_grad() {
+    let base = "pde p {
+            domain (x, y) in box(0, 1, 0, 1) cells 4 x 4
+            init = 0
+            until = 0.1
+            EXTRA
+        }
+        report r { f = p.final }";
+    let be = base.replace("EXTRA", "dt(u) = laplace(u)\n scheme = \"backward_euler\"");
+    let err = run_script("p.wmd", &be, &[], None).unwrap_err();
+    assert!(err.contains("rk4"), "{err}");
+    let grad = base.replace("EXTRA", "dt(u) = grad(u)");
+    let err = run_script("p.wmd", &grad, &[], None).unwrap_err();
+    assert!(err.contains("dx and dy"), "{err}");
+}

@@ -1,11 +1,13 @@
-//! The `pde` kind: ∂ₜu = F(u, x, t) in 1D by the method of lines
+//! The `pde` kind: ∂ₜu = F(u, x, t) in 1D, or F(u, x, y, t) on a 2D box, by the method of lines
 //! ([`crate::backend::mol`]). The right-hand side is evaluated by the vectorised evaluator on
-//! whole grid vectors (one evaluation per stage, never per cell), with the block's operators
-//! `dx` and `dxx` bound as functions that know the grid and the boundary.
+//! whole grid vectors (one evaluation per stage, never per cell; a 2D field is a vector of
+//! n·m cell values, row-major with i along x), with the block's operators bound as functions
+//! that know the grid and the boundary.
 
 use super::Fields;
+use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::save_times;
-use crate::backend::mol::{self, Edge, MolConfig, Stepper};
+use crate::backend::mol::{self, Edge, Grid2, MolConfig, Stepper};
 use crate::eval::value::{Func, NativeFn, Value};
 use crate::eval::{Evaluator, Frame, Result, RunError};
 use crate::lower::JobField;
@@ -15,18 +17,62 @@ use std::sync::Arc;
 const EDGES: &[&str] = &["neumann", "periodic", "extrapolate"];
 const STEPPERS: &[&str] = &["rk4", "backward_euler"];
 
-/// The block's operators, in the order of the kind's scope: in 1D `grad` and `div` are ∂ₓ and
-/// `laplace` is ∂ₓₓ.
-const OPERATORS: &[&str] = &["dx", "dxx", "grad", "div", "laplace"];
+/// The block's operators, in the order of the kind's scope.
+const OPERATORS: &[&str] = &["dx", "dxx", "grad", "div", "laplace", "dy", "dyy"];
 
-/// An operator on this grid: a function of one vector of n cell values.
-fn operator(name: &'static str, n: usize, h: f64, edge: Edge) -> Value {
-    let apply: fn(&[f64], f64, Edge) -> Vec<f64> = match name {
-        "dxx" | "laplace" => mol::dxx,
-        _ => mol::dx,
-    };
+/// The grid: an interval, or a box of n × m cells.
+#[derive(Clone, Copy)]
+enum Shape {
+    One(Grid1),
+    Two(Grid2),
+}
+
+impl Shape {
+    fn cells(self) -> usize {
+        match self {
+            Shape::One(g) => g.n,
+            Shape::Two(g) => g.n * g.m,
+        }
+    }
+
+    /// The coordinates of every cell centre: [x] in 1D, [x, y] (each n·m long) in 2D.
+    fn coordinates(self, grids: &[Grid1]) -> Vec<Vec<f64>> {
+        match self {
+            Shape::One(g) => vec![g.centres()],
+            Shape::Two(g) => {
+                let (gx, gy) = (grids[0], grids[1]);
+                let k = 0..g.n * g.m;
+                vec![
+                    k.clone().map(|k| gx.centre(k / g.m)).collect(),
+                    k.map(|k| gy.centre(k % g.m)).collect(),
+                ]
+            }
+        }
+    }
+
+    /// `name` applied to a field, or why it does not apply on this grid.
+    fn apply(self, name: &str, u: &[f64], edge: Edge) -> std::result::Result<Vec<f64>, String> {
+        match (self, name) {
+            (Shape::One(g), "dx" | "grad" | "div") => Ok(mol::dx(u, g.h(), edge)),
+            (Shape::One(g), "dxx" | "laplace") => Ok(mol::dxx(u, g.h(), edge)),
+            (Shape::One(_), _) => Err("a 1D field has no y direction".into()),
+            (Shape::Two(g), "dx") => Ok(mol::along(u, g, 0, |l| mol::dx(l, g.hx, edge))),
+            (Shape::Two(g), "dxx") => Ok(mol::along(u, g, 0, |l| mol::dxx(l, g.hx, edge))),
+            (Shape::Two(g), "dy") => Ok(mol::along(u, g, 1, |l| mol::dx(l, g.hy, edge))),
+            (Shape::Two(g), "dyy") => Ok(mol::along(u, g, 1, |l| mol::dxx(l, g.hy, edge))),
+            (Shape::Two(g), "laplace") => Ok(mol::laplace2(u, g, edge)),
+            (Shape::Two(_), _) => {
+                Err("in 2D write the components with dx and dy (grad and div of vector fields are not in this version)".into())
+            }
+        }
+    }
+}
+
+/// An operator on this grid: a function of one vector of cell values.
+fn operator(name: &'static str, shape: Shape, edge: Edge) -> Value {
+    let n = shape.cells();
     let body = move |args: &[Value]| match args {
-        [Value::Vector(u)] if u.len() == n => Ok(Value::vector(apply(u, h, edge))),
+        [Value::Vector(u)] if u.len() == n => shape.apply(name, u, edge).map(Value::vector),
         [other] => Err(format!(
             "takes the field (a vector of {n} cell values), not {}",
             other.describe()
@@ -55,18 +101,69 @@ fn cell_values(v: Value, n: usize, what: &str, span: crate::span::Span) -> Resul
     }
 }
 
+fn field_error(span: crate::span::Span, message: String) -> RunError {
+    RunError::new(span, message).code("wmd::run::field")
+}
+
 impl Evaluator<'_> {
     pub(super) fn pde(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
         let (dims, grids) = self.fp_domain(f, frame)?;
-        let domain_span = f.get("domain").map_or(f.span, |d| d.span);
-        if dims != 1 {
-            return Err(
-                RunError::new(domain_span, "the `pde` kind runs in 1D in this version")
-                    .code("wmd::run::field"),
-            );
+        let shape = match dims {
+            1 => Shape::One(grids[0]),
+            _ => Shape::Two(Grid2 {
+                n: grids[0].n,
+                m: grids[1].n,
+                hx: grids[0].h(),
+                hy: grids[1].h(),
+            }),
+        };
+        let cfg = self.pde_config(f, dims, frame)?;
+        let ops: Vec<Value> = OPERATORS
+            .iter()
+            .map(|name| operator(name, shape, cfg.edge))
+            .collect();
+        let coords = shape.coordinates(&grids);
+        let init = f.get("init").ok_or_else(|| f.missing("`init`"))?;
+        let u0 = self.pde_init(init, &ops, &coords, frame)?;
+        let rhs_field = f.get("dt").ok_or_else(|| f.missing("`dt(u) = ...`"))?;
+        if rhs_field.params.unwrap_or(1) > dims + 2 {
+            let names = if dims == 1 {
+                "(u, x, t)"
+            } else {
+                "(u, x, y, t)"
+            };
+            return Err(field_error(
+                rhs_field.span,
+                format!("in {dims}D `dt` takes at most {names}"),
+            ));
         }
-        let grid = grids[0];
-        let (n, x) = (grid.n, grid.centres());
+        let kept = self.pde_integrate(rhs_field, &ops, &coords, u0, &cfg, frame)?;
+        let mut out = vec![("times".into(), Value::vector(cfg.at.clone()))];
+        let last = kept.last().cloned().unwrap_or_default();
+        match shape {
+            Shape::One(g) => out.extend([
+                ("x".into(), Value::vector(coords[0].clone())),
+                ("dx".into(), Value::Num(g.h())),
+                ("final".into(), Value::vector(last)),
+            ]),
+            Shape::Two(g) => out.extend([
+                ("x".into(), Value::vector(grids[0].centres())),
+                ("y".into(), Value::vector(grids[1].centres())),
+                ("dx".into(), Value::Num(g.hx)),
+                ("dy".into(), Value::Num(g.hy)),
+                (
+                    "final".into(),
+                    Value::Matrix(Arc::new(Mat::from_fn(g.n, g.m, |i, j| last[i * g.m + j]))),
+                ),
+            ]),
+        }
+        let field = Mat::from_fn(kept.len(), shape.cells(), |i, j| kept[i][j]);
+        out.push(("field".into(), Value::Matrix(Arc::new(field))));
+        Ok(Value::record(out))
+    }
+
+    /// until, step, at, boundary and scheme (defaults recorded in the manifest).
+    fn pde_config(&self, f: &Fields, dims: usize, frame: &mut Frame) -> Result<MolConfig> {
         let until = self
             .field_num(f, "until", None, frame)?
             .ok_or_else(|| f.missing("`until`"))?;
@@ -74,75 +171,75 @@ impl Evaluator<'_> {
             Edge::parse(self.fp_choice(f, "boundary", EDGES, frame)?).unwrap_or(Edge::Neumann);
         let stepper =
             Stepper::parse(self.fp_choice(f, "scheme", STEPPERS, frame)?).unwrap_or(Stepper::Rk4);
+        if dims == 2 && stepper == Stepper::BackwardEuler {
+            let span = f.get("scheme").map_or(f.span, |s| s.span);
+            return Err(field_error(span, "a 2D `pde` runs with scheme = \"rk4\" in this version (backward Euler's Newton solve is 1D)".into()));
+        }
         let step = self
             .field_num(f, "step", Some(until / 1000.0), frame)?
             .unwrap_or(until / 1000.0);
-        let at = save_times(&self.field_times(f, until, frame)?, until).map_err(|e| {
-            RunError::new(f.get("at").map_or(f.span, |a| a.span), e.to_string())
-                .code("wmd::run::field")
-        })?;
         if !(until > 0.0 && step > 0.0) {
-            return Err(RunError::new(
+            return Err(field_error(
                 f.span,
                 format!("`until` ({until}) and `step` ({step}) must be > 0"),
-            )
-            .code("wmd::run::field"));
+            ));
         }
-        let ops: Vec<Value> = OPERATORS
-            .iter()
-            .map(|name| operator(name, n, grid.h(), edge))
-            .collect();
-        let init = f.get("init").ok_or_else(|| f.missing("`init`"))?;
-        let u0 = self.pde_init(init, &ops, &x, frame)?;
-        let rhs_field = f.get("dt").ok_or_else(|| f.missing("`dt(u) = ...`"))?;
-        let cfg = MolConfig {
+        let at = save_times(&self.field_times(f, until, frame)?, until)
+            .map_err(|e| field_error(f.get("at").map_or(f.span, |a| a.span), e.to_string()))?;
+        Ok(MolConfig {
             until,
             step,
-            at: at.clone(),
+            at,
             stepper,
             edge,
-        };
-        // An error of the script's own expression keeps its span: it is parked here and the
-        // backend only told that the right-hand side failed.
+        })
+    }
+
+    /// Run the integrator; an error of the script's own expression keeps its span (it is
+    /// parked here and the backend is only told that the right-hand side failed).
+    fn pde_integrate(
+        &self,
+        rhs_field: &JobField,
+        ops: &[Value],
+        coords: &[Vec<f64>],
+        u0: Vec<f64>,
+        cfg: &MolConfig,
+        frame: &mut Frame,
+    ) -> Result<Vec<Vec<f64>>> {
         let mut script_error = None;
         let mut rhs = |u: &[f64], t: f64| {
-            self.pde_rhs(rhs_field, &ops, u, &x, t, frame.draw)
+            self.pde_rhs(rhs_field, ops, u, coords, t, frame.draw)
                 .map_err(|e| {
                     script_error = Some(e);
                     "the right-hand side failed".to_string()
                 })
         };
-        let kept = mol::integrate(&mut rhs, u0, &cfg, &self.interrupt);
-        let kept = match (kept, script_error) {
-            (Ok(k), _) => k,
-            (Err(_), Some(e)) => return Err(e),
+        let kept = mol::integrate(&mut rhs, u0, cfg, &self.interrupt);
+        match (kept, script_error) {
+            (Ok(k), _) => Ok(k),
+            (Err(_), Some(e)) => Err(e),
             (Err(e), None) => {
-                return Err(RunError::new(rhs_field.span, e.to_string()).code("wmd::run::pde"))
+                Err(RunError::new(rhs_field.span, e.to_string()).code("wmd::run::pde"))
             }
-        };
-        let field = Mat::from_fn(kept.len(), n, |i, j| kept[i][j]);
-        Ok(Value::record(vec![
-            ("x".into(), Value::vector(x)),
-            ("dx".into(), Value::Num(grid.h())),
-            ("times".into(), Value::vector(at)),
-            ("field".into(), Value::Matrix(Arc::new(field))),
-            (
-                "final".into(),
-                Value::vector(kept.last().cloned().unwrap_or_default()),
-            ),
-        ]))
+        }
     }
 
     fn pde_init(
         &self,
         init: &JobField,
         ops: &[Value],
-        x: &[f64],
+        coords: &[Vec<f64>],
         frame: &mut Frame,
     ) -> Result<Vec<f64>> {
         let mut locals = ops.to_vec();
-        if init.params.is_some() {
-            locals.push(Value::vector(x.to_vec()));
+        if let Some(p) = init.params {
+            if p != coords.len() {
+                return Err(field_error(
+                    init.span,
+                    format!("`init` takes {} coordinate(s) here, not {p}", coords.len()),
+                ));
+            }
+            locals.extend(coords.iter().map(|c| Value::vector(c.clone())));
         }
         let v = self.eval(
             &init.code,
@@ -151,27 +248,25 @@ impl Evaluator<'_> {
                 locals,
             },
         )?;
-        cell_values(v, x.len(), "`init`", init.span)
+        cell_values(v, coords[0].len(), "`init`", init.span)
     }
 
-    /// F(u, x, t) on the whole grid; the field's parameters follow the block's operators.
+    /// F(u, x, [y,] t) on the whole grid; the field's parameters follow the block's operators.
     fn pde_rhs(
         &self,
         field: &JobField,
         ops: &[Value],
         u: &[f64],
-        x: &[f64],
+        coords: &[Vec<f64>],
         t: f64,
         draw: &crate::eval::Draw,
     ) -> Result<Vec<f64>> {
         let mut locals = ops.to_vec();
-        let args = [
-            Value::vector(u.to_vec()),
-            Value::vector(x.to_vec()),
-            Value::Num(t),
-        ];
-        locals.extend(args.into_iter().take(field.params.unwrap_or(1)));
+        let args = std::iter::once(Value::vector(u.to_vec()))
+            .chain(coords.iter().map(|c| Value::vector(c.clone())))
+            .chain([Value::Num(t)]);
+        locals.extend(args.take(field.params.unwrap_or(1)));
         let v = self.eval(&field.code, &mut Frame { draw, locals })?;
-        cell_values(v, x.len(), "`dt(u)`", field.span)
+        cell_values(v, u.len(), "`dt(u)`", field.span)
     }
 }
