@@ -169,6 +169,7 @@ pub const SPECTRAL: &[Builtin] = &[
     Builtin { name: "fit_gaussian", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "mean and sd of a normal law with standard errors" },
     Builtin { name: "fit_semicircle", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "centre and radius R = 2σ of a semicircle, with standard errors" },
     Builtin { name: "kde", params: &[req("points", ParamTy::Vector), auto("bandwidth", ParamTy::Num, "Silverman's rule 0.9·min(sd, IQR/1.34)·n^(−1/5)")], ret: Ret::Dist, mode: Mode::Plain, doc: "Gaussian kernel density estimate of sample points, as a distribution (e.g. a Fokker–Planck `init` from data, as 000 does with latent points)" },
+    Builtin { name: "kde2d", params: &[req("px", ParamTy::Vector), req("py", ParamTy::Vector), req("x", ParamTy::Vector), req("y", ParamTy::Vector), auto("bandwidth", ParamTy::Vector, "Scott's rule per axis: [sd_x, sd_y]·n^(−1/6)")], ret: Ret::Vector, mode: Mode::Plain, doc: "2D Gaussian kernel density estimate of the points (px[k], py[k]) at the points (x[i], y[i]) (e.g. `init(x, y) = kde2d(px, py, x, y)` of a 2D Fokker–Planck run from latent data, as in 000)" },
     Builtin { name: "fit_two_mode", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "maximum-likelihood centre and σ of the two-mode density of 001, with errors from the observed information" },
 ];
 

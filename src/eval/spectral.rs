@@ -33,6 +33,7 @@ pub(super) fn apply(name: &str, a: &Args, span: Span) -> Option<Result<Value>> {
         "fit_semicircle" => fitted(a, span, fit::semicircle),
         "fit_two_mode" => fitted(a, span, fit::two_mode),
         "kde" => kde(a, span),
+        "kde2d" => kde2d(a, span),
         _ => return None,
     })
 }
@@ -193,4 +194,53 @@ fn kde(a: &Args, span: Span) -> Result<Value> {
     let table = TabulatedDensity::from_pdf(pdf, lo - 6.0 * h, hi + 6.0 * h, 4097)
         .map_err(|e| value_error(span, e))?;
     Ok(Value::Dist(Arc::new(super::value::Dist::Tabulated(table))))
+}
+
+/// 2D Gaussian kernel density estimate with a product kernel,
+/// ρ(x, y) = (1/(n hₓ h_y)) Σₖ φ((x − pxₖ)/hₓ) φ((y − pyₖ)/h_y), at the points (xᵢ, yᵢ).
+/// Bandwidths: given as [hₓ, h_y], or Scott's rule h = s·n^(−1/6) per axis (s the sample sd).
+fn kde2d(a: &Args, span: Span) -> Result<Value> {
+    let (px, py) = (
+        finite_numbers(&a[0], "px", span)?,
+        finite_numbers(&a[1], "py", span)?,
+    );
+    let (x, y) = (
+        finite_numbers(&a[2], "x", span)?,
+        finite_numbers(&a[3], "y", span)?,
+    );
+    if px.len() != py.len() || x.len() != y.len() || px.len() < 2 {
+        return Err(value_error(span, format!(
+            "need ≥ 2 points with px and py of one length ({} and {}), and x and y of one length ({} and {})",
+            px.len(), py.len(), x.len(), y.len()
+        )));
+    }
+    let h = match &a[4] {
+        Some(_) => finite_numbers(&a[4], "bandwidth", span)?.to_vec(),
+        None => {
+            let scale = (px.len() as f64).powf(-1.0 / 6.0);
+            vec![
+                stats::variance(px).sqrt() * scale,
+                stats::variance(py).sqrt() * scale,
+            ]
+        }
+    };
+    if h.len() != 2 || h.iter().any(|v| v.is_nan() || *v <= 0.0) {
+        return Err(value_error(span, format!("the bandwidths {h:?} must be two positive numbers; the points must spread in both directions")));
+    }
+    let norm = 1.0 / (px.len() as f64 * h[0] * h[1] * 2.0 * std::f64::consts::PI);
+    let rho = x
+        .iter()
+        .zip(y)
+        .map(|(&xi, &yi)| {
+            let s: f64 = px
+                .iter()
+                .zip(py)
+                .map(|(&p, &q)| {
+                    (-0.5 * (((xi - p) / h[0]).powi(2) + ((yi - q) / h[1]).powi(2))).exp()
+                })
+                .sum();
+            norm * s
+        })
+        .collect();
+    Ok(Value::vector(rho))
 }

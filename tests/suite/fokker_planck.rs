@@ -263,3 +263,31 @@ fn the_2d_stationary_density_is_solved_only_when_the_script_reads_it() {
     let with = fields("run = ou\n s = stationary_density(ou)");
     assert!(with.contains(&"stationary".to_string()), "{with:?}");
 }
+
+#[test]
+fn a_2d_kernel_density_estimate_of_points_starts_a_2d_run() {
+    // Points (−1, 0), (0, 1), (1, 0.5), (0.5, −1) with bandwidths [0.4, 0.3]: the KDE has the
+    // sample mean (0.125, 0.125) and per-axis variance (1/n)Σ(p − p̄)² + h²:
+    // x: 2.1875/4 + 0.16 = 0.706875; y: 2.1875/4 + 0.09 = 0.636875. On a 120² grid of
+    // [−5, 5]² the cell-centre values reproduce them to ~1e-4.
+    let text = "let px = [-1, 0, 1, 0.5]
+        let py = [0, 1, 0.5, -1]
+        fokker_planck fp {
+            domain (x, y) in box(-5, 5, -5, 5) cells 120 x 120
+            drift(x, y) = [-x, -y]
+            diffusion = 0.5
+            init(x, y) = kde2d(px, py, x, y, bandwidth = [0.4, 0.3])
+            until = 0.1
+        }
+        report r { mx = fp.mean_x[0]\n my = fp.mean_y[0]\n vx = fp.variance_x[0]\n vy = fp.variance_y[0] }";
+    let out =
+        super::support::run_script("k2.wmd", text, &[], None).unwrap_or_else(|e| panic!("{e}"));
+    let r = &out.reports[0].1;
+    let num = |k: &str| match r.field(k) {
+        Some(wmd::eval::Value::Num(x)) => *x,
+        other => panic!("{k}: {other:?}"),
+    };
+    assert!((num("mx") - 0.125).abs() < 1e-4 && (num("my") - 0.125).abs() < 1e-4);
+    assert!((num("vx") - 0.706875).abs() < 1e-3, "{}", num("vx"));
+    assert!((num("vy") - 0.636875).abs() < 1e-3, "{}", num("vy"));
+}

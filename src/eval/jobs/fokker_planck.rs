@@ -302,8 +302,45 @@ impl Evaluator<'_> {
             draw: frame.draw,
             locals: vec![Value::Num(0.0); params],
         };
-        let g = self.compile_scalar(&field.code, params, field.span, &mut fr)?;
-        Ok(centres.iter().map(|c| g(c)).collect())
+        match self.compile_scalar(&field.code, params, field.span, &mut fr) {
+            Ok(g) => Ok(centres.iter().map(|c| g(c)).collect()),
+            // Not a per-point formula (e.g. `kde2d(px, py, x, y)`): evaluate it once on the
+            // vectors of all cell-centre coordinates instead.
+            Err(_) => self.init_on_vectors(field, dims, centres, frame),
+        }
+    }
+
+    /// `init` evaluated once with its parameters bound to the coordinate vectors of all cells.
+    fn init_on_vectors(
+        &self,
+        field: &JobField,
+        dims: usize,
+        centres: &[Vec<f64>],
+        frame: &mut Frame,
+    ) -> Result<Vec<f64>> {
+        let locals = (0..dims)
+            .map(|k| Value::vector(centres.iter().map(|c| c[k]).collect()))
+            .collect();
+        let v = self.eval(
+            &field.code,
+            &mut Frame {
+                draw: frame.draw,
+                locals,
+            },
+        )?;
+        match v {
+            Value::Vector(p) if p.len() == centres.len() => Ok(p.to_vec()),
+            Value::Num(c) => Ok(vec![c; centres.len()]),
+            other => Err(RunError::new(
+                field.span,
+                format!(
+                    "`init` must give {} cell values, but gives {}",
+                    centres.len(),
+                    other.describe()
+                ),
+            )
+            .code("wmd::run::field")),
+        }
     }
 }
 
