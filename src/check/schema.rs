@@ -179,7 +179,7 @@ pub const KINDS: &[KindSchema] = &[
         form: Form::Block,
         fields: &[
             special("domain", FieldKind::Domain, true, "`domain x in (a, b) cells n` or `domain (x, y) in box(ax, bx, ay, by) cells n x m`"),
-            func("dt", &["u", "x?", "y?", "t?"], true, "right-hand side ∂ₜu = F(u, x, t) in 1D or F(u, x, y, t) in 2D, written with the block's operators dx, dxx, dy, dyy, laplace (in 1D also grad = div = dx)"),
+            func("dt", &["u", "x?", "y?", "t?"], true, "right-hand side ∂ₜu = F(u, x, t) in 1D or F(u, x, y, t) in 2D, written with the block's operators dx, dxx, dy, dyy, laplace, grad, div (2D vector fields as [Fx, Fy])"),
             func("init", &["x", "y?"], true, "initial field: a number, one number per cell, or `init(x) = ...` / `init(x, y) = ...`"),
             f("until", true, "final time"),
             f("step", false, "time step (default until / 1000; rk4 needs step ≲ h²/(2ν·dims))"),

@@ -61,20 +61,39 @@ impl Shape {
             (Shape::Two(g), "dy") => Ok(mol::along(u, g, 1, |l| mol::dx(l, g.hy, edge))),
             (Shape::Two(g), "dyy") => Ok(mol::along(u, g, 1, |l| mol::dxx(l, g.hy, edge))),
             (Shape::Two(g), "laplace") => Ok(mol::laplace2(u, g, edge)),
-            (Shape::Two(_), _) => {
-                Err("in 2D write the components with dx and dy (grad and div of vector fields are not in this version)".into())
+            (Shape::Two(g), "grad") => {
+                let mut out = mol::along(u, g, 0, |l| mol::dx(l, g.hx, edge));
+                out.extend(mol::along(u, g, 1, |l| mol::dx(l, g.hy, edge)));
+                Ok(out)
             }
+            (Shape::Two(g), "div") => {
+                let (fx, fy) = u.split_at(g.n * g.m);
+                let ax = mol::along(fx, g, 0, |l| mol::dx(l, g.hx, edge));
+                let ay = mol::along(fy, g, 1, |l| mol::dx(l, g.hy, edge));
+                Ok(ax.iter().zip(&ay).map(|(a, b)| a + b).collect())
+            }
+            (Shape::Two(_), _) => Err(format!("`{name}` is not an operator of this grid")),
         }
     }
 }
 
-/// An operator on this grid: a function of one vector of cell values.
+/// An operator on this grid: a function of one vector of cell values. In 2D a vector field is
+/// its two components concatenated, [Fx, Fy] (2·n·m values): what `grad` returns and `div`
+/// takes.
 fn operator(name: &'static str, shape: Shape, edge: Edge) -> Value {
-    let n = shape.cells();
+    let n = match (shape, name) {
+        (Shape::Two(_), "div") => 2 * shape.cells(),
+        _ => shape.cells(),
+    };
+    let what = if n == shape.cells() {
+        "the field"
+    } else {
+        "a vector field [Fx, Fy]"
+    };
     let body = move |args: &[Value]| match args {
         [Value::Vector(u)] if u.len() == n => shape.apply(name, u, edge).map(Value::vector),
         [other] => Err(format!(
-            "takes the field (a vector of {n} cell values), not {}",
+            "takes {what} (a vector of {n} cell values), not {}",
             other.describe()
         )),
         _ => Err(format!("takes one argument, not {}", args.len())),
