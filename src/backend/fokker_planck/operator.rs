@@ -65,7 +65,7 @@ fn sample(
     diffusion: &dyn Fn(f64, f64) -> f64,
 ) -> Result<Samples, BackendError> {
     let g_centre: Vec<f64> = (0..grid.n).map(|i| diffusion(grid.centre(i), t)).collect();
-    check_g(&g_centre, grid, t, |i| grid.centre(i))?;
+    check_g(&g_centre, t, |i| grid.centre(i))?;
     let mut z_face = Vec::with_capacity(grid.n + 1);
     for k in 0..=grid.n {
         if !ends && (k == 0 || k == grid.n) {
@@ -79,13 +79,13 @@ fn sample(
                 "the drift is {d} at x = {x}, t = {t}"
             )));
         }
-        check_g(&[g], grid, t, |_| x)?;
+        check_g(&[g], t, |_| x)?;
         z_face.push(d / g);
     }
     Ok(Samples { g_centre, z_face })
 }
 
-fn check_g(g: &[f64], _grid: &Grid1, t: f64, x: impl Fn(usize) -> f64) -> Result<(), BackendError> {
+fn check_g(g: &[f64], t: f64, x: impl Fn(usize) -> f64) -> Result<(), BackendError> {
     match g.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
         Some(i) => Err(BackendError::Invalid(format!(
             "the diffusion must be finite and > 0, but is {} at x = {}, t = {t}",

@@ -2,7 +2,7 @@
 //! (eq. 23) and, on a 1D domain, P ∝ 1/G (eq. 26); numerics in
 //! [`crate::backend::characteristics`].
 
-use super::Fields;
+use super::{field_error, Fields};
 use crate::backend::characteristics::{self as cs, TraceConfig};
 use crate::backend::BackendError;
 use crate::eval::compile::ScalarFn;
@@ -10,10 +10,6 @@ use crate::eval::value::Value;
 use crate::eval::{Evaluator, Frame, Result, RunError};
 use faer::Mat;
 use std::sync::Arc;
-
-fn field_error(span: crate::span::Span, message: String) -> RunError {
-    RunError::new(span, message).code("wmd::run::field")
-}
 
 impl Evaluator<'_> {
     pub(super) fn characteristics(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {

@@ -328,19 +328,7 @@ impl Evaluator<'_> {
                 locals,
             },
         )?;
-        match v {
-            Value::Vector(p) if p.len() == centres.len() => Ok(p.to_vec()),
-            Value::Num(c) => Ok(vec![c; centres.len()]),
-            other => Err(RunError::new(
-                field.span,
-                format!(
-                    "`init` must give {} cell values, but gives {}",
-                    centres.len(),
-                    other.describe()
-                ),
-            )
-            .code("wmd::run::field")),
-        }
+        super::cell_values(v, centres.len(), "`init`", field.span)
     }
 }
 

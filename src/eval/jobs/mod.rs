@@ -20,6 +20,26 @@ pub(super) struct Fields<'a> {
     pub(super) kind: &'a str,
 }
 
+/// A run error about a block's field (`wmd::run::field`).
+pub(super) fn field_error(span: Span, message: String) -> RunError {
+    RunError::new(span, message).code("wmd::run::field")
+}
+
+/// A field over the cells as n numbers: a vector of n, or a number broadcast to every cell.
+pub(super) fn cell_values(v: Value, n: usize, what: &str, span: Span) -> Result<Vec<f64>> {
+    match v {
+        Value::Num(c) => Ok(vec![c; n]),
+        Value::Vector(u) if u.len() == n => Ok(u.to_vec()),
+        other => Err(field_error(
+            span,
+            format!(
+                "{what} must give {n} cell values, but gives {}",
+                other.describe()
+            ),
+        )),
+    }
+}
+
 impl<'a> Fields<'a> {
     pub(super) fn get(&self, name: &str) -> Option<&'a JobField> {
         self.fields.iter().find(|f| f.name == name)

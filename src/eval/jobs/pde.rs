@@ -4,7 +4,7 @@
 //! n·m cell values, row-major with i along x), with the block's operators bound as functions
 //! that know the grid and the boundary.
 
-use super::Fields;
+use super::{cell_values, field_error, Fields};
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::save_times;
 use crate::backend::mol::{self, Edge, Grid2, MolConfig, Stepper};
@@ -104,26 +104,6 @@ fn operator(name: &'static str, shape: Shape, edge: Edge) -> Value {
     })))
 }
 
-/// The field as n numbers: a vector of n, or a number broadcast to every cell.
-fn cell_values(v: Value, n: usize, what: &str, span: crate::span::Span) -> Result<Vec<f64>> {
-    match v {
-        Value::Num(c) => Ok(vec![c; n]),
-        Value::Vector(u) if u.len() == n => Ok(u.to_vec()),
-        other => Err(RunError::new(
-            span,
-            format!(
-                "{what} must give {n} cell values, but gives {}",
-                other.describe()
-            ),
-        )
-        .code("wmd::run::field")),
-    }
-}
-
-fn field_error(span: crate::span::Span, message: String) -> RunError {
-    RunError::new(span, message).code("wmd::run::field")
-}
-
 impl Evaluator<'_> {
     pub(super) fn pde(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
         let (dims, grids) = self.fp_domain(f, frame)?;
@@ -141,7 +121,12 @@ impl Evaluator<'_> {
             .iter()
             .map(|name| operator(name, shape, cfg.edge))
             .collect();
-        let coords = shape.coordinates(&grids);
+        // The coordinate vectors as values once: every evaluation of `dt` shares them.
+        let coords: Vec<Value> = shape
+            .coordinates(&grids)
+            .into_iter()
+            .map(Value::vector)
+            .collect();
         let init = f.get("init").ok_or_else(|| f.missing("`init`"))?;
         let u0 = self.pde_init(init, &ops, &coords, frame)?;
         let rhs_field = f.get("dt").ok_or_else(|| f.missing("`dt(u) = ...`"))?;
@@ -161,7 +146,7 @@ impl Evaluator<'_> {
         let last = kept.last().cloned().unwrap_or_default();
         match shape {
             Shape::One(g) => out.extend([
-                ("x".into(), Value::vector(coords[0].clone())),
+                ("x".into(), coords[0].clone()),
                 ("dx".into(), Value::Num(g.h())),
                 ("final".into(), Value::vector(last)),
             ]),
@@ -220,7 +205,7 @@ impl Evaluator<'_> {
         &self,
         rhs_field: &JobField,
         ops: &[Value],
-        coords: &[Vec<f64>],
+        coords: &[Value],
         u0: Vec<f64>,
         cfg: &MolConfig,
         frame: &mut Frame,
@@ -247,7 +232,7 @@ impl Evaluator<'_> {
         &self,
         init: &JobField,
         ops: &[Value],
-        coords: &[Vec<f64>],
+        coords: &[Value],
         frame: &mut Frame,
     ) -> Result<Vec<f64>> {
         let mut locals = ops.to_vec();
@@ -258,7 +243,7 @@ impl Evaluator<'_> {
                     format!("`init` takes {} coordinate(s) here, not {p}", coords.len()),
                 ));
             }
-            locals.extend(coords.iter().map(|c| Value::vector(c.clone())));
+            locals.extend(coords.iter().cloned());
         }
         let v = self.eval(
             &init.code,
@@ -267,7 +252,8 @@ impl Evaluator<'_> {
                 locals,
             },
         )?;
-        cell_values(v, coords[0].len(), "`init`", init.span)
+        let cells = coords[0].as_slice().map_or(0, <[f64]>::len);
+        cell_values(v, cells, "`init`", init.span)
     }
 
     /// F(u, x, [y,] t) on the whole grid; the field's parameters follow the block's operators.
@@ -276,13 +262,13 @@ impl Evaluator<'_> {
         field: &JobField,
         ops: &[Value],
         u: &[f64],
-        coords: &[Vec<f64>],
+        coords: &[Value],
         t: f64,
         draw: &crate::eval::Draw,
     ) -> Result<Vec<f64>> {
         let mut locals = ops.to_vec();
         let args = std::iter::once(Value::vector(u.to_vec()))
-            .chain(coords.iter().map(|c| Value::vector(c.clone())))
+            .chain(coords.iter().cloned())
             .chain([Value::Num(t)]);
         locals.extend(args.take(field.params.unwrap_or(1)));
         let v = self.eval(&field.code, &mut Frame { draw, locals })?;

@@ -6,7 +6,7 @@
 //! ⌊10⁷/records⌋) runs), and the settings used. Memory stays bounded: records × d ≤ 10⁶ is
 //! required, and trajectories are held for one chunk of runs at a time.
 
-use super::Fields;
+use super::{field_error, Fields};
 use crate::backend::rng::Rng;
 use crate::backend::sde::{self, Calculus, Scheme, SdeConfig, SdeOutcome};
 use crate::eval::compile::{state_params, ScalarFn};
@@ -19,10 +19,6 @@ use std::sync::Arc;
 const MAX_RECORDED: usize = 1_000_000;
 /// Largest number of path entries kept (d = 1).
 const MAX_PATH_ENTRIES: usize = 10_000_000;
-
-fn field_error(span: crate::span::Span, msg: String) -> RunError {
-    RunError::new(span, msg).code("wmd::run::field")
-}
 
 impl Evaluator<'_> {
     /// A string field naming one of `names`, or its default (recorded).
