@@ -49,6 +49,8 @@ pub struct Evaluator<'p> {
     pub(crate) top: Draw,
     /// Every default used: "histogram.bins (line 9)" → "80".
     pub defaults: Mutex<BTreeMap<String, String>>,
+    /// Wall time of every job run: (name, kind, seconds), in the order they finished.
+    pub timings: Mutex<Vec<(String, String, f64)>>,
     pub interrupt: Arc<AtomicBool>,
 }
 
@@ -75,6 +77,7 @@ impl<'p> Evaluator<'p> {
             shared: (0..plan.globals.len()).map(|_| OnceLock::new()).collect(),
             top: Draw::new(0),
             defaults: Mutex::new(BTreeMap::new()),
+            timings: Mutex::new(Vec::new()),
             interrupt: Arc::new(AtomicBool::new(false)),
         }
     }

@@ -29,6 +29,8 @@ pub struct Outcome {
     pub sweeps: Vec<(String, Value)>,
     pub expects: Vec<ExpectResult>,
     pub defaults: BTreeMap<String, String>,
+    /// Wall time of each job of the main run: (name, kind, seconds).
+    pub timings: Vec<(String, String, f64)>,
 }
 
 /// Evaluate a plan at one seed.
@@ -57,11 +59,13 @@ pub fn run_plan(
         expects.push(check_expect(&ev, e)?);
     }
     defaults.extend(ev.defaults.lock().expect("defaults").clone());
+    let timings = ev.timings.lock().map(|t| t.clone()).unwrap_or_default();
     Ok(Outcome {
         reports,
         sweeps,
         expects,
         defaults,
+        timings,
     })
 }
 

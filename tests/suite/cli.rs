@@ -112,3 +112,30 @@ fn a_closed_output_pipe_is_not_a_panic() {
     drop(child.stderr.take());
     assert_eq!(child.wait().unwrap().code(), Some(1));
 }
+
+/// `--timings` prints one line per job with its kind, name and wall time; without it, none.
+#[test]
+fn timings_name_every_job() {
+    let text = "fokker_planck heat {
+    domain x in (0, 1) cells 40
+    drift(x) = 0
+    diffusion = 0.1
+    init(x) = 1 + x
+    until = 0.1
+}
+report r { m = heat.mass }
+";
+    let (dir, script) = temp_script("t.wmd", text);
+    let out = dir.path().join("o");
+    let o = wmd(&["run", &script, "--timings", "--out", out.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("time  fokker_planck heat  "))
+        .unwrap_or_else(|| panic!("no timing line in {stdout}"));
+    let ms: f64 = line.split_whitespace().nth(3).unwrap().parse().unwrap();
+    assert!(ms >= 0.0 && line.ends_with(" ms"), "{line}");
+    let o = wmd(&["run", &script, "--out", out.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("time  "));
+}

@@ -13,14 +13,15 @@
 //! round-off; the splitting error vanishes when Aₓ and A_y commute (e.g. a separable drift).
 
 use super::operator::{face_currents, generator, Grid1};
-use super::solve1d::{advance, check_grid};
-use super::stepping::schedule;
+use super::solve1d::{check_grid, Line};
+use super::stepping::{schedule, LineSolver};
 use super::tridiagonal::Tridiag;
 use super::{check_dt, save_times, Boundary, Scheme};
 use crate::backend::BackendError;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
 
 /// A coefficient of (x, y, t).
 pub type Coef2<'a> = &'a (dyn Fn(f64, f64, f64) -> f64 + Sync);
@@ -68,9 +69,20 @@ struct Lines<'a> {
     cfg: &'a Fp2Config<'a>,
     /// Cached operators (time-independent coefficients): rows along x, columns along y.
     fixed: Option<(Vec<Tridiag>, Vec<Tridiag>)>,
+    /// Each line's solver (its kept factors): rows along x, then columns along y.
+    solvers: [Vec<Mutex<LineSolver>>; 2],
 }
 
-impl Lines<'_> {
+impl<'a> Lines<'a> {
+    fn new(cfg: &'a Fp2Config<'a>) -> Self {
+        let solvers = |k: usize| (0..k).map(|_| Mutex::default()).collect();
+        Lines {
+            cfg,
+            fixed: None,
+            solvers: [solvers(cfg.y.n), solvers(cfg.x.n)],
+        }
+    }
+
     /// Assemble every line operator once, at t = 0 (time-independent coefficients only).
     fn fix(&mut self) -> Result<(), BackendError> {
         let ox = (0..self.cfg.y.n).map(|k| self.op(Axis::X, k, 0.0).map(Cow::into_owned));
@@ -113,10 +125,17 @@ impl Lines<'_> {
         interrupt: &AtomicBool,
     ) -> Result<(), BackendError> {
         let scheme = self.cfg.scheme;
+        let solvers = &self.solvers[if axis == Axis::X { 0 } else { 1 }];
         self.par_lines(axis, p, |k, line| {
             let op = |t: f64| self.op(axis, k, t);
+            let mut solver = solvers[k].lock().unwrap_or_else(|e| e.into_inner());
+            let mut one = Line {
+                op: &op,
+                solver: &mut solver,
+                scheme,
+            };
             let (mut tt, mut steps) = (t, 0);
-            advance(&op, scheme, line, &mut tt, 1, dt, &mut steps, interrupt)
+            one.advance(line, &mut tt, 1, dt, &mut steps, interrupt)
         })
     }
 
@@ -183,7 +202,7 @@ pub fn solve(cfg: &Fp2Config, interrupt: &AtomicBool) -> Result<Fp2Result, Backe
     super::check_work(cfg.x.n.saturating_mul(cfg.y.n), cfg.until, cfg.dt)?;
     let times = save_times(&cfg.at, cfg.until)?;
     let mut p = initial(cfg)?;
-    let mut lines = Lines { cfg, fixed: None };
+    let mut lines = Lines::new(cfg);
     if !cfg.time_dependent {
         lines.fix()?;
     }
@@ -272,7 +291,7 @@ pub fn stationary(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
     }
     check_grid(&cfg.x)?;
     check_grid(&cfg.y)?;
-    let mut lines = Lines { cfg, fixed: None };
+    let mut lines = Lines::new(cfg);
     lines.fix()?;
     let (n, m) = (cfg.x.n, cfg.y.n);
     let cell = cfg.x.h() * cfg.y.h();

@@ -3,16 +3,17 @@
 //! - Backward Euler: (I − Δt A(t+Δt)) Pⁿ⁺¹ = Pⁿ. First order, L-stable; for a generator with
 //!   off-diagonals ≥ 0 the matrix is an M-matrix, so Pⁿ⁺¹ ≥ 0 for every Δt.
 //! - TR-BDF2 (Bank et al. 1985, Hosea–Shampine 1996) with γ = 2 − √2: a trapezoidal stage
-//!   to t + γΔt, then BDF2 on (tⁿ, tⁿ+γΔt, tⁿ⁺¹):
-//!   `(I − γΔt/2 A(tⁿ+γΔt)) P* = (I + γΔt/2 A(tⁿ)) Pⁿ`,
-//!   `(I − (1−γ)/(2−γ) Δt A(tⁿ⁺¹)) Pⁿ⁺¹ = [P* − (1−γ)² Pⁿ] / (γ(2−γ))`.
+//!   to t + γΔt, then BDF2 on (tⁿ, tⁿ+γΔt, tⁿ⁺¹); with d = γ/2, w = √2/4, z₀ = ΔtA(tⁿ)Pⁿ:
+//!   `(I − dΔt A(tⁿ+γΔt)) P* = Pⁿ + d z₀`,
+//!   `(I − dΔt A(tⁿ⁺¹)) Pⁿ⁺¹ = Pⁿ + w (z₀ + z₁)`, z₁ = ΔtA(tⁿ+γΔt)P* = (P* − Pⁿ)/d − z₀
+//!   (the same as `[P* − (1−γ)² Pⁿ] / (γ(2−γ))` on the right-hand side).
 //!   Second order and L-stable, so it damps the stiff modes of non-smooth initial data that
 //!   Crank–Nicolson lets ring. Positivity is not guaranteed for large Δt (the trapezoidal
 //!   stage's right-hand side may go negative).
 //!
 //! Both conserve Σ Pᵢ exactly when the columns of A sum to zero (each stage does).
 
-use super::tridiagonal::Tridiag;
+use super::tridiagonal::{ShiftedFactors, Tridiag};
 use super::Scheme;
 use crate::backend::BackendError;
 use std::borrow::Cow;
@@ -20,39 +21,75 @@ use std::borrow::Cow;
 /// The operator of one line at time t (borrowed when it is assembled once).
 pub type LineOp<'a> = dyn Fn(f64) -> Result<Cow<'a, Tridiag>, BackendError> + 'a;
 
+/// TR-BDF2's γ = 2 − √2, its stage weight d = γ/2 = 1 − √2/2 (both implicit stages solve
+/// with I − dΔtA, since (1 − γ)/(2 − γ) = γ/2) and w = √2/4.
+const GAMMA: f64 = 2.0 - std::f64::consts::SQRT_2;
+const D: f64 = 1.0 - std::f64::consts::FRAC_1_SQRT_2;
+const W: f64 = std::f64::consts::SQRT_2 / 4.0;
+
+/// Solves of I − cA for one line, keeping the factors of an operator that is assembled once
+/// (a borrowed one) while c does not change: a step then costs multiplications only.
+#[derive(Default)]
+pub struct LineSolver {
+    /// The operator's address (only compared) and the factors.
+    kept: Option<(usize, ShiftedFactors)>,
+}
+
+impl LineSolver {
+    /// r ← (I − cA)⁻¹ r.
+    pub fn solve(&mut self, a: Cow<Tridiag>, c: f64, r: &mut [f64]) -> Result<(), BackendError> {
+        let fixed = match a {
+            Cow::Borrowed(fixed) => fixed,
+            Cow::Owned(a) => return a.solve_shifted(c, r),
+        };
+        let key = fixed as *const Tridiag as usize;
+        match &self.kept {
+            Some((k, f)) if *k == key && f.c == c => f.solve(r),
+            _ => {
+                let f = fixed.factor_shifted(c)?;
+                f.solve(r);
+                self.kept = Some((key, f));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Advance `p` from t to t + dt.
 pub fn step(
     op: &LineOp,
+    solver: &mut LineSolver,
     scheme: Scheme,
     p: &mut [f64],
     t: f64,
     dt: f64,
 ) -> Result<(), BackendError> {
     match scheme {
-        Scheme::BackwardEuler => op(t + dt)?.solve_shifted(dt, p),
-        Scheme::TrBdf2 => tr_bdf2(op, p, t, dt),
+        Scheme::BackwardEuler => solver.solve(op(t + dt)?, dt, p),
+        Scheme::TrBdf2 => tr_bdf2(op, solver, p, t, dt),
     }
 }
 
-fn tr_bdf2(op: &LineOp, p: &mut [f64], t: f64, dt: f64) -> Result<(), BackendError> {
-    let gamma = 2.0 - std::f64::consts::SQRT_2;
-    let n = p.len();
-    let mut ap = vec![0.0; n];
-    op(t)?.apply(p, &mut ap);
-    let mut star: Vec<f64> = p
-        .iter()
-        .zip(&ap)
-        .map(|(p, a)| p + 0.5 * gamma * dt * a)
-        .collect();
-    op(t + gamma * dt)?.solve_shifted(0.5 * gamma * dt, &mut star)?;
-    let (w, w0) = (
-        1.0 / (gamma * (2.0 - gamma)),
-        (1.0 - gamma).powi(2) / (gamma * (2.0 - gamma)),
-    );
+/// One TR-BDF2 step in place (see the module documentation).
+fn tr_bdf2(
+    op: &LineOp,
+    solver: &mut LineSolver,
+    p: &mut [f64],
+    t: f64,
+    dt: f64,
+) -> Result<(), BackendError> {
+    // P* = Pⁿ + d z₀ with z₀ = ΔtA(tⁿ)Pⁿ, then solved with I − dΔtA(tⁿ + γΔt).
+    let mut star = vec![0.0; p.len()];
+    op(t)?.apply(p, &mut star);
+    star.iter_mut()
+        .zip(p.iter())
+        .for_each(|(s, p)| *s = p + D * dt * *s);
+    solver.solve(op(t + GAMMA * dt)?, D * dt, &mut star)?;
+    // Pⁿ + w(z₀ + z₁) with z₀ + z₁ = (P* − Pⁿ)/d from the stage equation.
     for (pi, si) in p.iter_mut().zip(&star) {
-        *pi = w * si - w0 * *pi;
+        *pi += W / D * (si - *pi);
     }
-    op(t + dt)?.solve_shifted((1.0 - gamma) / (2.0 - gamma) * dt, p)
+    solver.solve(op(t + dt)?, D * dt, p)
 }
 
 /// Step sizes that reach every time in `stops` (ascending, > start) exactly, none longer

@@ -75,6 +75,9 @@ enum Cmd {
         /// Format of the results file
         #[arg(long, value_enum, default_value = "yaml")]
         format: Format,
+        /// Print the wall time of every job (fokker_planck, coulomb_gas, ...) after the summary
+        #[arg(long)]
+        timings: bool,
     },
     /// Parse and check a script without running it
     Check { file: PathBuf },
@@ -92,7 +95,8 @@ fn main() -> ExitCode {
             threads,
             out,
             format,
-        } => run(&file, &set, seed, threads, &out, format),
+            timings,
+        } => run(&file, &set, seed, threads, &out, (format, timings)),
         Cmd::Check { file } => check(&file),
         Cmd::Repl => repl::repl(),
     };
@@ -157,7 +161,7 @@ fn run(
     seed: u64,
     threads: Option<usize>,
     out: &Path,
-    format: Format,
+    (format, timings): (Format, bool),
 ) -> u8 {
     let (text, sets) = match (read(file), parse_sets(set)) {
         (Ok(t), Ok(s)) => (t, s),
@@ -190,6 +194,11 @@ fn run(
         }
     };
     out!("{}", wmd::output::summary(&outcome));
+    if timings {
+        for (job, kind, seconds) in &outcome.timings {
+            outln!("time  {kind} {job}  {:.3} ms", seconds * 1e3);
+        }
+    }
     let info = wmd::output::ManifestInfo {
         script: &name,
         text: &text,

@@ -64,12 +64,30 @@ impl Evaluator<'_> {
             span: self.plan.globals[id].span,
             kind,
         };
+        let start = std::time::Instant::now();
+        let out = self.dispatch(id, kind, &f, span, frame);
+        let seconds = start.elapsed().as_secs_f64();
+        let name = self.plan.globals[id].name.clone();
+        if let Ok(mut t) = self.timings.lock() {
+            t.push((name, kind.to_string(), seconds));
+        }
+        out
+    }
+
+    fn dispatch(
+        &self,
+        id: usize,
+        kind: &str,
+        f: &Fields,
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Value> {
         match kind {
-            "coulomb_gas" => self.coulomb_gas(id, &f, frame),
-            "sde" => self.sde(id, &f, frame),
-            "fokker_planck" => self.fokker_planck(&f, frame),
-            "characteristics" => self.characteristics(&f, frame),
-            "pde" => self.pde(&f, frame),
+            "coulomb_gas" => self.coulomb_gas(id, f, frame),
+            "sde" => self.sde(id, f, frame),
+            "fokker_planck" => self.fokker_planck(f, frame),
+            "characteristics" => self.characteristics(f, frame),
+            "pde" => self.pde(f, frame),
             _ => Err(RunError::new(span, format!("`{}` is declared as `{kind}`, a kind this version of wmd checks but cannot run yet", self.plan.globals[id].name))
                 .code("wmd::run::no_backend")
                 .label(format!("needs the {kind} backend"))
