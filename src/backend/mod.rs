@@ -9,6 +9,7 @@ pub mod linalg;
 pub mod mol;
 pub mod rng;
 pub mod sde;
+pub mod sparse;
 pub mod tridiag;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

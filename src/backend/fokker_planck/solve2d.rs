@@ -268,20 +268,9 @@ fn currents(cfg: &Fp2Config, p: &[f64], t: f64) -> Result<[Vec<f64>; 2], Backend
     Ok([jx, jy])
 }
 
-/// The ADI parameter cycle of [`stationary`]: this many τ over this many decades.
-const TAUS: usize = 8;
-const SPAN: f64 = 2.0;
-
 /// The stationary density of the time-independent 2D equation: the null vector of the full
-/// (unsplit) generator A = Aₓ + A_y, found by the Douglas–Rachford ADI iteration in delta form
-///     (I − τAₓ)(I − τA_y)(pᵏ⁺¹ − pᵏ) = τ A pᵏ,
-/// whose fixed points satisfy A p = 0 exactly whatever the splitting error. τ cycles over
-/// 8 values spaced geometrically from 1/λ_max to 100/λ_max (λ_max = max |Aᵢᵢ|), the classic
-/// ADI parameter cycle. Each update has zero sum, so the mass stays 1. Stops when a whole
-/// cycle changes p by less than 10⁻¹³ in L1 (mass units), or fails after 400 cycles. For
-/// non-commuting Aₓ, A_y the iteration has no convergence proof: larger τ (a cycle reaching
-/// 10³/λ_max) diverged on the rotating-OU test, so the range is kept short; a failure is
-/// reported, never returned as a density.
+/// (unsplit) finite-volume generator A = Aₓ + A_y, so it satisfies A p = 0 to round-off
+/// whatever the splitting error of the time steps (see [`super::full2d`]).
 pub fn stationary(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
     if cfg.boundary == Boundary::Absorbing || cfg.time_dependent {
         return Err(BackendError::Invalid(
@@ -293,50 +282,7 @@ pub fn stationary(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
     check_grid(&cfg.y)?;
     let mut lines = Lines::new(cfg);
     lines.fix()?;
-    let (n, m) = (cfg.x.n, cfg.y.n);
-    let cell = cfg.x.h() * cfg.y.h();
-    let lam = (lines.fixed.iter())
-        .flat_map(|(ox, oy)| ox.iter().chain(oy))
-        .flat_map(|t| &t.di)
-        .fold(0.0f64, |l, d| l.max(d.abs()));
-    let taus: Vec<f64> = (0..TAUS)
-        .map(|k| 10f64.powf(k as f64 * SPAN / TAUS as f64) / lam)
-        .collect();
-    let mut p = vec![1.0 / (n * m) as f64 / cell; n * m];
-    for _ in 0..400 {
-        let mut change = 0.0;
-        for &tau in &taus {
-            let d = adi_update(&lines, &p, tau)?;
-            change += d.iter().map(|v| v.abs()).sum::<f64>() * cell;
-            p.iter_mut().zip(&d).for_each(|(p, d)| *p += d);
-        }
-        super::check_finite(&p, 0, 0.0)?;
-        if change < 1e-13 {
-            return Ok(p);
-        }
-    }
-    Err(BackendError::Numerical(
-        "the 2D stationary density did not converge in 400 ADI cycles".into(),
-    ))
-}
-
-/// δ with (I − τAₓ)(I − τA_y) δ = τ A p.
-fn adi_update(lines: &Lines, p: &[f64], tau: f64) -> Result<Vec<f64>, BackendError> {
-    let (mut ax, mut ay) = (p.to_vec(), p.to_vec());
-    let apply = |axis: Axis| {
-        move |k: usize, line: &mut [f64]| {
-            let x = line.to_vec();
-            lines.op(axis, k, 0.0)?.apply(&x, line);
-            Ok(())
-        }
-    };
-    lines.par_lines(Axis::X, &mut ax, apply(Axis::X))?;
-    lines.par_lines(Axis::Y, &mut ay, apply(Axis::Y))?;
-    let mut d: Vec<f64> = ax.iter().zip(&ay).map(|(x, y)| tau * (x + y)).collect();
-    let solve = |axis: Axis| {
-        move |k: usize, line: &mut [f64]| lines.op(axis, k, 0.0)?.solve_shifted(tau, line)
-    };
-    lines.par_lines(Axis::X, &mut d, solve(Axis::X))?;
-    lines.par_lines(Axis::Y, &mut d, solve(Axis::Y))?;
-    Ok(d)
+    let (rows, columns) = lines.fixed.as_ref().expect("fixed line operators");
+    let entries = super::full2d::generator_entries(rows, columns);
+    super::full2d::null_vector(&entries, cfg.x.n * cfg.y.n, cfg.x.h() * cfg.y.h())
 }
