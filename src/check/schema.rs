@@ -153,6 +153,7 @@ pub const KINDS: &[KindSchema] = &[
             f("at", false, "times at which the density is kept (default [0, until]; until is always kept)"),
             f("boundary", false, "\"reflecting\" (default), \"absorbing\" or \"periodic\""),
             f("scheme", false, "\"tr_bdf2\" (default, 2nd order) or \"backward_euler\" (1st order, P ≥ 0)"),
+            f("splitting", false, "2D: \"dimensional\" (default; x and y line solves, Strang for tr_bdf2, Lie for backward_euler) or \"none\" (the whole operator, sparse LU: no splitting error)"),
         ],
         scope: &[],
         runnable: true,

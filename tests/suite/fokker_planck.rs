@@ -291,3 +291,62 @@ fn a_2d_kernel_density_estimate_of_points_starts_a_2d_run() {
     assert!((num("vx") - 0.706875).abs() < 1e-3, "{}", num("vx"));
     assert!((num("vy") - 0.636875).abs() < 1e-3, "{}", num("vy"));
 }
+
+/// `splitting = "none"` (the whole 2D operator, sparse LU) against the exact OU moments:
+/// means m₀e^{−θt}, variances v₀e^{−2θt} + (G/θ)(1 − e^{−2θt}), θ = (1, 2), G = 0.5. The
+/// tolerance 10⁻³ is the O(h²) spatial error of the fitted flux at h = 1/16 (it slows the
+/// relaxation of the means: measured 1.9·10⁻³ at h = 1/8, 4.8·10⁻⁴ at h = 1/16).
+#[test]
+fn unsplit_2d_steps_match_the_exact_ou_moments() {
+    let r = run(
+        "fokker_planck ou {
+            domain (x, y) in box(-4, 4, -4, 4) cells 128 x 128
+            drift(x, y) = [-x, -2 * y]
+            diffusion = 0.5
+            init(x, y) = exp(-((x - 1)^2 + (y + 0.5)^2) / (2 * 0.3^2))
+            until = 1
+            dt = 0.02
+            splitting = \"none\"
+        }",
+        "mx = ou.mean_x\n my = ou.mean_y\n vx = ou.variance_x\n vy = ou.variance_y\n mass = ou.mass",
+    );
+    let last = |k: &str| *vector(&r, &[k]).last().unwrap();
+    let exact = [
+        ("mx", (-1.0f64).exp()),
+        ("my", -0.5 * (-2.0f64).exp()),
+        ("vx", ou_var(0.09, 1.0, 0.5, 1.0)),
+        ("vy", ou_var(0.09, 2.0, 0.5, 1.0)),
+    ];
+    for (k, want) in exact {
+        let got = last(k);
+        eprintln!("unsplit OU {k}: {got:.6} (exact {want:.6})");
+        assert!((got - want).abs() < 1e-3, "{k}: {got} vs {want}");
+    }
+    assert!((last("mass") - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn splitting_is_a_2d_setting_and_its_value_is_checked() {
+    let one_d = "fokker_planck p {
+        domain x in (-1, 1) cells 20
+        drift(x) = -x
+        diffusion = 0.1
+        init(x) = 1
+        until = 0.1
+        splitting = \"none\"
+    }
+    report r { m = p.mass }";
+    let e = run_script("fp.wmd", one_d, &[], None).unwrap_err();
+    assert!(e.contains("2D setting"), "{e}");
+    let typo = "fokker_planck p {
+        domain (x, y) in box(-1, 1, -1, 1) cells 8 x 8
+        drift(x, y) = [-x, -y]
+        diffusion = 0.1
+        init(x, y) = 1
+        until = 0.1
+        splitting = \"nnone\"
+    }
+    report r { m = p.mass }";
+    let e = run_script("fp.wmd", typo, &[], None).unwrap_err();
+    assert!(e.contains("did you mean \"none\""), "{e}");
+}

@@ -2,17 +2,26 @@
 //! i·m + j), assembled from the line operators of [`super::solve2d`], and the solves with it
 //! (faer's sparse LU, [`crate::backend::sparse`]).
 //!
+//! [`Unsplit`] steps the 2D equation with the whole operator (`splitting = "none"`): no
+//! splitting error, at the price of sparse factorisations instead of line solves.
+//!
 //! The stationary density is its null vector, found by inverse iteration with a large shift,
 //! pᵏ⁺¹ ∝ (I − τA)⁻¹pᵏ, τ = 10⁸/max|Aᵢᵢ|: the null vector is kept with factor 1 and every
 //! other mode of A (eigenvalue λ, Re λ < 0) shrinks by |1 − τλ|⁻¹ per iteration, whether or
 //! not A is symmetrisable (no detailed balance needed). One factorisation, a few solves.
 
+use super::stepping::tr_bdf2_weights;
 use super::tridiagonal::Tridiag;
+use super::Scheme;
 use crate::backend::sparse::{matrix, SparseLu};
 use crate::backend::BackendError;
+use std::borrow::Cow;
+
+/// One entry (row, column, value) of a sparse matrix; repeated positions add up.
+pub type Entry = (usize, usize, f64);
 
 /// The entries (row, column, value) of a line operator `op` whose k-th cell is `cell(k)`.
-fn line_entries(op: &Tridiag, cell: impl Fn(usize) -> usize, out: &mut Vec<(usize, usize, f64)>) {
+fn line_entries(op: &Tridiag, cell: impl Fn(usize) -> usize, out: &mut Vec<Entry>) {
     let n = op.len();
     for k in 0..n {
         out.push((cell(k), cell(k), op.di[k]));
@@ -31,7 +40,7 @@ fn line_entries(op: &Tridiag, cell: impl Fn(usize) -> usize, out: &mut Vec<(usiz
 
 /// The entries of A = Aₓ + A_y: `rows[j]` acts along x at y-index j, `columns[i]` along y at
 /// x-index i (repeated positions, the diagonals, add up when assembled).
-pub fn generator_entries(rows: &[Tridiag], columns: &[Tridiag]) -> Vec<(usize, usize, f64)> {
+pub fn generator_entries(rows: &[Tridiag], columns: &[Tridiag]) -> Vec<Entry> {
     let (n, m) = (columns.len(), rows.len());
     let mut out = Vec::with_capacity(10 * n * m);
     for (j, op) in rows.iter().enumerate() {
@@ -44,24 +53,15 @@ pub fn generator_entries(rows: &[Tridiag], columns: &[Tridiag]) -> Vec<(usize, u
 }
 
 /// The LU factors of I − cA.
-pub fn factor_shifted(
-    entries: &[(usize, usize, f64)],
-    cells: usize,
-    c: f64,
-) -> Result<SparseLu, BackendError> {
-    let mut shifted: Vec<(usize, usize, f64)> =
-        entries.iter().map(|&(i, j, v)| (i, j, -c * v)).collect();
+pub fn factor_shifted(entries: &[Entry], cells: usize, c: f64) -> Result<SparseLu, BackendError> {
+    let mut shifted: Vec<Entry> = entries.iter().map(|&(i, j, v)| (i, j, -c * v)).collect();
     shifted.extend((0..cells).map(|k| (k, k, 1.0)));
     SparseLu::new(&matrix(cells, &shifted)?)
 }
 
 /// The normalised null vector of A (Σ pᵢ · cell = 1), with the residual ‖Ap‖₁ checked
 /// against ‖A‖‖p‖₁ before it is returned.
-pub fn null_vector(
-    entries: &[(usize, usize, f64)],
-    cells: usize,
-    cell: f64,
-) -> Result<Vec<f64>, BackendError> {
+pub fn null_vector(entries: &[Entry], cells: usize, cell: f64) -> Result<Vec<f64>, BackendError> {
     let scale = entries
         .iter()
         .filter(|(i, j, _)| i == j)
@@ -83,4 +83,91 @@ pub fn null_vector(
         )));
     }
     Ok(p)
+}
+
+/// A(t)'s entries: assembled once for time-independent coefficients, else at each time.
+pub type Assemble<'a> = dyn Fn(f64) -> Result<Vec<Entry>, BackendError> + 'a;
+
+/// Time steps of dP/dt = A(t)P with the whole 2D operator (no dimensional splitting), each
+/// implicit stage one sparse solve with I − cA. The LU factors are kept while A is fixed and
+/// c does not change (TR-BDF2's two stages share c = dΔt), so a run with time-independent
+/// coefficients factors once per step size.
+pub struct Unsplit<'a> {
+    assemble: &'a Assemble<'a>,
+    fixed: Option<Vec<Entry>>,
+    cells: usize,
+    kept: Option<(f64, SparseLu)>,
+}
+
+impl<'a> Unsplit<'a> {
+    pub fn new(
+        assemble: &'a Assemble<'a>,
+        time_dependent: bool,
+        cells: usize,
+    ) -> Result<Self, BackendError> {
+        let fixed = if time_dependent {
+            None
+        } else {
+            Some(assemble(0.0)?)
+        };
+        Ok(Unsplit {
+            assemble,
+            fixed,
+            cells,
+            kept: None,
+        })
+    }
+
+    fn entries(&self, t: f64) -> Result<Cow<'_, [Entry]>, BackendError> {
+        match &self.fixed {
+            Some(e) => Ok(Cow::Borrowed(e)),
+            None => (self.assemble)(t).map(Cow::Owned),
+        }
+    }
+
+    /// r ← (I − cA(t))⁻¹ r.
+    fn solve(&mut self, t: f64, c: f64, r: &mut [f64]) -> Result<(), BackendError> {
+        if self.fixed.is_none() {
+            return factor_shifted(&self.entries(t)?, self.cells, c)?.solve(r);
+        }
+        if !matches!(&self.kept, Some((kc, _)) if *kc == c) {
+            let lu = factor_shifted(self.fixed.as_deref().unwrap_or_default(), self.cells, c)?;
+            self.kept = Some((c, lu));
+        }
+        self.kept.as_ref().map_or(Ok(()), |(_, lu)| lu.solve(r))
+    }
+
+    /// A(t)p.
+    fn apply(&self, t: f64, p: &[f64]) -> Result<Vec<f64>, BackendError> {
+        let mut out = vec![0.0; p.len()];
+        self.entries(t)?
+            .iter()
+            .for_each(|&(i, j, v)| out[i] += v * p[j]);
+        Ok(out)
+    }
+
+    /// Advance `p` from t to t + dt: backward Euler, or TR-BDF2 as in
+    /// [`super::stepping`] (P* = Pⁿ + dΔtA(tⁿ)Pⁿ solved with I − dΔtA(tⁿ + γΔt), then
+    /// Pⁿ + (w/d)(P* − Pⁿ) solved with I − dΔtA(tⁿ⁺¹)).
+    pub fn step(
+        &mut self,
+        scheme: Scheme,
+        p: &mut [f64],
+        t: f64,
+        dt: f64,
+    ) -> Result<(), BackendError> {
+        match scheme {
+            Scheme::BackwardEuler => self.solve(t + dt, dt, p),
+            Scheme::TrBdf2 => {
+                let (gamma, d, w) = tr_bdf2_weights();
+                let ap = self.apply(t, p)?;
+                let mut star: Vec<f64> = p.iter().zip(&ap).map(|(p, a)| p + d * dt * a).collect();
+                self.solve(t + gamma * dt, d * dt, &mut star)?;
+                p.iter_mut()
+                    .zip(&star)
+                    .for_each(|(p, s)| *p += w / d * (s - *p));
+                self.solve(t + dt, d * dt, p)
+            }
+        }
+    }
 }

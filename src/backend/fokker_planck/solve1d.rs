@@ -179,7 +179,7 @@ impl Line<'_, '_> {
     }
 }
 
-fn check_interrupt(interrupt: &AtomicBool) -> Result<(), BackendError> {
+pub(crate) fn check_interrupt(interrupt: &AtomicBool) -> Result<(), BackendError> {
     if interrupt.load(Ordering::Relaxed) {
         return Err(BackendError::Numerical("interrupted".into()));
     }

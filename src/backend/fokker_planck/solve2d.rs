@@ -9,11 +9,15 @@
 //! - TR-BDF2: Strang splitting, x by Δt/2, y by Δt, x by Δt/2, each sub-step TR-BDF2 —
 //!   second order in Δt.
 //!
+//! With `unsplit`, each step is instead taken with the whole operator A (backward Euler or
+//! TR-BDF2, sparse LU solves, [`super::full2d`]): no splitting error.
+//!
 //! Every sub-step conserves the mass of each line, so the total mass is conserved to
 //! round-off; the splitting error vanishes when Aₓ and A_y commute (e.g. a separable drift).
 
+use super::full2d::{generator_entries, Unsplit};
 use super::operator::{face_currents, generator, Grid1};
-use super::solve1d::{check_grid, Line};
+use super::solve1d::{check_grid, check_interrupt, Line};
 use super::stepping::{schedule, LineSolver};
 use super::tridiagonal::Tridiag;
 use super::{check_dt, save_times, Boundary, Scheme};
@@ -38,6 +42,8 @@ pub struct Fp2Config<'a> {
     pub drift_y: Coef2<'a>,
     pub diffusion: Coef2<'a>,
     pub time_dependent: bool,
+    /// Step with the whole 2D operator (sparse LU) instead of dimensional splitting.
+    pub unsplit: bool,
     /// Initial cell values, row-major: cell (i, j) at i·m + j (i along x).
     pub init: Vec<f64>,
 }
@@ -113,6 +119,16 @@ impl<'a> Lines<'a> {
             }
         };
         op.map(Cow::Owned)
+    }
+
+    /// The entries of the unsplit generator A(t) = Aₓ + A_y (see [`super::full2d`]).
+    fn entries(&self, t: f64) -> Result<Vec<super::full2d::Entry>, BackendError> {
+        let rows = (0..self.cfg.y.n).map(|k| self.op(Axis::X, k, t).map(Cow::into_owned));
+        let columns = (0..self.cfg.x.n).map(|k| self.op(Axis::Y, k, t).map(Cow::into_owned));
+        Ok(generator_entries(
+            &rows.collect::<Result<Vec<_>, _>>()?,
+            &columns.collect::<Result<Vec<_>, _>>()?,
+        ))
     }
 
     /// Advance every line along `axis` by one step of `dt` from t.
@@ -217,10 +233,20 @@ pub fn solve(cfg: &Fp2Config, interrupt: &AtomicBool) -> Result<Fp2Result, Backe
         current: [Vec::new(), Vec::new()],
         steps: 0,
     };
+    let assemble = |t: f64| lines.entries(t);
+    let mut unsplit = if cfg.unsplit {
+        Some(Unsplit::new(&assemble, cfg.time_dependent, p.len())?)
+    } else {
+        None
+    };
     let mut t = 0.0;
     for (stop, k, dt) in schedule(0.0, &times, cfg.dt) {
         for _ in 0..k {
-            lines.step(&mut p, t, dt, interrupt)?;
+            check_interrupt(interrupt)?;
+            match &mut unsplit {
+                Some(u) => u.step(cfg.scheme, &mut p, t, dt)?,
+                None => lines.step(&mut p, t, dt, interrupt)?,
+            }
             t += dt;
             out.steps += 1;
             super::check_finite(&p, out.steps, t)?;
@@ -282,7 +308,6 @@ pub fn stationary(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
     check_grid(&cfg.y)?;
     let mut lines = Lines::new(cfg);
     lines.fix()?;
-    let (rows, columns) = lines.fixed.as_ref().expect("fixed line operators");
-    let entries = super::full2d::generator_entries(rows, columns);
+    let entries = lines.entries(0.0)?;
     super::full2d::null_vector(&entries, cfg.x.n * cfg.y.n, cfg.x.h() * cfg.y.h())
 }

@@ -27,6 +27,11 @@ const GAMMA: f64 = 2.0 - std::f64::consts::SQRT_2;
 const D: f64 = 1.0 - std::f64::consts::FRAC_1_SQRT_2;
 const W: f64 = std::f64::consts::SQRT_2 / 4.0;
 
+/// (γ, d, w) of TR-BDF2, for steppers of other operators.
+pub fn tr_bdf2_weights() -> (f64, f64, f64) {
+    (GAMMA, D, W)
+}
+
 /// Solves of I − cA for one line, keeping the factors of an operator that is assembled once
 /// (a borrowed one) while c does not change: a step then costs multiplications only.
 #[derive(Default)]

@@ -39,7 +39,13 @@ struct Setup {
     at: Vec<f64>,
     boundary: Boundary,
     scheme: Scheme,
+    /// 2D: step with the whole operator (sparse LU) instead of dimensional splitting.
+    unsplit: bool,
 }
+
+/// 2D time stepping: along x and y lines (Strang for TR-BDF2, Lie for backward Euler), or
+/// with the whole operator.
+const SPLITTINGS: &[&str] = &["dimensional", "none"];
 
 impl Evaluator<'_> {
     pub(super) fn fokker_planck(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
@@ -84,6 +90,18 @@ impl Evaluator<'_> {
         let at = self.field_times(f, until, frame)?;
         let boundary = self.fp_choice(f, "boundary", Boundary::NAMES, frame)?;
         let scheme = self.fp_choice(f, "scheme", Scheme::NAMES, frame)?;
+        let unsplit = match (dims, f.get("splitting")) {
+            (1, Some(field)) => {
+                return Err(RunError::new(
+                    field.span,
+                    "`splitting` is a 2D setting: a 1D equation is never split",
+                )
+                .code("wmd::run::field")
+                .help("remove `splitting`"))
+            }
+            (1, None) => false,
+            _ => self.fp_choice(f, "splitting", SPLITTINGS, frame)? == "none",
+        };
         Ok(Setup {
             dims,
             grids,
@@ -92,6 +110,7 @@ impl Evaluator<'_> {
             at,
             boundary: Boundary::parse(boundary).unwrap_or(Boundary::Reflecting),
             scheme: Scheme::parse(scheme).unwrap_or(Scheme::TrBdf2),
+            unsplit,
         })
     }
 
@@ -405,6 +424,7 @@ impl Run {
             drift_y: &dy,
             diffusion: &g,
             time_dependent: self.time_dependent,
+            unsplit: s.unsplit,
             init,
         };
         let mut rec = record_2d(solve2d::solve(&cfg, stop)?, s);
@@ -515,6 +535,10 @@ fn record_2d(out: Fp2Result, s: &Setup) -> Value {
         ("variance_y".into(), col(&out.variance, 1)),
         ("current_x".into(), grid(&out.current[0])),
         ("current_y".into(), grid(&out.current[1])),
+        (
+            "splitting".into(),
+            Value::Str(SPLITTINGS[usize::from(s.unsplit)].into()),
+        ),
     ];
     fields.extend(common(s, out.steps));
     Value::record(fields)
