@@ -310,7 +310,10 @@ impl Checker {
                 .help(format!("write it as `{name}({}) = ...`", names.join(", ")));
                 self.error(e);
             }
-            (FieldKind::Value, FieldKind::Function(_), _) => {
+            (FieldKind::Choice(values), FieldKind::Value, ItemKind::Field(_, e)) => {
+                self.choice_literal(name, values, e);
+            }
+            (FieldKind::Value | FieldKind::Choice(_), FieldKind::Function(_), _) => {
                 let e = Diagnostic::new(
                     "wmd::check::field_form",
                     format!("`{name}` is a value, not a function"),
@@ -333,6 +336,31 @@ impl Checker {
             _ => {}
         }
         Some(())
+    }
+
+    /// A string literal given to a choice field must be one of its values.
+    fn choice_literal(&mut self, name: &str, values: &[&str], e: &Expr) {
+        let ExprKind::Str(given) = &e.kind else {
+            return;
+        };
+        if values.contains(&given.as_str()) {
+            return;
+        }
+        let list: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+        let help = match suggest::closest(given, values.iter().copied()) {
+            Some(c) => format!(
+                "did you mean \"{c}\"? (`{name}` is one of {})",
+                list.join(", ")
+            ),
+            None => format!("`{name}` is one of {}", list.join(", ")),
+        };
+        let d = Diagnostic::new(
+            "wmd::check::field_value",
+            format!("`{name}` cannot be \"{given}\""),
+        )
+        .label(e.span, "not one of its values")
+        .help(help);
+        self.error(d);
     }
 
     /// Report items are checked in order; each sees the ones before it by name.

@@ -2,11 +2,17 @@
 //! which are functions of how many arguments. Adding a backend adds a schema here; the grammar
 //! never changes.
 
+use crate::backend::fokker_planck::{Boundary, Scheme as FpScheme, SPLITTINGS};
+use crate::backend::sde::{Calculus, Scheme as SdeScheme};
+
 /// What a field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
     /// `name = expr`
     Value,
+    /// `name = "one of these"`: a string literal is checked against the list here, a computed
+    /// string at run time.
+    Choice(&'static [&'static str]),
     /// `name(params) = expr` with this many parameters (or a value, which is a constant function).
     /// Names ending in `?` may be left off the end: `["x", "y?", "t?"]` takes 1 to 3.
     Function(&'static [&'static str]),
@@ -58,6 +64,20 @@ const fn f(name: &'static str, required: bool, doc: &'static str) -> FieldSpec {
         name,
         kind: FieldKind::Value,
         required,
+        doc,
+    }
+}
+
+/// An optional string field taking one of `values` (the first is the default).
+const fn choice(
+    name: &'static str,
+    values: &'static [&'static str],
+    doc: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        kind: FieldKind::Choice(values),
+        required: false,
         doc,
     }
 }
@@ -131,8 +151,8 @@ pub const KINDS: &[KindSchema] = &[
             f("dt", true, "time step"),
             f("until", false, "final time (or `steps`)"),
             f("steps", false, "number of steps (or `until`)"),
-            f("scheme", false, "\"euler_maruyama\" (default), \"milstein\" or \"srk\" (Platen's weak order 2)"),
-            f("calculus", false, "\"ito\" (default) or \"stratonovich\""),
+            choice("scheme", &SdeScheme::NAMES, "\"euler_maruyama\" (default), \"milstein\" or \"srk\" (Platen's weak order 2)"),
+            choice("calculus", &Calculus::NAMES, "\"ito\" (default) or \"stratonovich\""),
             f("runs", false, "independent trajectories (default 1)"),
             f("every", false, "record every k steps (default: about 100 records)"),
         ],
@@ -151,9 +171,9 @@ pub const KINDS: &[KindSchema] = &[
             f("until", true, "final time"),
             f("dt", false, "largest time step (default until / 1000)"),
             f("at", false, "times at which the density is kept (default [0, until]; until is always kept)"),
-            f("boundary", false, "\"reflecting\" (default), \"absorbing\" or \"periodic\""),
-            f("scheme", false, "\"tr_bdf2\" (default, 2nd order) or \"backward_euler\" (1st order, P ≥ 0)"),
-            f("splitting", false, "2D: \"dimensional\" (default; x and y line solves, Strang for tr_bdf2, Lie for backward_euler) or \"none\" (the whole operator, sparse LU: no splitting error)"),
+            choice("boundary", Boundary::NAMES, "\"reflecting\" (default), \"absorbing\" or \"periodic\""),
+            choice("scheme", FpScheme::NAMES, "\"tr_bdf2\" (default, 2nd order) or \"backward_euler\" (1st order, P ≥ 0)"),
+            choice("splitting", SPLITTINGS, "2D: \"dimensional\" (default; x and y line solves, Strang for tr_bdf2, Lie for backward_euler) or \"none\" (the whole operator, sparse LU: no splitting error)"),
         ],
         scope: &[],
         runnable: true,

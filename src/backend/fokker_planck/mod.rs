@@ -56,6 +56,10 @@ impl Boundary {
     }
 }
 
+/// 2D time stepping: along x and y lines (Strang for TR-BDF2, Lie for backward Euler), or
+/// with the whole operator (sparse LU).
+pub const SPLITTINGS: &[&str] = &["dimensional", "none"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scheme {
     /// Backward Euler: first order, positivity preserving.

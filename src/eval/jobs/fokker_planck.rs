@@ -6,7 +6,7 @@ use super::Fields;
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::solve1d::{self, Fp1Config, Fp1Result};
 use crate::backend::fokker_planck::solve2d::{self, Fp2Config, Fp2Result};
-use crate::backend::fokker_planck::{spectrum, Boundary, Scheme, MAX_CELLS};
+use crate::backend::fokker_planck::{spectrum, Boundary, Scheme, MAX_CELLS, SPLITTINGS};
 use crate::backend::BackendError;
 use crate::eval::compile::ScalarFn;
 use crate::eval::value::Value;
@@ -42,10 +42,6 @@ struct Setup {
     /// 2D: step with the whole operator (sparse LU) instead of dimensional splitting.
     unsplit: bool,
 }
-
-/// 2D time stepping: along x and y lines (Strang for TR-BDF2, Lie for backward Euler), or
-/// with the whole operator.
-const SPLITTINGS: &[&str] = &["dimensional", "none"];
 
 impl Evaluator<'_> {
     pub(super) fn fokker_planck(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
@@ -88,8 +84,8 @@ impl Evaluator<'_> {
             .field_num(f, "dt", Some(until / 1000.0), frame)?
             .unwrap_or(until / 1000.0);
         let at = self.field_times(f, until, frame)?;
-        let boundary = self.fp_choice(f, "boundary", Boundary::NAMES, frame)?;
-        let scheme = self.fp_choice(f, "scheme", Scheme::NAMES, frame)?;
+        let boundary = self.choice(f, "boundary", Boundary::NAMES, frame)?;
+        let scheme = self.choice(f, "scheme", Scheme::NAMES, frame)?;
         let unsplit = match (dims, f.get("splitting")) {
             (1, Some(field)) => {
                 return Err(RunError::new(
@@ -100,7 +96,7 @@ impl Evaluator<'_> {
                 .help("remove `splitting`"))
             }
             (1, None) => false,
-            _ => self.fp_choice(f, "splitting", SPLITTINGS, frame)? == "none",
+            _ => self.choice(f, "splitting", SPLITTINGS, frame)? == "none",
         };
         Ok(Setup {
             dims,
@@ -111,46 +107,6 @@ impl Evaluator<'_> {
             boundary: Boundary::parse(boundary).unwrap_or(Boundary::Reflecting),
             scheme: Scheme::parse(scheme).unwrap_or(Scheme::TrBdf2),
             unsplit,
-        })
-    }
-
-    /// A string field that must be one of `names`; the first is the default.
-    pub(super) fn fp_choice(
-        &self,
-        f: &Fields,
-        name: &str,
-        names: &'static [&'static str],
-        frame: &mut Frame,
-    ) -> Result<&'static str> {
-        let Some(field) = f.get(name) else {
-            self.record_default(&format!("{}.{name}", f.kind), f.span, names[0].into());
-            return Ok(names[0]);
-        };
-        let v = self.eval(&field.code, frame)?;
-        let found = match &v {
-            Value::Str(s) => names.iter().find(|n| **n == &**s).copied(),
-            _ => None,
-        };
-        found.ok_or_else(|| {
-            let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-            let given = match &v {
-                Value::Str(s) => format!("\"{s}\""),
-                other => other.describe(),
-            };
-            let close = match &v {
-                Value::Str(s) => names
-                    .iter()
-                    .find(|n| strsim::levenshtein(n, s) <= 3)
-                    .map(|n| format!("did you mean \"{n}\"? ")),
-                _ => None,
-            };
-            RunError::new(field.span, format!("`{name}` cannot be {given}"))
-                .code("wmd::run::field")
-                .help(format!(
-                    "{}`{name}` is one of {}",
-                    close.unwrap_or_default(),
-                    list.join(", ")
-                ))
         })
     }
 

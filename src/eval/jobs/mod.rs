@@ -120,6 +120,47 @@ impl Evaluator<'_> {
         }
     }
 
+    /// A string field that must be one of `names`; the first is the default (recorded in the
+    /// manifest). A literal was already checked by the checker; this catches computed ones.
+    pub(super) fn choice(
+        &self,
+        f: &Fields,
+        name: &str,
+        names: &'static [&'static str],
+        frame: &mut Frame,
+    ) -> Result<&'static str> {
+        let Some(field) = f.get(name) else {
+            self.record_default(&format!("{}.{name}", f.kind), f.span, names[0].into());
+            return Ok(names[0]);
+        };
+        let v = self.eval(&field.code, frame)?;
+        let found = match &v {
+            Value::Str(s) => names.iter().find(|n| **n == &**s).copied(),
+            _ => None,
+        };
+        found.ok_or_else(|| {
+            let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+            let given = match &v {
+                Value::Str(s) => format!("\"{s}\""),
+                other => other.describe(),
+            };
+            let close = match &v {
+                Value::Str(s) => names
+                    .iter()
+                    .find(|n| strsim::levenshtein(n, s) <= 3)
+                    .map(|n| format!("did you mean \"{n}\"? ")),
+                _ => None,
+            };
+            RunError::new(field.span, format!("`{name}` cannot be {given}"))
+                .code("wmd::run::field")
+                .help(format!(
+                    "{}`{name}` is one of {}",
+                    close.unwrap_or_default(),
+                    list.join(", ")
+                ))
+        })
+    }
+
     /// A numeric field, or its default (recorded in the manifest).
     pub(super) fn field_num(
         &self,

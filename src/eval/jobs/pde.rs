@@ -171,10 +171,9 @@ impl Evaluator<'_> {
         let until = self
             .field_num(f, "until", None, frame)?
             .ok_or_else(|| f.missing("`until`"))?;
-        let edge =
-            Edge::parse(self.fp_choice(f, "boundary", EDGES, frame)?).unwrap_or(Edge::Neumann);
+        let edge = Edge::parse(self.choice(f, "boundary", EDGES, frame)?).unwrap_or(Edge::Neumann);
         let stepper =
-            Stepper::parse(self.fp_choice(f, "scheme", STEPPERS, frame)?).unwrap_or(Stepper::Rk4);
+            Stepper::parse(self.choice(f, "scheme", STEPPERS, frame)?).unwrap_or(Stepper::Rk4);
         if dims == 2 && stepper == Stepper::BackwardEuler {
             let span = f.get("scheme").map_or(f.span, |s| s.span);
             return Err(field_error(span, "a 2D `pde` runs with scheme = \"rk4\" in this version (backward Euler's Newton solve is 1D)".into()));

@@ -21,26 +21,6 @@ const MAX_RECORDED: usize = 1_000_000;
 const MAX_PATH_ENTRIES: usize = 10_000_000;
 
 impl Evaluator<'_> {
-    /// A string field naming one of `names`, or its default (recorded).
-    fn choice(&self, f: &Fields, name: &str, names: &[&str], frame: &mut Frame) -> Result<String> {
-        let Some(field) = f.get(name) else {
-            self.record_default(&format!("sde.{name}"), f.span, format!("\"{}\"", names[0]));
-            return Ok(names[0].to_string());
-        };
-        match self.eval(&field.code, frame)? {
-            Value::Str(s) if names.contains(&&*s) => Ok(s.to_string()),
-            other => {
-                let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-                Err(field_error(
-                    field.span,
-                    format!("`{name}` must be one of {}", list.join(", ")),
-                )
-                .label(format!("is {}", describe(&other)))
-                .help(format!("e.g. `{name} = \"{}\"`", names[names.len() - 1])))
-            }
-        }
-    }
-
     /// The initial state's value and the dimension d (from `dim`, else from `init`, else 1).
     fn sde_dim(&self, f: &Fields, frame: &mut Frame) -> Result<(Value, usize)> {
         let init_field = f.get("init").ok_or_else(|| f.missing("`init`"))?;
@@ -147,8 +127,8 @@ impl Evaluator<'_> {
             steps,
             every,
             runs,
-            scheme: Scheme::parse(&scheme).unwrap_or(Scheme::EulerMaruyama),
-            calculus: Calculus::parse(&calculus).unwrap_or(Calculus::Ito),
+            scheme: Scheme::parse(scheme).unwrap_or(Scheme::EulerMaruyama),
+            calculus: Calculus::parse(calculus).unwrap_or(Calculus::Ito),
             seed: self.seed,
             point: self.point,
             label: self.plan.globals[id].name.clone(),
@@ -240,12 +220,5 @@ fn initial_state(init: &Value, d: usize, rng: &mut Rng) -> Vec<f64> {
         Value::Num(x) => vec![*x; d],
         Value::Vector(v) => v.to_vec(),
         _ => vec![f64::NAN; d],
-    }
-}
-
-fn describe(v: &Value) -> String {
-    match v {
-        Value::Str(s) => format!("\"{s}\""),
-        other => other.describe(),
     }
 }
