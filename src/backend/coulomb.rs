@@ -58,6 +58,11 @@ pub enum Method {
     Matrix,
 }
 
+impl Method {
+    /// The script's names, the default first.
+    pub const NAMES: &'static [&'static str] = &["eigenvalues", "matrix"];
+}
+
 /// The final spectra (sorted) of each run, the recorded ones (run by run, in time order)
 /// and how many steps were refined.
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 //! which are functions of how many arguments. Adding a backend adds a schema here; the grammar
 //! never changes.
 
+use crate::backend::coulomb::Method;
 use crate::backend::fokker_planck::{Boundary, Scheme as FpScheme, SPLITTINGS};
 use crate::backend::sde::{Calculus, Scheme as SdeScheme};
 
@@ -133,7 +134,7 @@ pub const KINDS: &[KindSchema] = &[
             f("steps", false, "number of steps"),
             f("init", true, "initial spectrum: a distribution, eigvals(...) or explicit values"),
             f("runs", false, "independent runs"),
-            f("method", false, "\"eigenvalues\" (default: the eigenvalue SDE) or \"matrix\" (a symmetric matrix diagonalised each step)"),
+            choice("method", Method::NAMES, "\"eigenvalues\" (default: the eigenvalue SDE) or \"matrix\" (a symmetric matrix diagonalised each step, exact repulsion, O(N³) a step)"),
             f("every", false, "record the spectra every k steps (as `history`)"),
         ],
         scope: &[],

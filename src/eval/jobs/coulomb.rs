@@ -12,20 +12,10 @@ use std::sync::Arc;
 impl Evaluator<'_> {
     /// `method = "eigenvalues"` (the default, recorded) or `"matrix"`.
     fn method(&self, f: &Fields, frame: &mut Frame) -> Result<Method> {
-        let Some(m) = f.get("method") else {
-            self.record_default("coulomb_gas.method", f.span, "\"eigenvalues\"".into());
-            return Ok(Method::Eigenvalues);
-        };
-        match self.eval(&m.code, frame)? {
-            Value::Str(s) if &*s == "eigenvalues" => Ok(Method::Eigenvalues),
-            Value::Str(s) if &*s == "matrix" => Ok(Method::Matrix),
-            other => Err(RunError::new(
-                m.span,
-                format!("`method` must be \"eigenvalues\" or \"matrix\", but is {}", other.describe()),
-            )
-            .code("wmd::run::field")
-            .help("\"eigenvalues\" evolves the eigenvalue SDE; \"matrix\" evolves a symmetric matrix and diagonalises it every step (exact repulsion, O(N³) a step, one noise for all)")),
-        }
+        Ok(match self.choice(f, "method", Method::NAMES, frame)? {
+            "matrix" => Method::Matrix,
+            _ => Method::Eigenvalues,
+        })
     }
 
     /// Noise strengths g̃_i: `noise(i) = ...`, a number, a vector of N numbers, or 1.
