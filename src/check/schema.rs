@@ -185,7 +185,7 @@ pub const KINDS: &[KindSchema] = &[
             f("step", false, "time step (default until / 1000; rk4 needs step ≲ h²/(2ν·dims))"),
             f("at", false, "times at which the field is kept (default [0, until])"),
             f("boundary", false, "\"neumann\" (default, zero gradient), \"periodic\" or \"extrapolate\" (open: quadratic ghost values)"),
-            f("scheme", false, "\"rk4\" (default, explicit, order 4) or \"backward_euler\" (implicit, Newton; 1D)"),
+            f("scheme", false, "\"rk4\" (default, explicit, order 4) or \"backward_euler\" (implicit, order 1, 1D and 2D; Newton with a sparse LU)"),
         ],
         scope: &["dx", "dxx", "grad", "div", "laplace", "dy", "dyy"],
         runnable: true,
