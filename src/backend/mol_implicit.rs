@@ -208,11 +208,6 @@ impl Implicit {
         Lu::try_new_with_symbolic(active.lu.clone(), a).map_err(|_| singular())
     }
 
-    /// Number of right-hand-side evaluations per Jacobian.
-    pub fn colours(&self) -> usize {
-        self.groups.len()
-    }
-
     /// ∂F/∂u at (w, t), its values in the order of the pattern's `row_idx`, by one evaluation
     /// of F per colour (`f0` = F(w, t)).
     fn jacobian(&self, rhs: &mut Rhs, w: &[f64], f0: &[f64], t: f64) -> Result<Vec<f64>, String> {
