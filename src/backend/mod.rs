@@ -7,6 +7,7 @@ pub mod coulomb_matrix;
 pub mod fokker_planck;
 pub mod linalg;
 pub mod mol;
+pub mod mol_implicit;
 pub mod rng;
 pub mod sde;
 pub mod sparse;

@@ -1,4 +1,4 @@
-//! The method of lines for a general 1D PDE ∂ₜu = F(u, x, t) (the `pde` kind): u is held at
+//! The method of lines for a general PDE ∂ₜu = F(u, x, [y,] t) (the `pde` kind): u is held at
 //! the n cell centres xᵢ = a + (i + ½)h, spatial operators are second-order centred stencils,
 //!
 //!   (∂ₓu)ᵢ = (uᵢ₊₁ − uᵢ₋₁)/(2h),   (∂ₓₓu)ᵢ = (uᵢ₊₁ − 2uᵢ + uᵢ₋₁)/h²,
@@ -6,12 +6,15 @@
 //! with ghost values from the boundary: `Neumann` (zero gradient, u₋₁ = u₀, uₙ = uₙ₋₁),
 //! `Periodic`, or `Extrapolate` (the quadratic through the three cells next to the edge,
 //! u₋₁ = 3u₀ − 3u₁ + u₂: an open boundary, exact for fields that are quadratic near the edge,
-//! such as the potential V = −log P of a Gaussian). Time: classical Runge–Kutta 4 (explicit, order 4, stable for Δt ≲ h²/(2ν) with
-//! ν the diffusion coefficient), or backward Euler (implicit, order 1) solved by Newton's
-//! method with the tridiagonal Jacobian of F found by coloured finite differences (three
-//! right-hand-side evaluations, since each Fᵢ depends on uᵢ₋₁, uᵢ, uᵢ₊₁ only).
+//! such as the potential V = −log P of a Gaussian). A 2D field on n × m cells is stored
+//! row-major and the same stencils act along its lines ([`along`], [`laplace2`]).
+//!
+//! Time: classical Runge–Kutta 4 (explicit, order 4, stable for Δt ≲ h²/(2ν·dims) with ν the
+//! diffusion coefficient), or backward Euler (implicit, order 1, any step for diffusion) in 1D
+//! and 2D alike: Newton's method with the sparse Jacobian of F found by coloured finite
+//! differences and solved by faer's sparse LU ([`super::mol_implicit`]).
 
-use super::fokker_planck::tridiagonal::{thomas, Tridiag};
+use super::mol_implicit::Implicit;
 use super::BackendError;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -24,6 +27,9 @@ pub enum Edge {
 }
 
 impl Edge {
+    /// The script's names, the default first.
+    pub const NAMES: &'static [&'static str] = &["neumann", "periodic", "extrapolate"];
+
     pub fn parse(s: &str) -> Option<Edge> {
         match s {
             "neumann" | "reflecting" => Some(Edge::Neumann),
@@ -74,9 +80,6 @@ pub fn dxx(u: &[f64], h: f64, edge: Edge) -> Vec<f64> {
         .collect()
 }
 
-/// Most Newton iterations of one backward-Euler step.
-const NEWTON_ITERATIONS: usize = 20;
-
 /// A 2D field of n × m cells stored row-major (index i·m + j, i along x, j along y).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Grid2 {
@@ -119,6 +122,9 @@ pub enum Stepper {
 }
 
 impl Stepper {
+    /// The script's names, the default first.
+    pub const NAMES: &'static [&'static str] = &["rk4", "backward_euler"];
+
     pub fn parse(s: &str) -> Option<Stepper> {
         match s {
             "rk4" => Some(Stepper::Rk4),
@@ -140,6 +146,8 @@ pub struct MolConfig {
     pub at: Vec<f64>,
     pub stepper: Stepper,
     pub edge: Edge,
+    /// The grid's shape (n, m): n × m cells row-major in 2D, (n, 1) in 1D.
+    pub cells: (usize, usize),
 }
 
 /// u at each of `cfg.at` (the grid is stepped with steps of at most cfg.step, shortened to land
@@ -150,6 +158,17 @@ pub fn integrate(
     cfg: &MolConfig,
     stop: &AtomicBool,
 ) -> Result<Vec<Vec<f64>>, BackendError> {
+    let (n, m) = cfg.cells;
+    if u0.len() != n * m {
+        return Err(BackendError::Shape(format!(
+            "{} initial values for a grid of {n} × {m} cells",
+            u0.len()
+        )));
+    }
+    let mut implicit = match cfg.stepper {
+        Stepper::BackwardEuler => Some(Implicit::new(cfg.cells, cfg.edge)),
+        Stepper::Rk4 => None,
+    };
     let mut u = u0;
     let (mut t, mut kept) = (0.0, Vec::with_capacity(cfg.at.len()));
     for &target in &cfg.at {
@@ -158,15 +177,15 @@ pub fn integrate(
                 return Err(BackendError::Numerical("interrupted".into()));
             }
             let h = cfg.step.min(target - t);
-            u = match cfg.stepper {
-                Stepper::Rk4 => rk4(rhs, &u, t, h),
-                Stepper::BackwardEuler => backward_euler(rhs, &u, t, h, cfg.edge),
+            u = match &mut implicit {
+                None => rk4(rhs, &u, t, h),
+                Some(newton) => newton.step(rhs, &u, t, h),
             }
             .map_err(|e| BackendError::Numerical(format!("at t = {t}: {e}")))?;
             t += h;
             if let Some(i) = u.iter().position(|v| !v.is_finite()) {
                 return Err(BackendError::Numerical(format!(
-                    "at t = {t} the field is {} in cell {i}; with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν)) or use scheme = \"backward_euler\"",
+                    "at t = {t} the field is {} in cell {i}; with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν·dims)) or use scheme = \"backward_euler\"",
                     u[i]
                 )));
             }
@@ -190,111 +209,6 @@ fn rk4(rhs: &mut Rhs, u: &[f64], t: f64, h: f64) -> Result<Vec<f64>, String> {
         .collect())
 }
 
-/// Colour of each column so that columns of one colour are at least three apart (cyclically
-/// when periodic): j mod 3, with the last n mod 3 columns of a periodic grid on their own.
-fn colours(n: usize, edge: Edge) -> Vec<usize> {
-    let body = if edge == Edge::Periodic { n - n % 3 } else { n };
-    (0..n)
-        .map(|j| if j < body { j % 3 } else { 3 + j - body })
-        .collect()
-}
-
-/// ∂F/∂u at (u, t) by forward differences per colour: its tridiagonal part, and with
-/// extrapolated edges the two entries outside it, ∂F₀/∂u₂ and ∂Fₙ₋₁/∂uₙ₋₃ (column 2 and
-/// column n − 3 have colours that no other neighbour of rows 0 and n − 1 shares).
-fn jacobian(
-    rhs: &mut Rhs,
-    u: &[f64],
-    f0: &[f64],
-    t: f64,
-    edge: Edge,
-) -> Result<(Tridiag, [f64; 2]), String> {
-    let n = u.len();
-    let colour = colours(n, edge);
-    let mut jac = Tridiag::zeros(n, edge == Edge::Periodic);
-    let mut outside = [0.0; 2];
-    let eps: Vec<f64> = u.iter().map(|x| 1e-7 * x.abs().max(1.0)).collect();
-    for c in 0..=colour.iter().copied().max().unwrap_or(0) {
-        let mut v = u.to_vec();
-        for j in (0..n).filter(|&j| colour[j] == c) {
-            v[j] += eps[j];
-        }
-        let f1 = rhs(&v, t)?;
-        let slope = |i: usize, j: usize| (f1[i] - f0[i]) / eps[j];
-        for j in (0..n).filter(|&j| colour[j] == c) {
-            jac.di[j] = slope(j, j);
-            if j + 1 < n || edge == Edge::Periodic {
-                jac.lo[(j + 1) % n] = slope((j + 1) % n, j);
-            }
-            if j > 0 || edge == Edge::Periodic {
-                jac.up[(j + n - 1) % n] = slope((j + n - 1) % n, j);
-            }
-        }
-        if edge == Edge::Extrapolate && n >= 4 {
-            if colour[2] == c {
-                outside[0] = slope(0, 2);
-            }
-            if colour[n - 3] == c {
-                outside[1] = slope(n - 1, n - 3);
-            }
-        }
-    }
-    Ok((jac, outside))
-}
-
-/// Solve (I − hJ) δ = r in place. With extrapolated edges the entries outside the band are
-/// removed first by subtracting a multiple of the neighbouring row (exact elimination).
-fn newton_solve(jac: &Tridiag, outside: [f64; 2], h: f64, r: &mut [f64]) -> Result<(), String> {
-    if jac.cyclic {
-        return jac.solve_shifted(h, r).map_err(|e| e.to_string());
-    }
-    let n = r.len();
-    let mut a: Vec<f64> = jac.lo.iter().map(|v| -h * v).collect();
-    let mut b: Vec<f64> = jac.di.iter().map(|v| 1.0 - h * v).collect();
-    let mut c: Vec<f64> = jac.up.iter().map(|v| -h * v).collect();
-    if n >= 4 && outside != [0.0, 0.0] {
-        // Row 0 has −h·outside[0] in column 2; row 1 has c[1] there.
-        let f = -h * outside[0] / c[1];
-        b[0] -= f * a[1];
-        c[0] -= f * b[1];
-        r[0] -= f * r[1];
-        // Row n − 1 has −h·outside[1] in column n − 3; row n − 2 has a[n − 2] there.
-        let g = -h * outside[1] / a[n - 2];
-        a[n - 1] -= g * b[n - 2];
-        b[n - 1] -= g * c[n - 2];
-        r[n - 1] -= g * r[n - 2];
-    }
-    thomas(&a, &b, &c, r).map_err(|e| e.to_string())
-}
-
-/// Backward Euler: solve w − u − hF(w, t + h) = 0 by Newton from w = u.
-fn backward_euler(
-    rhs: &mut Rhs,
-    u: &[f64],
-    t: f64,
-    h: f64,
-    edge: Edge,
-) -> Result<Vec<f64>, String> {
-    let mut w = u.to_vec();
-    for _ in 0..NEWTON_ITERATIONS {
-        let f = rhs(&w, t + h)?;
-        let mut r: Vec<f64> = (0..w.len()).map(|i| u[i] + h * f[i] - w[i]).collect();
-        let size = r.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let scale = w.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-        if size <= 1e-10 * scale {
-            return Ok(w);
-        }
-        let (jac, outside) = jacobian(rhs, &w, &f, t + h, edge)?;
-        newton_solve(&jac, outside, h, &mut r)?;
-        for (wi, d) in w.iter_mut().zip(&r) {
-            *wi += d;
-        }
-    }
-    Err(format!(
-        "Newton's method did not converge in {NEWTON_ITERATIONS} iterations; reduce `step`"
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +225,7 @@ mod tests {
             at: vec![1.0],
             stepper,
             edge: Edge::Periodic,
+            cells: (n, 1),
         };
         let mut rhs = |u: &[f64], _t: f64| Ok(dxx(u, h, Edge::Periodic));
         let out = integrate(&mut rhs, u0, &cfg, &AtomicBool::new(false)).unwrap();
@@ -342,7 +257,6 @@ mod tests {
         let u = [1.0, 2.0, 4.0];
         assert_eq!(dx(&u, 1.0, Edge::Neumann), vec![0.5, 1.5, 1.0]);
         assert_eq!(dxx(&u, 1.0, Edge::Periodic), vec![4.0, 1.0, -5.0]);
-        assert_eq!(colours(7, Edge::Periodic), vec![0, 1, 2, 0, 1, 2, 3]);
         // Quadratic extrapolation makes both stencils exact for a quadratic, edges included.
         let q: Vec<f64> = (0..5).map(|i| (i as f64).powi(2)).collect();
         assert_eq!(dxx(&q, 1.0, Edge::Extrapolate), vec![2.0; 5]);
@@ -380,6 +294,7 @@ mod tests {
             at: vec![10.0],
             stepper: Stepper::Rk4,
             edge: Edge::Neumann,
+            cells: (4, 1),
         };
         let mut rhs = |u: &[f64], _t: f64| Ok(dxx(u, 1e-3, Edge::Neumann));
         let e = integrate(

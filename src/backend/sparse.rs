@@ -9,12 +9,26 @@
 use super::BackendError;
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::sparse::linalg::lu::{factorize_symbolic_lu, LuRef, NumericLu, SymbolicLu};
-use faer::sparse::{SparseColMat, Triplet};
+use faer::sparse::{SparseColMat, SparseColMatRef, SymbolicSparseColMatRef, Triplet};
 use faer::{Conj, MatMut, Par};
+use std::sync::Arc;
+
+/// The symbolic analysis of a pattern (fill-reducing ordering, elimination structure), shared
+/// by the factorisations of every matrix with that pattern.
+#[derive(Clone)]
+pub struct Analysis(Arc<SymbolicLu<usize>>);
+
+impl Analysis {
+    pub fn new(pattern: SymbolicSparseColMatRef<'_, usize>) -> Result<Self, BackendError> {
+        factorize_symbolic_lu(pattern, Default::default())
+            .map(|s| Analysis(Arc::new(s)))
+            .map_err(|e| BackendError::Numerical(format!("sparse LU (symbolic): {e:?}")))
+    }
+}
 
 /// The LU factors of one square sparse matrix.
 pub struct SparseLu {
-    symbolic: SymbolicLu<usize>,
+    symbolic: Analysis,
     numeric: NumericLu<usize, f64>,
     n: usize,
 }
@@ -35,15 +49,21 @@ pub fn matrix(
 impl SparseLu {
     /// Factor `a` (square).
     pub fn new(a: &SparseColMat<usize, f64>) -> Result<Self, BackendError> {
-        let n = a.nrows();
-        let symbolic = factorize_symbolic_lu(a.symbolic(), Default::default())
-            .map_err(|e| BackendError::Numerical(format!("sparse LU (symbolic): {e:?}")))?;
+        Self::with_analysis(&Analysis::new(a.symbolic())?, a.as_ref())
+    }
+
+    /// Factor `a`, whose pattern is the one `analysis` was made from.
+    pub fn with_analysis(
+        analysis: &Analysis,
+        a: SparseColMatRef<'_, usize, f64>,
+    ) -> Result<Self, BackendError> {
+        let symbolic = &analysis.0;
         let mut numeric = NumericLu::new();
         let scratch = symbolic.factorize_numeric_lu_scratch::<f64>(Par::Seq, Default::default());
         symbolic
             .factorize_numeric_lu(
                 &mut numeric,
-                a.as_ref(),
+                a,
                 Par::Seq,
                 MemStack::new(&mut MemBuffer::new(scratch)),
                 Default::default(),
@@ -52,18 +72,19 @@ impl SparseLu {
                 BackendError::Numerical(format!("sparse LU: the matrix is singular ({e:?})"))
             })?;
         Ok(SparseLu {
-            symbolic,
+            symbolic: analysis.clone(),
             numeric,
-            n,
+            n: a.nrows(),
         })
     }
 
     /// x = A⁻¹ r in place of `r`; non-finite results (a numerically singular A) are an error.
     pub fn solve(&self, r: &mut [f64]) -> Result<(), BackendError> {
         assert_eq!(r.len(), self.n, "sparse solve: right-hand side length");
-        let scratch = self.symbolic.solve_in_place_scratch::<f64>(1, Par::Seq);
+        let symbolic = &self.symbolic.0;
+        let scratch = symbolic.solve_in_place_scratch::<f64>(1, Par::Seq);
         let rhs = MatMut::from_column_major_slice_mut(r, self.n, 1);
-        LuRef::new_unchecked(&self.symbolic, &self.numeric).solve_in_place_with_conj(
+        LuRef::new_unchecked(symbolic, &self.numeric).solve_in_place_with_conj(
             Conj::No,
             rhs,
             Par::Seq,

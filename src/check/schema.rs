@@ -4,6 +4,7 @@
 
 use crate::backend::coulomb::Method;
 use crate::backend::fokker_planck::{Boundary, Scheme as FpScheme, SPLITTINGS};
+use crate::backend::mol::{Edge, Stepper};
 use crate::backend::sde::{Calculus, Scheme as SdeScheme};
 
 /// What a field holds.
@@ -206,8 +207,8 @@ pub const KINDS: &[KindSchema] = &[
             f("until", true, "final time"),
             f("step", false, "time step (default until / 1000; rk4 needs step ≲ h²/(2ν·dims))"),
             f("at", false, "times at which the field is kept (default [0, until])"),
-            f("boundary", false, "\"neumann\" (default, zero gradient), \"periodic\" or \"extrapolate\" (open: quadratic ghost values)"),
-            f("scheme", false, "\"rk4\" (default, explicit, order 4) or \"backward_euler\" (implicit, Newton; 1D)"),
+            choice("boundary", Edge::NAMES, "\"neumann\" (default, zero gradient), \"periodic\" or \"extrapolate\" (open: quadratic ghost values)"),
+            choice("scheme", Stepper::NAMES, "\"rk4\" (default, explicit, order 4) or \"backward_euler\" (implicit, order 1, 1D and 2D; Newton with a sparse LU)"),
         ],
         scope: &["dx", "dxx", "grad", "div", "laplace", "dy", "dyy"],
         runnable: true,

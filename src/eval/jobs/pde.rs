@@ -2,7 +2,8 @@
 //! ([`crate::backend::mol`]). The right-hand side is evaluated by the vectorised evaluator on
 //! whole grid vectors (one evaluation per stage, never per cell; a 2D field is a vector of
 //! n·m cell values, row-major with i along x), with the block's operators bound as functions
-//! that know the grid and the boundary.
+//! that know the grid and the boundary. Both steppers work in 1D and 2D; backward Euler's
+//! Newton solve needs the grid's shape for the pattern of its Jacobian.
 
 use super::{cell_values, field_error, Fields};
 use crate::backend::fokker_planck::operator::Grid1;
@@ -13,9 +14,6 @@ use crate::eval::{Evaluator, Frame, Result, RunError};
 use crate::lower::JobField;
 use faer::Mat;
 use std::sync::Arc;
-
-const EDGES: &[&str] = &["neumann", "periodic", "extrapolate"];
-const STEPPERS: &[&str] = &["rk4", "backward_euler"];
 
 /// The block's operators, in the order of the kind's scope.
 const OPERATORS: &[&str] = &["dx", "dxx", "grad", "div", "laplace", "dy", "dyy"];
@@ -32,6 +30,14 @@ impl Shape {
         match self {
             Shape::One(g) => g.n,
             Shape::Two(g) => g.n * g.m,
+        }
+    }
+
+    /// (n, m): the grid's shape, m = 1 in 1D.
+    fn cells2(self) -> (usize, usize) {
+        match self {
+            Shape::One(g) => (g.n, 1),
+            Shape::Two(g) => (g.n, g.m),
         }
     }
 
@@ -116,7 +122,7 @@ impl Evaluator<'_> {
                 hy: grids[1].h(),
             }),
         };
-        let cfg = self.pde_config(f, dims, frame)?;
+        let cfg = self.pde_config(f, shape, frame)?;
         let ops: Vec<Value> = OPERATORS
             .iter()
             .map(|name| operator(name, shape, cfg.edge))
@@ -167,17 +173,14 @@ impl Evaluator<'_> {
     }
 
     /// until, step, at, boundary and scheme (defaults recorded in the manifest).
-    fn pde_config(&self, f: &Fields, dims: usize, frame: &mut Frame) -> Result<MolConfig> {
+    fn pde_config(&self, f: &Fields, shape: Shape, frame: &mut Frame) -> Result<MolConfig> {
         let until = self
             .field_num(f, "until", None, frame)?
             .ok_or_else(|| f.missing("`until`"))?;
-        let edge = Edge::parse(self.choice(f, "boundary", EDGES, frame)?).unwrap_or(Edge::Neumann);
-        let stepper =
-            Stepper::parse(self.choice(f, "scheme", STEPPERS, frame)?).unwrap_or(Stepper::Rk4);
-        if dims == 2 && stepper == Stepper::BackwardEuler {
-            let span = f.get("scheme").map_or(f.span, |s| s.span);
-            return Err(field_error(span, "a 2D `pde` runs with scheme = \"rk4\" in this version (backward Euler's Newton solve is 1D)".into()));
-        }
+        let edge =
+            Edge::parse(self.choice(f, "boundary", Edge::NAMES, frame)?).unwrap_or(Edge::Neumann);
+        let stepper = Stepper::parse(self.choice(f, "scheme", Stepper::NAMES, frame)?)
+            .unwrap_or(Stepper::Rk4);
         let step = self
             .field_num(f, "step", Some(until / 1000.0), frame)?
             .unwrap_or(until / 1000.0);
@@ -195,6 +198,7 @@ impl Evaluator<'_> {
             at,
             stepper,
             edge,
+            cells: shape.cells2(),
         })
     }
 
