@@ -148,28 +148,7 @@ impl Evaluator<'_> {
             ));
         }
         let kept = self.pde_integrate(rhs_field, &ops, &coords, u0, &cfg, frame)?;
-        let mut out = vec![("times".into(), Value::vector(cfg.at.clone()))];
-        let last = kept.last().cloned().unwrap_or_default();
-        match shape {
-            Shape::One(g) => out.extend([
-                ("x".into(), coords[0].clone()),
-                ("dx".into(), Value::Num(g.h())),
-                ("final".into(), Value::vector(last)),
-            ]),
-            Shape::Two(g) => out.extend([
-                ("x".into(), Value::vector(grids[0].centres())),
-                ("y".into(), Value::vector(grids[1].centres())),
-                ("dx".into(), Value::Num(g.hx)),
-                ("dy".into(), Value::Num(g.hy)),
-                (
-                    "final".into(),
-                    Value::Matrix(Arc::new(Mat::from_fn(g.n, g.m, |i, j| last[i * g.m + j]))),
-                ),
-            ]),
-        }
-        let field = Mat::from_fn(kept.len(), shape.cells(), |i, j| kept[i][j]);
-        out.push(("field".into(), Value::Matrix(Arc::new(field))));
-        Ok(Value::record(out))
+        Ok(pde_record(shape, &grids, &cfg.at, &kept))
     }
 
     /// until, step, at, boundary and scheme (defaults recorded in the manifest).
@@ -277,4 +256,30 @@ impl Evaluator<'_> {
         let v = self.eval(&field.code, &mut Frame { draw, locals })?;
         cell_values(v, u.len(), "`dt(u)`", field.span)
     }
+}
+
+/// The run's record: times, coordinates, the final field (a matrix in 2D) and every kept field.
+fn pde_record(shape: Shape, grids: &[Grid1], times: &[f64], kept: &[Vec<f64>]) -> Value {
+    let mut out = vec![("times".into(), Value::vector(times.to_vec()))];
+    let last = kept.last().cloned().unwrap_or_default();
+    match shape {
+        Shape::One(g) => out.extend([
+            ("x".into(), Value::vector(g.centres())),
+            ("dx".into(), Value::Num(g.h())),
+            ("final".into(), Value::vector(last)),
+        ]),
+        Shape::Two(g) => out.extend([
+            ("x".into(), Value::vector(grids[0].centres())),
+            ("y".into(), Value::vector(grids[1].centres())),
+            ("dx".into(), Value::Num(g.hx)),
+            ("dy".into(), Value::Num(g.hy)),
+            (
+                "final".into(),
+                Value::Matrix(Arc::new(Mat::from_fn(g.n, g.m, |i, j| last[i * g.m + j]))),
+            ),
+        ]),
+    }
+    let field = Mat::from_fn(kept.len(), shape.cells(), |i, j| kept[i][j]);
+    out.push(("field".into(), Value::Matrix(Arc::new(field))));
+    Value::record(out)
 }
