@@ -355,34 +355,36 @@ fn splitting_is_a_2d_setting_and_its_value_is_checked() {
 /// 2D `pde`) and the parallel line sweeps give the same bits on 1 and 2 threads.
 #[test]
 fn sparse_and_split_2d_solves_do_not_depend_on_the_thread_count() {
-    let text = "pde p {
-        domain (x, y) in box(0, 1, 0, 1) cells 12 x 10
-        dt(u) = 0.05 * laplace(u) + div([u * dx(u), u * dy(u)])
-        init(x, y) = 1 + 0.5 * sin(6 * x) * cos(4 * y)
-        until = 0.2
-        step = 0.05
-        scheme = \"backward_euler\"
-    }
-    fokker_planck f {
-        domain (x, y) in box(-3, 3, -3, 3) cells 16 x 16
-        drift(x, y) = [-x - 2 * y, -y + 2 * x]
-        diffusion = 0.5
-        init(x, y) = exp(-((x - 1)^2 + y^2) / 0.2)
-        until = 0.5
-        dt = 0.05
-        splitting = \"none\"
-    }
-    fokker_planck g {
-        domain (x, y) in box(-3, 3, -3, 3) cells 16 x 16
-        drift(x, y) = [-x - 2 * y, -y + 2 * x]
-        diffusion = 0.5
-        init(x, y) = exp(-((x - 1)^2 + y^2) / 0.2)
-        until = 0.5
-        dt = 0.05
-    }
-    report r { u = flatten(p.final)\n q = flatten(f.final)\n s = flatten(f.stationary)\n w = flatten(g.final) }";
+    let rotating = |name: &str, extra: &str| {
+        format!(
+            "fokker_planck {name} {{
+                domain (x, y) in box(-3, 3, -3, 3) cells 16 x 16
+                drift(x, y) = [-x - 2 * y, -y + 2 * x]
+                diffusion = 0.5
+                init(x, y) = exp(-((x - 1)^2 + y^2) / 0.2)
+                until = 0.5
+                dt = 0.05
+                {extra}
+            }}"
+        )
+    };
+    let text = format!(
+        "pde p {{
+            domain (x, y) in box(0, 1, 0, 1) cells 12 x 10
+            dt(u) = 0.05 * laplace(u) + div([u * dx(u), u * dy(u)])
+            init(x, y) = 1 + 0.5 * sin(6 * x) * cos(4 * y)
+            until = 0.2
+            step = 0.05
+            scheme = \"backward_euler\"
+        }}
+        {}
+        {}
+        report r {{ u = flatten(p.final)\n q = flatten(f.final)\n s = flatten(f.stationary)\n w = flatten(g.final) }}",
+        rotating("f", "splitting = \"none\""),
+        rotating("g", ""),
+    );
     let bits = |threads: usize| {
-        let out = run_script("t.wmd", text, &[], Some(threads)).unwrap_or_else(|e| panic!("{e}"));
+        let out = run_script("t.wmd", &text, &[], Some(threads)).unwrap_or_else(|e| panic!("{e}"));
         ["u", "q", "s", "w"]
             .map(|k| vector(&out.reports[0].1, &[k]))
             .concat()

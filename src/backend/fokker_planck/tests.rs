@@ -291,6 +291,35 @@ fn ou_in_two_dimensions_matches_the_exact_gaussian() {
     assert!((r.mass.last().unwrap() - 1.0).abs() < 1e-12);
 }
 
+/// OU plus a rotation on a square box, D = (−x − 2y, −y + 2x), G = 0.5, reflecting walls,
+/// uniform initial density, TR-BDF2 with dt = 0.1 to t = 1.
+fn rotating_ou(grid: Grid1, unsplit: bool) -> Fp2Config<'static> {
+    fn dx(x: f64, y: f64, _: f64) -> f64 {
+        -x - 2.0 * y
+    }
+    fn dy(x: f64, y: f64, _: f64) -> f64 {
+        -y + 2.0 * x
+    }
+    fn g(_: f64, _: f64, _: f64) -> f64 {
+        G
+    }
+    Fp2Config {
+        x: grid,
+        y: grid,
+        boundary: Boundary::Reflecting,
+        scheme: Scheme::TrBdf2,
+        dt: 0.1,
+        until: 1.0,
+        at: vec![],
+        drift_x: &dx,
+        drift_y: &dy,
+        diffusion: &g,
+        time_dependent: false,
+        unsplit,
+        init: vec![1.0; grid.n * grid.n],
+    }
+}
+
 #[test]
 fn stationary_density_in_two_dimensions_without_detailed_balance() {
     // OU plus a rotation, D = (−x − 2y, −y + 2x), G = 0.5: the current circulates, yet the
@@ -301,21 +330,7 @@ fn stationary_density_in_two_dimensions_without_detailed_balance() {
         b: 4.0,
         n: 64,
     };
-    let cfg = Fp2Config {
-        x: grid,
-        y: grid,
-        boundary: Boundary::Reflecting,
-        scheme: Scheme::TrBdf2,
-        dt: 0.1,
-        until: 1.0,
-        at: vec![],
-        drift_x: &|x, y, _| -x - 2.0 * y,
-        drift_y: &|x, y, _| -y + 2.0 * x,
-        diffusion: &|_, _, _| G,
-        time_dependent: false,
-        unsplit: false,
-        init: vec![1.0; 64 * 64],
-    };
+    let cfg = rotating_ou(grid, false);
     let p = solve2d::stationary(&cfg).unwrap();
     let c = grid.centres();
     let exact: Vec<f64> = c
@@ -427,21 +442,7 @@ fn unsplit_steps_keep_the_stationary_density() {
         b: 3.0,
         n: 30,
     };
-    let cfg = Fp2Config {
-        x: grid,
-        y: grid,
-        boundary: Boundary::Reflecting,
-        scheme: Scheme::TrBdf2,
-        dt: 0.1,
-        until: 1.0,
-        at: vec![],
-        drift_x: &|x, y, _| -x - 2.0 * y,
-        drift_y: &|x, y, _| -y + 2.0 * x,
-        diffusion: &|_, _, _| G,
-        time_dependent: false,
-        unsplit: true,
-        init: vec![1.0; 900],
-    };
+    let cfg = rotating_ou(grid, true);
     let ps = solve2d::stationary(&cfg).unwrap();
     let drift = |unsplit: bool| {
         let cfg = Fp2Config {
