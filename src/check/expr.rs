@@ -267,6 +267,29 @@ impl Checker {
         }
         match (ta, tb) {
             (Ty::Matrix(x), Ty::Matrix(y)) => self.matrix_op(op, *x, *y, span),
+            (Ty::Matrix(s), Ty::Vector) if op == BinOp::Mul => match s.rows {
+                Some(1) => Ty::Num,
+                Some(_) => Ty::Vector,
+                None => Ty::Any,
+            },
+            (Ty::Vector, Ty::Matrix(s)) if op == BinOp::Mul => {
+                // The vector is an n × 1 column: only a 1 × m row can follow it.
+                let col = Shape {
+                    rows: None,
+                    cols: Some(1),
+                };
+                self.matrix_op(op, col, *s, span)
+            }
+            (Ty::Matrix(_), Ty::Vector) | (Ty::Vector, Ty::Matrix(_)) => {
+                let d = Diagnostic::new(
+                    "wmd::check::type",
+                    format!("`{}` is not defined between a matrix and a vector", op.symbol()),
+                )
+                .label(span, "a matrix and a vector")
+                .help("`M * v` is the matrix–vector product, `v * w'` the outer product; elementwise operations need equal kinds");
+                self.error(d);
+                Ty::Any
+            }
             (Ty::Matrix(s), _) | (_, Ty::Matrix(s)) => Ty::Matrix(*s),
             (Ty::Any, _) | (_, Ty::Any) => Ty::Any,
             (Ty::Vector, _) | (_, Ty::Vector) => Ty::Vector,

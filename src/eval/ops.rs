@@ -131,7 +131,43 @@ fn numeric(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
     ))
 }
 
+/// A vector as the n × 1 column it stands for.
+fn column(v: &[f64]) -> Mat<f64> {
+    Mat::from_fn(v.len(), 1, |i, _| v[i])
+}
+
+/// Products with a vector (a column): M v is a vector, v' v (1 × n times n) a number, and
+/// v w' (n × 1 times 1 × m) the outer product, an n × m matrix.
+fn matrix_vector(a: &Value, b: &Value, span: Span) -> Option<Result<Value>> {
+    let shape_err = |e: crate::backend::BackendError| {
+        RunError::new(span, e.to_string()).code("wmd::run::shape")
+    };
+    match (a, b) {
+        (Value::Matrix(m), Value::Vector(v)) => Some(
+            linalg::matmul((**m).as_ref(), column(v).as_ref())
+                .map_err(shape_err)
+                .map(|p| match p.nrows() {
+                    1 => Value::Num(p[(0, 0)]),
+                    n => Value::vector((0..n).map(|i| p[(i, 0)]).collect()),
+                }),
+        ),
+        (Value::Vector(v), Value::Matrix(m)) => Some(
+            linalg::matmul(column(v).as_ref(), (**m).as_ref())
+                .map_err(|e| {
+                    shape_err(e).help("a vector is a column: `v * w'` is the outer product")
+                })
+                .map(|p| Value::Matrix(Arc::new(p))),
+        ),
+        _ => None,
+    }
+}
+
 fn matrix(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
+    if op == BinOp::Mul {
+        if let Some(product) = matrix_vector(&a, &b, span) {
+            return product;
+        }
+    }
     let shape_err = |e: crate::backend::BackendError| {
         RunError::new(span, e.to_string()).code("wmd::run::shape")
     };
@@ -286,9 +322,13 @@ pub fn member(v: Value, name: &str, span: Span) -> Result<Value> {
         .help(help))
 }
 
+/// `m'`; a vector is a column, so `v'` is the 1 × n row.
 pub fn transpose(v: Value, span: Span) -> Result<Value> {
     match v {
         Value::Matrix(m) => Ok(Value::Matrix(Arc::new(m.transpose().to_owned()))),
+        Value::Vector(v) => Ok(Value::Matrix(Arc::new(Mat::from_fn(1, v.len(), |_, j| {
+            v[j]
+        })))),
         other => Err(RunError::new(
             span,
             format!("`'` transposes a matrix, but this is {}", other.describe()),

@@ -1,0 +1,66 @@
+//! Matrix–vector algebra in scripts: a vector is a column, `v'` the 1 × n row.
+
+use super::support::run_script;
+use wmd::eval::Value;
+
+fn report(text: &str) -> Value {
+    let out = run_script("a.wmd", text, &[], None).unwrap_or_else(|e| panic!("{e}"));
+    out.reports[0].1.clone()
+}
+
+#[test]
+fn products_with_vectors_follow_the_column_convention() {
+    let r = report(
+        "let v = [1, 2, 3]
+        let w = [4, 5]
+        let A = 2 * identity(3)
+        report r {
+            inner = v' * v
+            quadratic = v' * A * v
+            image = A * v
+            outer = v * w'
+            twice = v * v' * v
+        }",
+    );
+    let get = |k: &str| r.field(k).unwrap_or_else(|| panic!("no {k}")).clone();
+    assert!(matches!(get("inner"), Value::Num(x) if x == 14.0));
+    assert!(matches!(get("quadratic"), Value::Num(x) if x == 28.0));
+    assert_eq!(get("image").as_slice().unwrap(), &[2.0, 4.0, 6.0]);
+    assert_eq!(get("twice").as_slice().unwrap(), &[14.0, 28.0, 42.0]);
+    let Value::Matrix(outer) = get("outer") else {
+        panic!("outer is not a matrix")
+    };
+    assert_eq!((outer.nrows(), outer.ncols()), (3, 2));
+    assert_eq!(outer[(2, 1)], 15.0);
+}
+
+#[test]
+fn mismatched_matrix_vector_operations_are_errors() {
+    let add = run_script(
+        "a.wmd",
+        "let v = [1, 2]\nlet A = identity(2)\nreport r { x = A + v }",
+        &[],
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        add.contains("not defined between a matrix and a vector"),
+        "{add}"
+    );
+    let inner = run_script(
+        "a.wmd",
+        "let v = [1, 2]\nlet A = identity(3)\nreport r { x = A * v }",
+        &[],
+        None,
+    )
+    .unwrap_err();
+    assert!(inner.contains("inner dimensions"), "{inner}");
+    let left = run_script(
+        "a.wmd",
+        "let v = [1, 2]\nlet A = identity(2)\nreport r { x = v * A }",
+        &[],
+        None,
+    )
+    .unwrap_err();
+    assert!(left.contains("outer product"), "{left}");
+}
