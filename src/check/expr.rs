@@ -414,6 +414,7 @@ impl Checker {
     /// Check a call: the callee, then each argument against its parameter.
     fn call(&mut self, callee: &Expr, args: &[Arg], span: Span) -> Ty {
         let ct = self.expr(callee);
+        self.callable_builtin_behind(callee, &ct);
         let res = self.out.resolutions.get(&callee.span).copied();
         match res {
             Some(Res::Builtin(name)) => {
@@ -429,6 +430,23 @@ impl Checker {
                     self.expr(&a.value);
                 }
                 Ty::Any
+            }
+        }
+    }
+
+    /// A local that is not a function does not hide a builtin of the same name in call
+    /// position: in `report r { mean = mean(x)  m2 = mean(x^2) }` both calls are the
+    /// builtin, while `mean` alone is the report item.
+    fn callable_builtin_behind(&mut self, callee: &Expr, ty: &Ty) {
+        let ExprKind::Name(n) = &callee.kind else {
+            return;
+        };
+        let local = matches!(self.out.resolutions.get(&callee.span), Some(Res::Local(_)));
+        if local && !matches!(ty, Ty::Func { .. } | Ty::Any) {
+            if let Some(b) = builtins::lookup(n) {
+                self.out
+                    .resolutions
+                    .insert(callee.span, Res::Builtin(b.name));
             }
         }
     }

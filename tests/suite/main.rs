@@ -1,13 +1,13 @@
 //! The wmd test suite: one binary. Error cases and examples are insta snapshots; physics is
 //! held against exact results with stated tolerances.
 
-mod algebra;
 mod cases;
 mod characteristics;
 mod cli;
 mod coulomb;
 mod examples;
 mod fokker_planck;
+mod language;
 mod pde;
 mod physics;
 mod repl;

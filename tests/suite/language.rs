@@ -1,4 +1,5 @@
-//! Matrix–vector algebra in scripts: a vector is a column, `v'` the 1 × n row.
+//! Language semantics in scripts: matrix–vector algebra (a vector is a column, `v'` the
+//! 1 × n row) and name resolution.
 
 use super::support::run_script;
 use wmd::eval::Value;
@@ -63,4 +64,20 @@ fn mismatched_matrix_vector_operations_are_errors() {
     )
     .unwrap_err();
     assert!(left.contains("outer product"), "{left}");
+}
+
+/// A report item that is a number does not hide the builtin of the same name in a call.
+#[test]
+fn an_item_named_like_a_builtin_leaves_the_builtin_callable() {
+    let r = report(
+        "let x = [1, 2, 3, 4]
+        report r {
+            mean = mean(x)
+            spread = mean(x^2) - mean^2
+            f = (mean -> 2 * mean)(3)
+        }",
+    );
+    assert!(matches!(r.field("mean"), Some(Value::Num(m)) if *m == 2.5));
+    assert!(matches!(r.field("spread"), Some(Value::Num(s)) if *s == 1.25));
+    assert!(matches!(r.field("f"), Some(Value::Num(f)) if *f == 6.0));
 }
