@@ -138,6 +138,7 @@ pub const OTHERS: &[Builtin] = &[
     Builtin { name: "eigvals", params: &[req("m", ParamTy::Matrix), num("draws", 1.0)], ret: Ret::Vector, mode: Mode::Pooled, doc: "ascending eigenvalues of a symmetric matrix; with draws = K, pooled over K independent samples" },
     Builtin { name: "singular_values", params: &[req("m", ParamTy::Matrix), num("draws", 1.0)], ret: Ret::Vector, mode: Mode::Pooled, doc: "descending singular values; with draws = K, pooled over K independent samples" },
     Builtin { name: "identity", params: &[req("n", ParamTy::Num)], ret: Ret::Matrix, mode: Mode::Plain, doc: "n×n identity matrix" },
+    Builtin { name: "reshape", params: &[req("x", ParamTy::Vector), req("rows", ParamTy::Num)], ret: Ret::Matrix, mode: Mode::Plain, doc: "the rows × (len(x)/rows) matrix filled row by row from x (the inverse of flatten): reshape([1, 2, 3, 4], 2)" },
     Builtin { name: "rows", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "number of rows" },
     Builtin { name: "cols", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "number of columns" },
     Builtin { name: "trace", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "sum of the diagonal" },

@@ -169,6 +169,7 @@ pub fn apply(
             let n = count(a[0].as_ref().unwrap_or(&Value::Num(0.0)), "n", span)?;
             Ok(Value::Matrix(Arc::new(faer::Mat::identity(n, n))))
         }
+        "reshape" => reshape(&a, span),
         "rows" => Ok(Value::Num(matrix(&a[0], "m", span)?.nrows() as f64)),
         "cols" => Ok(Value::Num(matrix(&a[0], "m", span)?.ncols() as f64)),
         "trace" => {
@@ -181,6 +182,32 @@ pub fn apply(
         "require" => require(&a, span),
         _ => distributions(ev, b, a, span, draw),
     }
+}
+
+/// `reshape(x, rows)`: x row by row into rows × (len(x)/rows).
+fn reshape(a: &Args, span: Span) -> Result<Value> {
+    let x = match a[0].as_ref() {
+        Some(v) => v.as_slice().map(<[f64]>::to_vec),
+        None => None,
+    };
+    let Some(x) = x else {
+        return Err(RunError::new(span, "`x` must be a vector of numbers").code("wmd::run::type"));
+    };
+    let rows = count(a[1].as_ref().unwrap_or(&Value::Num(0.0)), "rows", span)?;
+    if rows == 0 || x.len() % rows != 0 {
+        return Err(RunError::new(
+            span,
+            format!("{} numbers do not fill {rows} equal rows", x.len()),
+        )
+        .code("wmd::run::shape")
+        .help("len(x) must be a multiple of `rows` (≥ 1)"));
+    }
+    let cols = x.len() / rows;
+    Ok(Value::Matrix(Arc::new(faer::Mat::from_fn(
+        rows,
+        cols,
+        |i, j| x[i * cols + j],
+    ))))
 }
 
 fn distributions(

@@ -81,3 +81,28 @@ fn an_item_named_like_a_builtin_leaves_the_builtin_callable() {
     assert!(matches!(r.field("spread"), Some(Value::Num(s)) if *s == 1.25));
     assert!(matches!(r.field("f"), Some(Value::Num(f)) if *f == 6.0));
 }
+
+/// `reshape` fills rows in order and undoes `flatten`; a rectangular W gives the Gram matrix
+/// WᵀW and W v with the sums one checks by hand.
+#[test]
+fn reshape_builds_matrices_row_by_row() {
+    let r = report(
+        "let W = reshape([1, 2, 3, 4, 5, 6], 2)
+        report r {
+            back = flatten(W)
+            gram = flatten(W' * W)
+            image = W * [1, 0, -1]
+            shape = [rows(W), cols(W)]
+        }",
+    );
+    let get = |k: &str| r.field(k).unwrap().as_slice().unwrap().to_vec();
+    assert_eq!(get("back"), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(
+        get("gram"),
+        [17.0, 22.0, 27.0, 22.0, 29.0, 36.0, 27.0, 36.0, 45.0]
+    );
+    assert_eq!(get("image"), [-2.0, -2.0]);
+    assert_eq!(get("shape"), [2.0, 3.0]);
+    let e = run_script("a.wmd", "report r { W = reshape([1, 2, 3], 2) }", &[], None).unwrap_err();
+    assert!(e.contains("do not fill 2 equal rows"), "{e}");
+}
