@@ -16,6 +16,7 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "sde_weight_row.wmd" => &[("runs", "200")],
         "fp_rbm_mode.wmd" => &[("cells", "300")],
         "fp_ou_2d.wmd" => &[("cells", "50")],
+        "fp_rotating_2d.wmd" => &[("cells", "48")],
         "callan_symanzik.wmd" => &[("cells", "400")],
         _ => &[],
     }
