@@ -10,9 +10,10 @@
 //! row-major and the same stencils act along its lines ([`along`], [`laplace2`]).
 //!
 //! Time: classical Runge–Kutta 4 (explicit, order 4, stable for Δt ≲ h²/(2ν·dims) with ν the
-//! diffusion coefficient), or backward Euler (implicit, order 1, any step for diffusion) in 1D
-//! and 2D alike: Newton's method with the sparse Jacobian of F found by coloured finite
-//! differences and solved by faer's sparse LU ([`super::mol_implicit`]).
+//! diffusion coefficient), or the implicit backward Euler (order 1) and TR-BDF2 (order 2,
+//! L-stable), any step for diffusion, in 1D and 2D alike: Newton's method with the sparse
+//! Jacobian of F found by coloured finite differences and solved by faer's sparse LU
+//! ([`super::mol_implicit`]).
 
 use super::mol_implicit::Implicit;
 use super::BackendError;
@@ -119,16 +120,18 @@ pub fn laplace2(u: &[f64], g: Grid2, edge: Edge) -> Vec<f64> {
 pub enum Stepper {
     Rk4,
     BackwardEuler,
+    TrBdf2,
 }
 
 impl Stepper {
     /// The script's names, the default first.
-    pub const NAMES: &'static [&'static str] = &["rk4", "backward_euler"];
+    pub const NAMES: &'static [&'static str] = &["rk4", "backward_euler", "tr_bdf2"];
 
     pub fn parse(s: &str) -> Option<Stepper> {
         match s {
             "rk4" => Some(Stepper::Rk4),
             "backward_euler" => Some(Stepper::BackwardEuler),
+            "tr_bdf2" => Some(Stepper::TrBdf2),
             _ => None,
         }
     }
@@ -166,7 +169,7 @@ pub fn integrate(
         )));
     }
     let mut implicit = match cfg.stepper {
-        Stepper::BackwardEuler => Some(Implicit::new(cfg.cells, cfg.edge)),
+        Stepper::BackwardEuler | Stepper::TrBdf2 => Some(Implicit::new(cfg.cells, cfg.edge)),
         Stepper::Rk4 => None,
     };
     let mut u = u0;
@@ -179,13 +182,13 @@ pub fn integrate(
             let h = cfg.step.min(target - t);
             u = match &mut implicit {
                 None => rk4(rhs, &u, t, h),
-                Some(newton) => newton.step(rhs, &u, t, h),
+                Some(newton) => newton.step(rhs, &u, t, h, cfg.stepper == Stepper::TrBdf2),
             }
             .map_err(|e| BackendError::Numerical(format!("at t = {t}: {e}")))?;
             t += h;
             if let Some(i) = u.iter().position(|v| !v.is_finite()) {
                 return Err(BackendError::Numerical(format!(
-                    "at t = {t} the field is {} in cell {i}; with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν·dims)) or use scheme = \"backward_euler\"",
+                    "at t = {t} the field is {} in cell {i}; with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν·dims)) or use an implicit scheme (\"tr_bdf2\", \"backward_euler\")",
                     u[i]
                 )));
             }

@@ -1,8 +1,14 @@
-//! Backward Euler for the method of lines ([`super::mol`]), one path for 1D and 2D grids.
+//! Implicit steps for the method of lines ([`super::mol`]), one path for 1D and 2D grids.
 //!
-//! **Step.** wⁿ⁺¹ solves G(w) = w − wⁿ − h·F(w, tⁿ⁺¹) = 0, by Newton's method from w = wⁿ:
-//! w ← w + δ with (I − h·J)δ = wⁿ + h·F(w) − w and J = ∂F/∂u at the current w (recomputed every
-//! iteration), until max|G| ≤ 10⁻¹⁰·max(1, max|w|), at most 20 iterations; the last
+//! **Stages.** Every implicit stage solves G(w) = w − b − c·F(w, t) = 0:
+//! - backward Euler (order 1): b = uⁿ, c = h, t = tⁿ⁺¹;
+//! - TR-BDF2 (order 2, L-stable; γ = 2 − √2, d = γ/2, ω = √2/4): a trapezoidal stage
+//!   b = uⁿ + d·h·F(uⁿ, tⁿ), c = d·h, t = tⁿ + γh, giving u*; then BDF2 with
+//!   b = uⁿ + (ω/d)(u* − uⁿ), c = d·h, t = tⁿ⁺¹ (the same I − d·h·J in both stages).
+//!
+//! **Newton.** w ← w + δ with (I − c·J)δ = b + c·F(w) − w and J = ∂F/∂u at the current w
+//! (recomputed every iteration), from w = uⁿ (then u*), until max|G| ≤ 10⁻¹⁰·max(1, max|w|),
+//! at most 20 iterations; the last
 //! factorisation then gives one more correction (a solve only), which leaves G far below the
 //! tolerance, so that linear invariants of F (the mass of a flux divergence) hold to rounding.
 //!
@@ -34,6 +40,7 @@
 //! has a non-zero outside it (the pattern grows, never shrinks; for a linear F it is made
 //! once), so the Newton iterations of all steps share it.
 
+use super::fokker_planck::stepping::tr_bdf2_weights;
 use super::mol::{Edge, Rhs};
 use crate::backend::sparse::{Analysis, SparseLu};
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMat};
@@ -233,14 +240,46 @@ impl Implicit {
         Ok(values)
     }
 
-    /// One backward-Euler step of length h from u at time t (with the final correction by the
-    /// last factorisation once the residual is small).
-    pub fn step(&mut self, rhs: &mut Rhs, u: &[f64], t: f64, h: f64) -> Result<Vec<f64>, String> {
-        let mut w = u.to_vec();
+    /// One step of length h from u at time t: backward Euler, or TR-BDF2 (two stages of the
+    /// same form, see the module documentation).
+    pub fn step(
+        &mut self,
+        rhs: &mut Rhs,
+        u: &[f64],
+        t: f64,
+        h: f64,
+        tr_bdf2: bool,
+    ) -> Result<Vec<f64>, String> {
+        if !tr_bdf2 {
+            return self.stage(rhs, u, u, t + h, h);
+        }
+        let (gamma, d, w) = tr_bdf2_weights();
+        let f0 = rhs(u, t)?;
+        let b1: Vec<f64> = u.iter().zip(&f0).map(|(u, f)| u + d * h * f).collect();
+        let star = self.stage(rhs, &b1, u, t + gamma * h, d * h)?;
+        let b2: Vec<f64> = u
+            .iter()
+            .zip(&star)
+            .map(|(u, s)| u + w / d * (s - u))
+            .collect();
+        self.stage(rhs, &b2, &star, t + h, d * h)
+    }
+
+    /// Solve w − b − c·F(w, t) = 0 by Newton's method from `guess` (with the final correction
+    /// by the last factorisation once the residual is small).
+    fn stage(
+        &mut self,
+        rhs: &mut Rhs,
+        b: &[f64],
+        guess: &[f64],
+        t: f64,
+        c: f64,
+    ) -> Result<Vec<f64>, String> {
+        let mut w = guess.to_vec();
         let mut lu = None;
         for _ in 0..NEWTON_ITERATIONS {
-            let f = rhs(&w, t + h)?;
-            let mut r: Vec<f64> = (0..w.len()).map(|i| u[i] + h * f[i] - w[i]).collect();
+            let f = rhs(&w, t)?;
+            let mut r: Vec<f64> = (0..w.len()).map(|i| b[i] + c * f[i] - w[i]).collect();
             if let Some(i) = r.iter().position(|v| !v.is_finite()) {
                 return Err(format!(
                     "in Newton's method the right-hand side is {} in cell {i}; reduce `step`",
@@ -251,7 +290,7 @@ impl Implicit {
             let scale = w.iter().fold(1.0f64, |m, v| m.max(v.abs()));
             let converged = size <= 1e-10 * scale;
             if !converged {
-                lu = Some(self.factor(&self.jacobian(rhs, &w, &f, t + h)?, h)?);
+                lu = Some(self.factor(&self.jacobian(rhs, &w, &f, t)?, c)?);
             }
             if let Some(lu) = &lu {
                 solve(lu, &mut r)?;

@@ -208,7 +208,7 @@ pub const KINDS: &[KindSchema] = &[
             f("step", false, "time step (default until / 1000; rk4 needs step ≲ h²/(2ν·dims))"),
             f("at", false, "times at which the field is kept (default [0, until])"),
             choice("boundary", Edge::NAMES, "\"neumann\" (default, zero gradient), \"periodic\" or \"extrapolate\" (open: quadratic ghost values)"),
-            choice("scheme", Stepper::NAMES, "\"rk4\" (default, explicit, order 4) or \"backward_euler\" (implicit, order 1, 1D and 2D; Newton with a sparse LU)"),
+            choice("scheme", Stepper::NAMES, "\"rk4\" (default, explicit, order 4), \"backward_euler\" (implicit, order 1) or \"tr_bdf2\" (implicit, order 2, L-stable); implicit ones by Newton with a sparse LU, 1D and 2D"),
         ],
         scope: &["dx", "dxx", "grad", "div", "laplace", "dy", "dyy"],
         runnable: true,

@@ -2,8 +2,8 @@
 //! ([`crate::backend::mol`]). The right-hand side is evaluated by the vectorised evaluator on
 //! whole grid vectors (one evaluation per stage, never per cell; a 2D field is a vector of
 //! n·m cell values, row-major with i along x), with the block's operators bound as functions
-//! that know the grid and the boundary. Both steppers work in 1D and 2D; backward Euler's
-//! Newton solve needs the grid's shape for the pattern of its Jacobian.
+//! that know the grid and the boundary. Every stepper works in 1D and 2D; the Newton solves
+//! of the implicit ones need the grid's shape for the pattern of their Jacobian.
 
 use super::{cell_values, field_error, Fields};
 use crate::backend::fokker_planck::operator::Grid1;
