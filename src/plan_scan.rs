@@ -35,12 +35,23 @@ impl Plan {
     /// Whether the plan may read a stationary density: calls (or passes around)
     /// `stationary_density`, or reads a field named `stationary`.
     pub fn reads_stationary(&self) -> bool {
+        self.reads("stationary_density", "stationary")
+    }
+
+    /// Whether the plan may read a Fokker–Planck Hamiltonian (`hamiltonian_spectrum`, or a
+    /// field named `hamiltonian`).
+    pub fn reads_hamiltonian(&self) -> bool {
+        self.reads("hamiltonian_spectrum", "hamiltonian")
+    }
+
+    /// Whether any code calls or passes around the builtin `builtin`, or reads a field `field`.
+    fn reads(&self, builtin: &str, field: &str) -> bool {
         self.any_code(&|c| match c {
-            Code::CallBuiltin(b, ..) => b.name == "stationary_density",
+            Code::CallBuiltin(b, ..) => b.name == builtin,
             Code::Const(Value::Func(f)) => {
-                matches!(f.as_ref(), Func::Builtin(b) if b.name == "stationary_density")
+                matches!(f.as_ref(), Func::Builtin(b) if b.name == builtin)
             }
-            Code::Member(_, name, _) => name == "stationary",
+            Code::Member(_, name, _) => name == field,
             _ => false,
         })
     }

@@ -4,7 +4,7 @@
 
 use super::value::Value;
 use super::{Result, RunError};
-use crate::backend::fokker_planck::{measures, spectrum};
+use crate::backend::fokker_planck::{hamiltonian2d, measures, spectrum};
 use crate::span::Span;
 use faer::Mat;
 use std::sync::Arc;
@@ -53,8 +53,55 @@ fn run_field<'a>(fp: &'a Option<Value>, name: &str, why: &str, span: Span) -> Re
         };
         RunError::new(span, format!("this fokker_planck run has no {why}{reason}"))
             .code("wmd::run::value")
-            .help("stationary densities and H_FP need a 1D run with time-independent drift and diffusion (H_FP: reflecting boundaries)")
+            .help("stationary densities and H_FP need time-independent drift and diffusion and no absorbing walls (H_FP: reflecting walls; in 2D a drift in detailed balance)")
     })
+}
+
+/// `hamiltonian_spectrum(fp, levels)`: 1D runs keep H_FP as a tridiagonal (`diag`, `off`),
+/// 2D runs as entries (`rows`, `cols`, `vals`).
+fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
+    let err = |e: crate::backend::BackendError| {
+        RunError::new(span, e.to_string()).code("wmd::run::fokker_planck")
+    };
+    let h = run_field(&a[0], "hamiltonian", "Fokker–Planck Hamiltonian", span)?;
+    let levels = num(a, 1, "levels", span)?;
+    if levels < 1.0 || levels.fract() != 0.0 {
+        return Err(RunError::new(
+            span,
+            format!("`levels` must be a whole number ≥ 1, but is {levels}"),
+        )
+        .code("wmd::run::value"));
+    }
+    let dx = num(&vec![h.field("dx").cloned()], 0, "dx", span)?;
+    let (s, n) = match h.field("vals") {
+        None => {
+            let diag = vector(h.field("diag"), "diag", span)?;
+            let off = vector(h.field("off"), "off", span)?;
+            let s = spectrum::hamiltonian_levels(diag, off, dx, levels as usize);
+            (s.map_err(err)?, diag.len())
+        }
+        Some(vals) => {
+            let index = |k: &str| -> Result<Vec<usize>> {
+                Ok(vector(h.field(k), k, span)?
+                    .iter()
+                    .map(|v| *v as usize)
+                    .collect())
+            };
+            let vals = vector(Some(vals), "vals", span)?;
+            let entries: Vec<_> = (index("rows")?.into_iter().zip(index("cols")?))
+                .zip(vals)
+                .map(|((i, j), v)| (i, j, *v))
+                .collect();
+            let n = num(&vec![h.field("cells").cloned()], 0, "cells", span)? as usize;
+            let s = hamiltonian2d::hamiltonian_levels(&entries, n, dx, levels as usize);
+            (s.map_err(err)?, n)
+        }
+    };
+    let states = Mat::from_fn(s.states.len(), n, |k, i| s.states[k][i]);
+    Ok(Value::record(vec![
+        ("energies".into(), Value::vector(s.energies)),
+        ("states".into(), Value::Matrix(Arc::new(states))),
+    ]))
 }
 
 pub(super) fn apply(name: &str, a: &Args, span: Span) -> Result<Value> {
@@ -71,27 +118,7 @@ pub(super) fn apply(name: &str, a: &Args, span: Span) -> Result<Value> {
         "stationary_density" => {
             Ok(run_field(&a[0], "stationary", "stationary density", span)?.clone())
         }
-        "hamiltonian_spectrum" => {
-            let h = run_field(&a[0], "hamiltonian", "Fokker–Planck Hamiltonian", span)?;
-            let diag = vector(h.field("diag"), "diag", span)?;
-            let off = vector(h.field("off"), "off", span)?;
-            let dx = num(&vec![h.field("dx").cloned()], 0, "dx", span)?;
-            let levels = num(a, 1, "levels", span)?;
-            if levels < 1.0 || levels.fract() != 0.0 {
-                return Err(RunError::new(
-                    span,
-                    format!("`levels` must be a whole number ≥ 1, but is {levels}"),
-                )
-                .code("wmd::run::value"));
-            }
-            let s = spectrum::hamiltonian_levels(diag, off, dx, levels as usize).map_err(err)?;
-            let n = diag.len();
-            let states = Mat::from_fn(s.states.len(), n, |k, i| s.states[k][i]);
-            Ok(Value::record(vec![
-                ("energies".into(), Value::vector(s.energies)),
-                ("states".into(), Value::Matrix(Arc::new(states))),
-            ]))
-        }
+        "hamiltonian_spectrum" => hamiltonian_spectrum(a, span),
         "density_distances" => {
             let p = vector(a[0].as_ref(), "p", span)?;
             let q = vector(a[1].as_ref(), "q", span)?;

@@ -394,3 +394,45 @@ fn sparse_and_split_2d_solves_do_not_depend_on_the_thread_count() {
     };
     assert_eq!(bits(1), bits(2));
 }
+
+/// `hamiltonian_spectrum` of a 2D run: a rotated OU process (D = −Kx, K symmetric with
+/// eigenvalues 1 and 2) has H_FP levels 0, ½, 1, 1 (O(h²) low: 3–4 % at h = 1/4), ψ₀ = √Pₛ;
+/// adding a rotation to the drift is refused with the reason.
+#[test]
+fn hamiltonian_spectrum_of_a_2d_run() {
+    let block = |extra: &str| {
+        format!(
+            "fokker_planck ou {{
+                domain (x, y) in box(-4, 4, -4, 4) cells 32 x 32
+                drift(x, y) = [-1.25 * x + 0.433 * y {extra}, 0.433 * x - 1.75 * y]
+                diffusion = 0.5
+                init(x, y) = exp(-(x^2 + y^2))
+                until = 0.1
+            }}"
+        )
+    };
+    let r = run(
+        &block(""),
+        "e = hamiltonian_spectrum(ou, levels = 4).energies
+         psi0 = hamiltonian_spectrum(ou, levels = 1).states[0, :]
+         root = sqrt(flatten(stationary_density(ou)))",
+    );
+    let e = vector(&r, &["e"]);
+    eprintln!("2D H_FP levels: {e:?}");
+    assert!(e[0].abs() < 1e-10, "{e:?}");
+    for (got, want) in e.iter().zip([0.0, 0.5, 1.0, 1.0]).skip(1) {
+        assert!((got / want - 1.0).abs() < 0.05, "{got} vs {want}");
+    }
+    let (psi, root) = (vector(&r, &["psi0"]), vector(&r, &["root"]));
+    let worst = psi
+        .iter()
+        .zip(&root)
+        .fold(0.0f64, |w, (a, b)| w.max((a - b).abs()));
+    assert!(worst < 1e-9, "ψ₀ vs √Pₛ {worst}");
+    let text = format!(
+        "{}\nreport r {{ e = hamiltonian_spectrum(ou).energies }}",
+        block("- y")
+    );
+    let err = run_script("fp.wmd", &text, &[], None).unwrap_err();
+    assert!(err.contains("detailed balance"), "{err}");
+}

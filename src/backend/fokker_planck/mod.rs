@@ -11,10 +11,12 @@
 //! - [`stepping`]: backward Euler and TR-BDF2 steps.
 //! - [`solve1d`], [`solve2d`]: time loops, saved densities, moments, currents.
 //! - [`full2d`]: the unsplit 2D generator as a sparse matrix; the 2D stationary density.
+//! - [`hamiltonian2d`]: H_FP on a 2D grid for drifts in detailed balance.
 //! - [`spectrum`]: the stationary density and the Fokker–Planck Hamiltonian H_FP = ½L†L.
 //! - [`measures`]: moments and distances between densities (000 eq. 28).
 
 pub mod full2d;
+pub mod hamiltonian2d;
 pub mod measures;
 pub mod operator;
 pub mod solve1d;

@@ -123,26 +123,39 @@ pub fn hamiltonian_levels(
             off.len()
         )));
     }
-    if levels == 0 || levels > n {
-        return Err(BackendError::Invalid(format!(
-            "levels must be between 1 and the number of cells ({n}), not {levels}"
-        )));
-    }
-    if n > 4000 {
-        return Err(BackendError::Invalid(format!(
-            "the Hamiltonian is diagonalised densely: at most 4000 cells, not {n}"
-        )));
-    }
+    check_levels(n, levels)?;
     let m = Mat::<f64>::from_fn(n, n, |i, j| match i.abs_diff(j) {
         0 => diag[i],
         1 => off[i.min(j)],
         _ => 0.0,
     });
-    let evd = m
+    dense_levels(m, h, levels)
+}
+
+/// `levels` in 1..=cells, and at most 4000 cells for the dense eigen-solver.
+pub fn check_levels(cells: usize, levels: usize) -> Result<(), BackendError> {
+    if levels == 0 || levels > cells {
+        return Err(BackendError::Invalid(format!(
+            "levels must be between 1 and the number of cells ({cells}), not {levels}"
+        )));
+    }
+    if cells > 4000 {
+        return Err(BackendError::Invalid(format!(
+            "the Hamiltonian is diagonalised densely: at most 4000 cells, not {cells}"
+        )));
+    }
+    Ok(())
+}
+
+/// The `levels` lowest eigenpairs of the symmetric matrix `h` (faer's dense self-adjoint
+/// solver), eigenfunctions normalised to Σψ²·cell = 1 and signed so that Σψ ≥ 0.
+pub fn dense_levels(h: Mat<f64>, cell: f64, levels: usize) -> Result<Spectrum, BackendError> {
+    let n = h.nrows();
+    let evd = h
         .self_adjoint_eigen(Side::Lower)
         .map_err(|e| BackendError::Numerical(format!("H_FP eigen-decomposition: {e:?}")))?;
     let (vals, vecs) = (evd.S(), evd.U());
-    let norm = h.sqrt();
+    let norm = cell.sqrt();
     let states = (0..levels)
         .map(|k| {
             let col: Vec<f64> = (0..n).map(|i| vecs[(i, k)] / norm).collect();

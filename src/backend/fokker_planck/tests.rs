@@ -294,29 +294,9 @@ fn ou_in_two_dimensions_matches_the_exact_gaussian() {
 /// OU plus a rotation on a square box, D = (−x − 2y, −y + 2x), G = 0.5, reflecting walls,
 /// uniform initial density, TR-BDF2 with dt = 0.1 to t = 1.
 fn rotating_ou(grid: Grid1, unsplit: bool) -> Fp2Config<'static> {
-    fn dx(x: f64, y: f64, _: f64) -> f64 {
-        -x - 2.0 * y
-    }
-    fn dy(x: f64, y: f64, _: f64) -> f64 {
-        -y + 2.0 * x
-    }
-    fn g(_: f64, _: f64, _: f64) -> f64 {
-        G
-    }
     Fp2Config {
-        x: grid,
-        y: grid,
-        boundary: Boundary::Reflecting,
-        scheme: Scheme::TrBdf2,
-        dt: 0.1,
-        until: 1.0,
-        at: vec![],
-        drift_x: &dx,
-        drift_y: &dy,
-        diffusion: &g,
-        time_dependent: false,
         unsplit,
-        init: vec![1.0; grid.n * grid.n],
+        ..ou_2d(grid, [1.0, 0.0, 1.0], 2.0)
     }
 }
 
@@ -522,4 +502,82 @@ fn periodic_2d_stationary_density_of_a_divergence_free_drift_is_uniform() {
         worst < 1e-10,
         "largest relative deviation from uniform {worst:e}"
     );
+}
+
+/// D = −Kx + ω(−y, x) with K = [[k0, k1], [k1, k2]], G = 0.5, reflecting walls, uniform
+/// initial density, TR-BDF2 with dt = 0.1 to t = 1 (the drift closures are leaked: tests only).
+fn ou_2d(grid: Grid1, k: [f64; 3], rotation: f64) -> Fp2Config<'static> {
+    let dx: Box<dyn Fn(f64, f64, f64) -> f64 + Sync> =
+        Box::new(move |x, y, _| -k[0] * x - k[1] * y - rotation * y);
+    let dy: Box<dyn Fn(f64, f64, f64) -> f64 + Sync> =
+        Box::new(move |x, y, _| -k[1] * x - k[2] * y + rotation * x);
+    Fp2Config {
+        x: grid,
+        y: grid,
+        boundary: Boundary::Reflecting,
+        scheme: Scheme::TrBdf2,
+        dt: 0.1,
+        until: 1.0,
+        at: vec![],
+        drift_x: Box::leak(dx),
+        drift_y: Box::leak(dy),
+        diffusion: &|_, _, _| G,
+        time_dependent: false,
+        unsplit: false,
+        init: vec![1.0; grid.n * grid.n],
+    }
+}
+
+/// H_FP of a 2D OU process, D = −Kx with K symmetric (eigenvalues 1 and 2), whether K is
+/// diagonal or rotated by 30°: levels (n·1 + m·2)/2 = 0, ½, 1, 1, 3/2, 3/2 up to the O(h²)
+/// error of the fitted flux (at h = 1/4: E₁ 2.1 % and E₂ 4.1 % low; order 1.9–1.95 from
+/// h = 1/2), E₀ = 0 and ψ₀ = √Pₛ to round-off. A rotation added to the drift breaks detailed
+/// balance and is refused.
+#[test]
+fn hamiltonian_levels_of_a_2d_ou_process() {
+    use super::hamiltonian2d::hamiltonian_levels;
+    let (c, s) = (30f64.to_radians().cos(), 30f64.to_radians().sin());
+    let rotated = [
+        c * c + 2.0 * s * s,
+        (1.0 - 2.0) * c * s,
+        s * s + 2.0 * c * c,
+    ];
+    let exact = [0.0, 0.5, 1.0, 1.0, 1.5, 1.5];
+    let levels = |n: usize, k: [f64; 3]| {
+        let grid = Grid1 { a: -5.0, b: 5.0, n };
+        let cfg = ou_2d(grid, k, 0.0);
+        let h = solve2d::hamiltonian(&cfg).unwrap();
+        let spec = hamiltonian_levels(&h, n * n, grid.h() * grid.h(), 6).unwrap();
+        let ps = solve2d::stationary(&cfg).unwrap();
+        let worst = spec.states[0]
+            .iter()
+            .zip(&ps)
+            .fold(0.0f64, |w, (psi, p)| w.max((psi - p.sqrt()).abs()));
+        assert!(worst < 1e-9, "ψ₀ vs √Pₛ: {worst}");
+        assert!(spec.energies[0].abs() < 1e-10, "{:?}", spec.energies);
+        spec.energies
+    };
+    for k in [[1.0, 0.0, 2.0], rotated] {
+        let (coarse, fine) = (levels(20, k), levels(40, k));
+        eprintln!("2D H_FP levels (K = {k:?}): {fine:?}");
+        for (e, want) in fine.iter().zip(exact).skip(1) {
+            assert!((e / want - 1.0).abs() < 0.05, "{e} vs {want}");
+        }
+        for level in [1, 2] {
+            let want = exact[level];
+            let order = ((coarse[level] - want) / (fine[level] - want)).log2();
+            eprintln!("level {level}: order {order:.3}");
+            assert!(
+                (order - 2.0).abs() < 0.3,
+                "order {order} ({coarse:?}, {fine:?})"
+            );
+        }
+    }
+    let grid = Grid1 {
+        a: -5.0,
+        b: 5.0,
+        n: 20,
+    };
+    let err = solve2d::hamiltonian(&ou_2d(grid, [1.0, 0.0, 2.0], 1.0)).unwrap_err();
+    assert!(err.to_string().contains("detailed balance"), "{err}");
 }

@@ -3,6 +3,7 @@
 //! ∂ₜP = −∇·(DP) + Δ(GP) (001's convention; G = σ²/2 of 000 eq. 11).
 
 use super::Fields;
+use crate::backend::fokker_planck::full2d::Entry;
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::solve1d::{self, Fp1Config, Fp1Result};
 use crate::backend::fokker_planck::solve2d::{self, Fp2Config, Fp2Result};
@@ -62,9 +63,8 @@ impl Evaluator<'_> {
         if d == 1 {
             run.solve_1d(init, &self.interrupt).map_err(fail)
         } else {
-            let wants_stationary = self.plan.reads_stationary();
-            run.solve_2d(init, wants_stationary, &self.interrupt)
-                .map_err(fail)
+            let wants = (self.plan.reads_stationary(), self.plan.reads_hamiltonian());
+            run.solve_2d(init, wants, &self.interrupt).map_err(fail)
         }
     }
 
@@ -361,7 +361,7 @@ impl Run {
     fn solve_2d(
         &self,
         init: Vec<f64>,
-        wants_stationary: bool,
+        wants: (bool, bool),
         stop: &AtomicBool,
     ) -> std::result::Result<Value, BackendError> {
         let s = &self.setup;
@@ -384,23 +384,55 @@ impl Run {
             init,
         };
         let mut rec = record_2d(solve2d::solve(&cfg, stop)?, s);
-        // The 2D stationary density is an iteration that can cost more than the time loop:
-        // it is solved only when the script may read it.
-        if !self.time_dependent && s.boundary != Boundary::Absorbing && wants_stationary {
-            let (n, m) = (s.grids[0].n, s.grids[1].n);
-            let extra = match solve2d::stationary(&cfg) {
-                Ok(p) => (
-                    "stationary",
-                    Value::Matrix(Arc::new(Mat::from_fn(n, m, |i, j| p[i * m + j]))),
-                ),
-                Err(e) => ("stationary_error", Value::Str(e.to_string().into())),
-            };
-            if let Value::Record(fields) = &mut rec {
-                Arc::make_mut(fields).push((extra.0.into(), extra.1));
-            }
+        if let Value::Record(fields) = &mut rec {
+            Arc::make_mut(fields).extend(extras_2d(&cfg, s, wants));
         }
         Ok(rec)
     }
+}
+
+/// The 2D stationary density and H_FP, each computed only when the script may read it (they
+/// cost sparse and dense factorisations that can exceed the time loop); a failure is kept as
+/// `stationary_error` / `hamiltonian_error` for the builtins to report.
+fn extras_2d(
+    cfg: &Fp2Config,
+    s: &Setup,
+    (stationary, hamiltonian): (bool, bool),
+) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    if cfg.time_dependent || s.boundary == Boundary::Absorbing {
+        return out;
+    }
+    let (n, m) = (s.grids[0].n, s.grids[1].n);
+    if stationary {
+        out.push(match solve2d::stationary(cfg) {
+            Ok(p) => (
+                "stationary".into(),
+                Value::Matrix(Arc::new(Mat::from_fn(n, m, |i, j| p[i * m + j]))),
+            ),
+            Err(e) => ("stationary_error".into(), Value::Str(e.to_string().into())),
+        });
+    }
+    if hamiltonian {
+        out.push(match solve2d::hamiltonian(cfg) {
+            Ok(h) => ("hamiltonian".into(), hamiltonian_record(&h, n * m, cfg)),
+            Err(e) => ("hamiltonian_error".into(), Value::Str(e.to_string().into())),
+        });
+    }
+    out
+}
+
+/// H_FP's entries as vectors (`rows`, `cols`, `vals`), with `cells` and the cell area `dx`.
+fn hamiltonian_record(h: &[Entry], cells: usize, cfg: &Fp2Config) -> Value {
+    let column =
+        |k: usize| Value::vector(h.iter().map(|e| [e.0 as f64, e.1 as f64, e.2][k]).collect());
+    Value::record(vec![
+        ("rows".into(), column(0)),
+        ("cols".into(), column(1)),
+        ("vals".into(), column(2)),
+        ("cells".into(), Value::Num(cells as f64)),
+        ("dx".into(), Value::Num(cfg.x.h() * cfg.y.h())),
+    ])
 }
 
 /// Stationary density, H_FP and the potentials U₀, U₁ of 001 (time-independent 1D runs).
