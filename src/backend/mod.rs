@@ -11,6 +11,7 @@ pub mod mol_implicit;
 pub mod rng;
 pub mod sde;
 pub mod sparse;
+pub mod tr_bdf2;
 pub mod tridiag;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

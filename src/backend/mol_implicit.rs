@@ -2,9 +2,9 @@
 //!
 //! **Stages.** Every implicit stage solves G(w) = w − b − c·F(w, t) = 0:
 //! - backward Euler (order 1): b = uⁿ, c = h, t = tⁿ⁺¹;
-//! - TR-BDF2 (order 2, L-stable; γ = 2 − √2, d = γ/2, ω = √2/4): a trapezoidal stage
-//!   b = uⁿ + d·h·F(uⁿ, tⁿ), c = d·h, t = tⁿ + γh, giving u*; then BDF2 with
-//!   b = uⁿ + (ω/d)(u* − uⁿ), c = d·h, t = tⁿ⁺¹ (the same I − d·h·J in both stages).
+//! - TR-BDF2 (order 2, L-stable, [`super::tr_bdf2`]): a trapezoidal stage
+//!   b = uⁿ + d·h·F(uⁿ, tⁿ), c = d·h, t = tⁿ + γh, giving u* (Newton from uⁿ); then BDF2 with
+//!   b = uⁿ + (w/d)(u* − uⁿ), c = d·h, t = tⁿ⁺¹ (from u*; the same I − d·h·J in both stages).
 //!
 //! **Newton.** w ← w + δ with (I − c·J)δ = b + c·F(w) − w and J = ∂F/∂u at the current w
 //! (recomputed every iteration), from w = uⁿ (then u*), until max|G| ≤ 10⁻¹⁰·max(1, max|w|),
@@ -40,8 +40,8 @@
 //! has a non-zero outside it (the pattern grows, never shrinks; for a linear F it is made
 //! once), so the Newton iterations of all steps share it.
 
-use super::fokker_planck::stepping::tr_bdf2_weights;
 use super::mol::{Edge, Rhs};
+use super::tr_bdf2;
 use crate::backend::sparse::{Analysis, SparseLu};
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMat};
 
@@ -253,16 +253,14 @@ impl Implicit {
         if !tr_bdf2 {
             return self.stage(rhs, u, u, t + h, h);
         }
-        let (gamma, d, w) = tr_bdf2_weights();
         let f0 = rhs(u, t)?;
-        let b1: Vec<f64> = u.iter().zip(&f0).map(|(u, f)| u + d * h * f).collect();
-        let star = self.stage(rhs, &b1, u, t + gamma * h, d * h)?;
-        let b2: Vec<f64> = u
-            .iter()
-            .zip(&star)
-            .map(|(u, s)| u + w / d * (s - u))
-            .collect();
-        self.stage(rhs, &b2, &star, t + h, d * h)
+        let mut w = u.to_vec();
+        tr_bdf2::step(&mut w, t, h, f0, |b, guess, t, c| {
+            let solved = self.stage(rhs, b, guess, t, c)?;
+            b.copy_from_slice(&solved);
+            Ok::<(), String>(())
+        })?;
+        Ok(w)
     }
 
     /// Solve w − b − c·F(w, t) = 0 by Newton's method from `guess` (with the final correction

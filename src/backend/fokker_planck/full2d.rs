@@ -10,11 +10,10 @@
 //! other mode of A (eigenvalue λ, Re λ < 0) shrinks by |1 − τλ|⁻¹ per iteration, whether or
 //! not A is symmetrisable (no detailed balance needed). One factorisation, a few solves.
 
-use super::stepping::tr_bdf2_weights;
 use super::tridiagonal::Tridiag;
 use super::Scheme;
 use crate::backend::sparse::{matrix, SparseLu};
-use crate::backend::BackendError;
+use crate::backend::{tr_bdf2, BackendError};
 use std::borrow::Cow;
 
 /// One entry (row, column, value) of a sparse matrix; repeated positions add up.
@@ -146,9 +145,8 @@ impl<'a> Unsplit<'a> {
         Ok(out)
     }
 
-    /// Advance `p` from t to t + dt: backward Euler, or TR-BDF2 as in
-    /// [`super::stepping`] (P* = Pⁿ + dΔtA(tⁿ)Pⁿ solved with I − dΔtA(tⁿ + γΔt), then
-    /// Pⁿ + (w/d)(P* − Pⁿ) solved with I − dΔtA(tⁿ⁺¹)).
+    /// Advance `p` from t to t + dt: backward Euler, or TR-BDF2 ([`crate::backend::tr_bdf2`]),
+    /// each implicit stage one sparse solve with I − cA at the stage's time.
     pub fn step(
         &mut self,
         scheme: Scheme,
@@ -159,14 +157,8 @@ impl<'a> Unsplit<'a> {
         match scheme {
             Scheme::BackwardEuler => self.solve(t + dt, dt, p),
             Scheme::TrBdf2 => {
-                let (gamma, d, w) = tr_bdf2_weights();
-                let ap = self.apply(t, p)?;
-                let mut star: Vec<f64> = p.iter().zip(&ap).map(|(p, a)| p + d * dt * a).collect();
-                self.solve(t + gamma * dt, d * dt, &mut star)?;
-                p.iter_mut()
-                    .zip(&star)
-                    .for_each(|(p, s)| *p += w / d * (s - *p));
-                self.solve(t + dt, d * dt, p)
+                let f0 = self.apply(t, p)?;
+                tr_bdf2::step(p, t, dt, f0, |b, _, t, c| self.solve(t, c, b))
             }
         }
     }
