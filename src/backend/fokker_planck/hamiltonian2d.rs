@@ -9,7 +9,7 @@
 //! non-gradient field) has no such H_FP; a nonlinear, non-separable gradient drift misses
 //! detailed balance by O(h²) on the grid. Both are refused, with the imbalance named.
 
-use super::full2d::{null_vector, Entry};
+use super::full2d::Entry;
 use super::spectrum::{check_levels, dense_levels, Spectrum};
 use crate::backend::BackendError;
 use faer::Mat;
@@ -19,17 +19,12 @@ use std::collections::HashMap;
 const BALANCE: f64 = 1e-8;
 
 /// The entries of H_FP = −S/2 (each pair once per direction, diagonal once), after checking
-/// detailed balance against the stationary density.
-pub fn hamiltonian_entries(
-    generator: &[Entry],
-    cells: usize,
-    cell: f64,
-) -> Result<Vec<Entry>, BackendError> {
+/// detailed balance against the stationary density `p` (the generator's null vector).
+pub fn hamiltonian_entries(generator: &[Entry], p: &[f64]) -> Result<Vec<Entry>, BackendError> {
     let mut a: HashMap<(usize, usize), f64> = HashMap::new();
     for &(i, j, v) in generator {
         *a.entry((i, j)).or_default() += v;
     }
-    let p = null_vector(generator, cells, cell)?;
     let mut worst = 0.0f64;
     let mut out = Vec::with_capacity(a.len());
     for (&(i, j), &v) in &a {

@@ -304,26 +304,30 @@ pub fn stationary(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
                 .into(),
         ));
     }
-    check_grid(&cfg.x)?;
-    check_grid(&cfg.y)?;
-    let mut lines = Lines::new(cfg);
-    lines.fix()?;
-    let entries = lines.entries(0.0)?;
+    let entries = fixed_entries(cfg)?;
     super::full2d::null_vector(&entries, cfg.x.n * cfg.y.n, cfg.x.h() * cfg.y.h())
 }
 
-/// The entries of H_FP = −S/2 for a time-independent 2D run with reflecting walls (see
-/// [`super::hamiltonian2d`]; an error unless the drift is in detailed balance on the grid).
-pub fn hamiltonian(cfg: &Fp2Config) -> Result<Vec<super::full2d::Entry>, BackendError> {
+/// The entries of H_FP = −S/2 for a time-independent 2D run with reflecting walls, given its
+/// `stationary` density (see [`super::hamiltonian2d`]; an error unless the drift is in
+/// detailed balance on the grid).
+pub fn hamiltonian(
+    cfg: &Fp2Config,
+    stationary: &[f64],
+) -> Result<Vec<super::full2d::Entry>, BackendError> {
     if cfg.boundary != Boundary::Reflecting || cfg.time_dependent {
         return Err(BackendError::Invalid(
             "H_FP needs time-independent coefficients and reflecting walls".into(),
         ));
     }
+    super::hamiltonian2d::hamiltonian_entries(&fixed_entries(cfg)?, stationary)
+}
+
+/// The entries of the time-independent unsplit generator A = Aₓ + A_y.
+fn fixed_entries(cfg: &Fp2Config) -> Result<Vec<super::full2d::Entry>, BackendError> {
     check_grid(&cfg.x)?;
     check_grid(&cfg.y)?;
     let mut lines = Lines::new(cfg);
     lines.fix()?;
-    let cells = cfg.x.n * cfg.y.n;
-    super::hamiltonian2d::hamiltonian_entries(&lines.entries(0.0)?, cells, cfg.x.h() * cfg.y.h())
+    lines.entries(0.0)
 }

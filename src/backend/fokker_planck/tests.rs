@@ -546,9 +546,9 @@ fn hamiltonian_levels_of_a_2d_ou_process() {
     let levels = |n: usize, k: [f64; 3]| {
         let grid = Grid1 { a: -5.0, b: 5.0, n };
         let cfg = ou_2d(grid, k, 0.0);
-        let h = solve2d::hamiltonian(&cfg).unwrap();
-        let spec = hamiltonian_levels(&h, n * n, grid.h() * grid.h(), 6).unwrap();
         let ps = solve2d::stationary(&cfg).unwrap();
+        let h = solve2d::hamiltonian(&cfg, &ps).unwrap();
+        let spec = hamiltonian_levels(&h, n * n, grid.h() * grid.h(), 6).unwrap();
         let worst = spec.states[0]
             .iter()
             .zip(&ps)
@@ -578,6 +578,8 @@ fn hamiltonian_levels_of_a_2d_ou_process() {
         b: 5.0,
         n: 20,
     };
-    let err = solve2d::hamiltonian(&ou_2d(grid, [1.0, 0.0, 2.0], 1.0)).unwrap_err();
+    let rotating = ou_2d(grid, [1.0, 0.0, 2.0], 1.0);
+    let ps = solve2d::stationary(&rotating).unwrap();
+    let err = solve2d::hamiltonian(&rotating, &ps).unwrap_err();
     assert!(err.to_string().contains("detailed balance"), "{err}");
 }

@@ -403,20 +403,26 @@ fn extras_2d(
     if cfg.time_dependent || s.boundary == Boundary::Absorbing {
         return out;
     }
+    if !(stationary || hamiltonian) {
+        return out;
+    }
     let (n, m) = (s.grids[0].n, s.grids[1].n);
+    // One sparse factorisation for both: H_FP is checked against the stationary density.
+    let p = solve2d::stationary(cfg).map_err(|e| e.to_string());
     if stationary {
-        out.push(match solve2d::stationary(cfg) {
+        out.push(match &p {
             Ok(p) => (
                 "stationary".into(),
                 Value::Matrix(Arc::new(Mat::from_fn(n, m, |i, j| p[i * m + j]))),
             ),
-            Err(e) => ("stationary_error".into(), Value::Str(e.to_string().into())),
+            Err(e) => ("stationary_error".into(), Value::Str(e.as_str().into())),
         });
     }
     if hamiltonian {
-        out.push(match solve2d::hamiltonian(cfg) {
+        let h = p.and_then(|p| solve2d::hamiltonian(cfg, &p).map_err(|e| e.to_string()));
+        out.push(match h {
             Ok(h) => ("hamiltonian".into(), hamiltonian_record(&h, n * m, cfg)),
-            Err(e) => ("hamiltonian_error".into(), Value::Str(e.to_string().into())),
+            Err(e) => ("hamiltonian_error".into(), Value::Str(e.into())),
         });
     }
     out
