@@ -27,7 +27,7 @@ use super::rng::{stream, Rng};
 use super::BackendError;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Settings of an ensemble of Coulomb-gas runs.
 #[derive(Debug, Clone)]
@@ -159,8 +159,8 @@ fn simulate<D: Fn(f64, usize) -> f64>(
     let mut refined = 0u64;
     let mut history = Vec::new();
     for step in 0..cfg.steps {
-        if step % 1024 == 0 && stop.load(Ordering::Relaxed) {
-            return Err(BackendError::Numerical("interrupted".into()));
+        if step % 1024 == 0 {
+            super::check_interrupt(stop)?;
         }
         for w in dw.iter_mut() {
             let z: f64 = StandardNormal.sample(rng);

@@ -20,7 +20,7 @@ use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::evd;
 use faer::{Mat, Par};
 use rand_distr::{Distribution, StandardNormal};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Work buffers of one run.
 struct MatrixStepper {
@@ -121,8 +121,8 @@ pub(super) fn simulate(
     let mut m = MatrixStepper::new(x0);
     let mut history = Vec::new();
     for step in 0..cfg.steps {
-        if step % 256 == 0 && stop.load(Ordering::Relaxed) {
-            return Err(BackendError::Numerical("interrupted".into()));
+        if step % 256 == 0 {
+            super::check_interrupt(stop)?;
         }
         m.decompose()?;
         m.step(&|x, i| drift(x, i), cfg.dt, cfg.g[0], rng)

@@ -14,6 +14,14 @@ pub mod sparse;
 pub mod tr_bdf2;
 pub mod tridiag;
 
+/// An error once `stop` is set (Ctrl-C): long loops call this between steps.
+pub fn check_interrupt(stop: &std::sync::atomic::AtomicBool) -> Result<(), BackendError> {
+    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(BackendError::Numerical("interrupted".into()));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BackendError {
     #[error("{0}")]

@@ -17,7 +17,7 @@
 
 use super::mol_implicit::Implicit;
 use super::BackendError;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Ghost values at the two ends of the grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,9 +176,7 @@ pub fn integrate(
     let (mut t, mut kept) = (0.0, Vec::with_capacity(cfg.at.len()));
     for &target in &cfg.at {
         while t < target - 1e-12 * cfg.until.max(1.0) {
-            if stop.load(Ordering::Relaxed) {
-                return Err(BackendError::Numerical("interrupted".into()));
-            }
+            super::check_interrupt(stop)?;
             let h = cfg.step.min(target - t);
             u = match &mut implicit {
                 None => rk4(rhs, &u, t, h),

@@ -31,7 +31,7 @@ use super::rng::{stream, Rng};
 use super::BackendError;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Runs integrated in parallel before their records are folded into the statistics.
 pub const CHUNK: usize = 256;
@@ -365,8 +365,8 @@ where
     let sqrt_dt = cfg.dt.sqrt();
     let mut dw = vec![0.0; cfg.dim];
     for step in 0..cfg.steps {
-        if step % 1024 == 0 && stop.load(Ordering::Relaxed) {
-            return Err(BackendError::Numerical("interrupted".into()));
+        if step % 1024 == 0 {
+            super::check_interrupt(stop)?;
         }
         for w in dw.iter_mut() {
             let z: f64 = StandardNormal.sample(rng);

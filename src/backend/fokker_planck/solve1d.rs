@@ -1,12 +1,12 @@
 //! The 1D time loop: steps from t = 0 through every save time, keeping the density there.
 
 use super::operator::{face_currents, generator, Grid1};
-use super::stepping::{schedule, step, LineOp, LineSolver};
+use super::stepping::{schedule, step, LineSolver};
 use super::tridiagonal::Tridiag;
 use super::{check_dt, check_finite, measures, save_times, Boundary, Scheme};
-use crate::backend::BackendError;
+use crate::backend::{check_interrupt, BackendError};
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// A coefficient D(x, t) or G(x, t).
 pub type Coef1<'a> = &'a (dyn Fn(f64, f64) -> f64 + Sync);
@@ -133,12 +133,13 @@ pub fn solve(cfg: &Fp1Config, interrupt: &AtomicBool) -> Result<Fp1Result, Backe
     let mut t = 0.0;
     let mut solver = LineSolver::default();
     for (stop, k, dt) in schedule(0.0, &times, cfg.dt) {
-        let mut line = Line {
-            op: &op,
-            solver: &mut solver,
-            scheme: cfg.scheme,
-        };
-        line.advance(&mut p, &mut t, k, dt, &mut out.steps, interrupt)?;
+        for _ in 0..k {
+            check_interrupt(interrupt)?;
+            step(&op, &mut solver, cfg.scheme, &mut p, t, dt)?;
+            t += dt;
+            out.steps += 1;
+            check_finite(&p, out.steps, t)?;
+        }
         t = if k > 0 { stop } else { t };
         let (m, mean, var) = measures::moments(&x, &p, h);
         out.density.push(p.clone());
@@ -148,40 +149,4 @@ pub fn solve(cfg: &Fp1Config, interrupt: &AtomicBool) -> Result<Fp1Result, Backe
     }
     out.current = face_currents(&cfg.grid, cfg.boundary, t, &p, cfg.drift, cfg.diffusion)?;
     Ok(out)
-}
-
-/// One line of cells: its operator, its solver (with kept factors) and the scheme.
-pub(crate) struct Line<'a, 'b> {
-    pub op: &'a LineOp<'b>,
-    pub solver: &'a mut LineSolver,
-    pub scheme: Scheme,
-}
-
-impl Line<'_, '_> {
-    /// `k` steps of size `dt` from `t`.
-    pub fn advance(
-        &mut self,
-        p: &mut [f64],
-        t: &mut f64,
-        k: usize,
-        dt: f64,
-        steps: &mut usize,
-        interrupt: &AtomicBool,
-    ) -> Result<(), BackendError> {
-        for _ in 0..k {
-            check_interrupt(interrupt)?;
-            step(self.op, self.solver, self.scheme, p, *t, dt)?;
-            *t += dt;
-            *steps += 1;
-            check_finite(p, *steps, *t)?;
-        }
-        Ok(())
-    }
-}
-
-pub(crate) fn check_interrupt(interrupt: &AtomicBool) -> Result<(), BackendError> {
-    if interrupt.load(Ordering::Relaxed) {
-        return Err(BackendError::Numerical("interrupted".into()));
-    }
-    Ok(())
 }

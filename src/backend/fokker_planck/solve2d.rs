@@ -17,11 +17,11 @@
 
 use super::full2d::{generator_entries, Unsplit};
 use super::operator::{face_currents, generator, Grid1};
-use super::solve1d::{check_grid, check_interrupt, Line};
-use super::stepping::{schedule, LineSolver};
+use super::solve1d::check_grid;
+use super::stepping::{schedule, step, LineSolver};
 use super::tridiagonal::Tridiag;
 use super::{check_dt, save_times, Boundary, Scheme};
-use crate::backend::BackendError;
+use crate::backend::{check_interrupt, BackendError};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::atomic::AtomicBool;
@@ -140,18 +140,13 @@ impl<'a> Lines<'a> {
         dt: f64,
         interrupt: &AtomicBool,
     ) -> Result<(), BackendError> {
+        check_interrupt(interrupt)?;
         let scheme = self.cfg.scheme;
         let solvers = &self.solvers[if axis == Axis::X { 0 } else { 1 }];
         self.par_lines(axis, p, |k, line| {
             let op = |t: f64| self.op(axis, k, t);
             let mut solver = solvers[k].lock().unwrap_or_else(|e| e.into_inner());
-            let mut one = Line {
-                op: &op,
-                solver: &mut solver,
-                scheme,
-            };
-            let (mut tt, mut steps) = (t, 0);
-            one.advance(line, &mut tt, 1, dt, &mut steps, interrupt)
+            step(&op, &mut solver, scheme, line, t, dt)
         })
     }
 
