@@ -7,7 +7,7 @@ mod decls;
 mod expr;
 mod globals;
 pub mod schema;
-mod suggest;
+pub(crate) mod suggest;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::span::Span;

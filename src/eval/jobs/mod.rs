@@ -145,9 +145,7 @@ impl Evaluator<'_> {
                 other => other.describe(),
             };
             let close = match &v {
-                Value::Str(s) => names
-                    .iter()
-                    .find(|n| strsim::levenshtein(n, s) <= 3)
+                Value::Str(s) => crate::check::suggest::closest(s, names.iter().copied())
                     .map(|n| format!("did you mean \"{n}\"? ")),
                 _ => None,
             };
