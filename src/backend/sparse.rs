@@ -13,6 +13,9 @@ use faer::sparse::{SparseColMat, SparseColMatRef, SymbolicSparseColMatRef, Tripl
 use faer::{Conj, MatMut, Par};
 use std::sync::Arc;
 
+/// One entry (row, column, value) of a sparse matrix; repeated positions add up.
+pub type Entry = (usize, usize, f64);
+
 /// The symbolic analysis of a pattern (fill-reducing ordering, elimination structure), shared
 /// by the factorisations of every matrix with that pattern.
 #[derive(Clone)]
@@ -34,10 +37,7 @@ pub struct SparseLu {
 }
 
 /// The n × n matrix with the given (row, column, value) entries; repeated positions add up.
-pub fn matrix(
-    n: usize,
-    entries: &[(usize, usize, f64)],
-) -> Result<SparseColMat<usize, f64>, BackendError> {
+pub fn matrix(n: usize, entries: &[Entry]) -> Result<SparseColMat<usize, f64>, BackendError> {
     let triplets: Vec<Triplet<usize, usize, f64>> = entries
         .iter()
         .map(|&(i, j, v)| Triplet::new(i, j, v))

@@ -16,8 +16,7 @@ use crate::backend::sparse::{matrix, SparseLu};
 use crate::backend::{tr_bdf2, BackendError};
 use std::borrow::Cow;
 
-/// One entry (row, column, value) of a sparse matrix; repeated positions add up.
-pub type Entry = (usize, usize, f64);
+pub use crate::backend::sparse::Entry;
 
 /// The entries (row, column, value) of a line operator `op` whose k-th cell is `cell(k)`.
 fn line_entries(op: &Tridiag, cell: impl Fn(usize) -> usize, out: &mut Vec<Entry>) {
