@@ -5,6 +5,8 @@ use crate::span::{Sources, Span};
 use miette::{LabeledSpan, NamedSource};
 use std::fmt;
 
+mod clip;
+
 /// A labelled span: the primary label comes first.
 #[derive(Debug, Clone)]
 pub struct Label {
@@ -109,7 +111,7 @@ struct Rendered {
     code: String,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<clip::Clipped>>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -117,16 +119,10 @@ impl Rendered {
     fn new(d: &Diagnostic, sources: &Sources) -> Self {
         let primary = d.primary_span();
         let mut help = d.help.clone();
-        let mut labels = Vec::new();
+        let mut here = Vec::new();
         for (i, l) in d.labels.iter().enumerate() {
             if Some(l.span.file) == primary.map(|p| p.file) {
-                let text = (!l.text.is_empty()).then(|| l.text.clone());
-                let ls = if i == 0 {
-                    LabeledSpan::new_primary_with_span(text, l.span)
-                } else {
-                    LabeledSpan::new_with_span(text, l.span)
-                };
-                labels.push(ls);
+                here.push((i, l));
             } else {
                 let file = &sources.get(l.span.file).name;
                 let line = sources.line_of(l.span);
@@ -137,10 +133,27 @@ impl Rendered {
                 });
             }
         }
-        let source = primary.map(|p| {
-            let f = sources.get(p.file);
-            NamedSource::new(f.name.clone(), f.text.to_string())
-        });
+        let (source, labels) = match primary {
+            Some(p) => {
+                let f = sources.get(p.file);
+                let spans: Vec<(usize, usize)> = here
+                    .iter()
+                    .map(|(_, l)| (l.span.start as usize, l.span.len()))
+                    .collect();
+                let (text, moved) = clip::clip(&f.text, &spans);
+                let labels = here.iter().zip(moved).map(|((i, l), at)| {
+                    let text = (!l.text.is_empty()).then(|| l.text.clone());
+                    if *i == 0 {
+                        LabeledSpan::new_primary_with_span(text, at)
+                    } else {
+                        LabeledSpan::new_with_span(text, at)
+                    }
+                });
+                let source = NamedSource::new(f.name.clone(), text);
+                (Some(source), labels.collect())
+            }
+            None => (None, Vec::new()),
+        };
         Rendered {
             code: d.code.clone(),
             message: d.message.clone(),

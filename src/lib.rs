@@ -13,8 +13,10 @@
 pub mod backend;
 pub mod builtins;
 pub mod check;
+pub mod deep;
 pub mod diag;
 pub mod eval;
+pub mod limits;
 pub mod lower;
 pub mod naming;
 pub mod observe;

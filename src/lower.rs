@@ -340,7 +340,12 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Lower an expression to code.
     pub fn expr(&self, e: &Expr) -> Code {
+        crate::deep::deep(|| self.expr_node(e))
+    }
+
+    fn expr_node(&self, e: &Expr) -> Code {
         let b = |x: &Expr| Box::new(self.expr(x));
         match &e.kind {
             ExprKind::Num(v) => Code::Const(Value::Num(*v)),

@@ -32,6 +32,16 @@ impl Plan {
         globals || expects || sweeps
     }
 
+    /// Whether `code` can give a different value in each draw: it reads a random global (an
+    /// ensemble, or a definition that depends on one) or calls a function that does. Locals
+    /// (report items, parameters) are fixed within a pooled call, so they never count.
+    pub fn varies_per_draw(&self, code: &Code) -> bool {
+        walk(code, &|c| match c {
+            Code::Global(id, _) | Code::CallGlobal(id, ..) => self.globals[*id].random,
+            _ => false,
+        })
+    }
+
     /// Whether the plan may read a stationary density: calls (or passes around)
     /// `stationary_density`, or reads a field named `stationary`.
     pub fn reads_stationary(&self) -> bool {
@@ -59,6 +69,10 @@ impl Plan {
 
 /// `pred` on `code` or on any code below it.
 fn walk(code: &Code, pred: &dyn Fn(&Code) -> bool) -> bool {
+    crate::deep::deep(|| walk_node(code, pred))
+}
+
+fn walk_node(code: &Code, pred: &dyn Fn(&Code) -> bool) -> bool {
     if pred(code) {
         return true;
     }

@@ -11,9 +11,6 @@ use faer::{Accum, Mat, MatRef, Par};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
-/// Largest number of entries a sampled matrix may have (16 GiB of f64).
-const MAX_ENTRIES: usize = 1 << 31;
-
 /// A law of random matrices.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MatrixLaw {
@@ -80,12 +77,8 @@ fn check_size(rows: usize, cols: usize) -> Result<(), BackendError> {
             "a {rows}×{cols} matrix has no entries"
         )));
     }
-    if rows.saturating_mul(cols) > MAX_ENTRIES {
-        return Err(BackendError::Invalid(format!(
-            "a {rows}×{cols} matrix is too large (more than 2³¹ entries, 16 GiB)"
-        )));
-    }
-    Ok(())
+    let what = format!("a {rows}×{cols} matrix");
+    crate::limits::check_elements(&what, rows as f64 * cols as f64).map_err(BackendError::Invalid)
 }
 
 /// i.i.d. N(mean, var) entries, filled column by column.
@@ -160,6 +153,9 @@ pub fn matmul(a: MatRef<f64>, b: MatRef<f64>) -> Result<Mat<f64>, BackendError> 
             b.nrows()
         )));
     }
+    let what = format!("the {}×{} product", a.nrows(), b.ncols());
+    crate::limits::check_elements(&what, a.nrows() as f64 * b.ncols() as f64)
+        .map_err(BackendError::Invalid)?;
     if is_gram(a, b) {
         return Ok(gram(b));
     }

@@ -10,6 +10,10 @@ use crate::types::{Shape, Ty};
 impl Checker {
     /// Check an expression and return its type (`Any` after an error).
     pub fn expr(&mut self, e: &Expr) -> Ty {
+        crate::deep::deep(|| self.expr_node(e))
+    }
+
+    fn expr_node(&mut self, e: &Expr) -> Ty {
         match &e.kind {
             ExprKind::Num(_) => Ty::Num,
             ExprKind::Str(_) => Ty::Str,

@@ -105,21 +105,38 @@ fn wrong_type(v: &Option<Value>, what: &str, span: Span) -> RunError {
     RunError::new(span, format!("{what}, but this is {found}")).code("wmd::run::type")
 }
 
+/// Refuse, before allocating, a value of more than [`crate::limits::MAX_ELEMENTS`] numbers.
+pub fn limit(what: &str, count: f64, span: Span) -> Result<()> {
+    crate::limits::check_elements(what, count)
+        .map_err(|m| RunError::new(span, m).code("wmd::run::too_large"))
+}
+
 fn backend_err(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError {
     move |e| RunError::new(span, e.to_string()).code("wmd::run::backend")
 }
 
-/// Map each number of a number or vector.
-fn map(v: &Option<Value>, name: &str, span: Span, f: impl Fn(f64) -> f64) -> Result<Value> {
+/// Map each number of a number, vector or matrix through the elementary function `fname`,
+/// refusing a result that is not finite (the non-finite policy, [`super::finite`]).
+fn map(v: &Option<Value>, fname: &str, span: Span, f: impl Fn(f64) -> f64) -> Result<Value> {
+    let checked = |x: f64, at: Option<(usize, usize)>| -> Result<f64> {
+        let r = f(x);
+        super::finite::function(fname, x, r, at, span)?;
+        Ok(r)
+    };
     match v {
-        Some(Value::Num(x)) => Ok(Value::Num(f(*x))),
-        Some(Value::Vector(xs)) => Ok(Value::vector(xs.iter().map(|&x| f(x)).collect())),
-        Some(Value::Matrix(m)) => Ok(Value::Matrix(Arc::new(faer::Mat::from_fn(
-            m.nrows(),
-            m.ncols(),
-            |i, j| f(m[(i, j)]),
-        )))),
-        _ => numbers(v, name, span).map(|_| Value::Num(f64::NAN)),
+        Some(Value::Num(x)) => Ok(Value::Num(checked(*x, None)?)),
+        Some(Value::Vector(xs)) => Ok(Value::vector(
+            (xs.iter().enumerate())
+                .map(|(i, &x)| checked(x, Some((i, xs.len()))))
+                .collect::<Result<_>>()?,
+        )),
+        Some(Value::Matrix(m)) => {
+            let out = faer::Mat::from_fn(m.nrows(), m.ncols(), |i, j| f(m[(i, j)]));
+            let what = format!("`{fname}` of a matrix");
+            super::finite::matrix(&what, super::finite::all_finite(m), &out, span)?;
+            Ok(Value::Matrix(Arc::new(out)))
+        }
+        _ => numbers(v, "x", span).map(|_| Value::Num(f64::NAN)),
     }
 }
 
@@ -149,7 +166,7 @@ pub fn apply(
     draw: &Draw,
 ) -> Result<Value> {
     if let Some(f) = elementwise(b.name) {
-        return map(&a[0], "x", span, f);
+        return map(&a[0], b.name, span, f);
     }
     if let Some(result) = super::spectral::apply(b.name, &a, span) {
         return result;
@@ -167,6 +184,8 @@ pub fn apply(
         )),
         "identity" => {
             let n = count(a[0].as_ref().unwrap_or(&Value::Num(0.0)), "n", span)?;
+            let what = format!("identity({n})");
+            limit(&what, n as f64 * n as f64, span)?;
             Ok(Value::Matrix(Arc::new(faer::Mat::identity(n, n))))
         }
         "reshape" => reshape(&a, span),
@@ -406,6 +425,7 @@ fn law(name: &str, a: &Args, span: Span) -> Result<Value> {
 fn linspace(a: &Args, span: Span) -> Result<Value> {
     let (lo, hi) = (num(&a[0], "start", span)?, num(&a[1], "stop", span)?);
     let n = count(a[2].as_ref().unwrap_or(&Value::Num(0.0)), "n", span)?;
+    limit("linspace", n as f64, span)?;
     if n == 1 {
         return Ok(Value::vector(vec![lo]));
     }

@@ -191,6 +191,9 @@ impl Evaluator<'_> {
             }
         };
         let arg = args[0].as_ref().expect("checked: required argument");
+        if draws > 1 && !self.plan.varies_per_draw(arg) {
+            return Err(not_random(b.name, draws, span));
+        }
         if draws == 1 {
             let m = self.eval(arg, frame)?;
             return self.apply_builtin(b, vec![Some(m), Some(Value::Num(1.0))], span, frame.draw);
@@ -388,4 +391,15 @@ fn short(v: &Value) -> String {
         Value::Str(s) => format!("{s:?}"),
         other => other.describe(),
     }
+}
+
+/// A pooled call whose argument is the same in every draw would return `draws` copies of one
+/// value: refused instead.
+fn not_random(name: &str, draws: usize, span: Span) -> RunError {
+    RunError::new(
+        span,
+        format!("`{name}(…, draws = {draws})` would pool {draws} copies of one value: its argument does not depend on any ensemble"),
+    )
+    .code("wmd::run::not_random")
+    .help("pooling draws needs an argument that reads an ensemble (or a `let` built from one) directly; a report item or a function parameter holds one fixed value — refer to the ensemble's own name instead")
 }

@@ -59,6 +59,16 @@ impl Evaluator<'_> {
         span: Span,
         frame: &mut Frame,
     ) -> Result<Node> {
+        crate::deep::deep(|| self.compile_one(code, params, span, frame))
+    }
+
+    fn compile_one(
+        &self,
+        code: &Code,
+        params: usize,
+        span: Span,
+        frame: &mut Frame,
+    ) -> Result<Node> {
         Ok(match code {
             Code::Const(Value::Num(c)) => constant(*c),
             Code::Const(Value::Bool(b)) => constant(f64::from(u8::from(*b))),

@@ -6,6 +6,7 @@ mod builtins;
 mod calls;
 pub mod compile;
 pub mod error;
+mod finite;
 mod fp_builtins;
 mod jobs;
 mod ops;
@@ -190,6 +191,10 @@ impl<'p> Evaluator<'p> {
 
     /// Evaluate compiled code in a frame.
     pub fn eval(&self, code: &Code, frame: &mut Frame) -> Result<Value> {
+        crate::deep::deep(|| self.eval_node(code, frame))
+    }
+
+    fn eval_node(&self, code: &Code, frame: &mut Frame) -> Result<Value> {
         match code {
             Code::Const(v) => Ok(v.clone()),
             Code::Global(id, span) => self.global(*id, *span, frame.draw),

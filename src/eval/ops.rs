@@ -118,6 +118,10 @@ fn numeric(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
     };
     let scalar = matches!((&a, &b), (Value::Num(_), Value::Num(_)));
     if op.is_comparison() {
+        if let Some(nan) = x.iter().chain(y).find(|v| v.is_nan()) {
+            let msg = format!("`{}` compares {nan}, which is not a number", op.symbol());
+            return Err(RunError::new(span, msg).code("wmd::run::not_finite"));
+        }
         let m = zip_with(x, y, span, |p, q| compare(op, p, q))?;
         return Ok(if scalar {
             Value::Bool(m[0])
@@ -125,10 +129,9 @@ fn numeric(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
             Value::Mask(Arc::new(m))
         });
     }
-    Ok(scalar_or_vector(
-        zip_with(x, y, span, |p, q| arith(op, p, q))?,
-        scalar,
-    ))
+    let out = zip_with(x, y, span, |p, q| arith(op, p, q))?;
+    super::finite::binary(op, x, y, &out, span)?;
+    Ok(scalar_or_vector(out, scalar))
 }
 
 /// A vector as the n × 1 column it stands for.
@@ -173,6 +176,8 @@ fn matrix(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
     };
     let out: Mat<f64> = match (op, &a, &b) {
         (BinOp::Mul, Value::Matrix(x), Value::Matrix(y)) => {
+            let what = format!("the {}×{} product", x.nrows(), y.ncols());
+            super::builtins::limit(&what, x.nrows() as f64 * y.ncols() as f64, span)?;
             linalg::matmul((**x).as_ref(), (**y).as_ref()).map_err(shape_err)?
         }
         (BinOp::Add | BinOp::Sub, Value::Matrix(x), Value::Matrix(y)) => {
@@ -206,6 +211,14 @@ fn matrix(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
             return Err(RunError::new(span, msg).code("wmd::run::type"));
         }
     };
+    let finite_input = |v: &Value| match v {
+        Value::Matrix(m) => super::finite::all_finite(m),
+        Value::Num(x) => x.is_finite(),
+        _ => true,
+    };
+    let inputs_finite = finite_input(&a) && finite_input(&b);
+    let what = format!("the matrix `{}`", op.symbol());
+    super::finite::matrix(&what, inputs_finite, &out, span)?;
     Ok(Value::Matrix(Arc::new(out)))
 }
 
@@ -220,9 +233,8 @@ fn range(op: BinOp, a: &Value, b: &Value, span: Span) -> Result<Value> {
     } else {
         n
     };
-    if !count.is_finite() || count > 1e8 {
-        return Err(RunError::new(span, format!("range {lo}..{hi} is too long")));
-    }
+    let what = format!("the range {lo}..{hi}");
+    super::builtins::limit(&what, count, span)?;
     Ok(Value::vector(
         (0..count.max(0.0) as usize)
             .map(|k| lo + k as f64)

@@ -45,12 +45,15 @@ pub fn run_plan(
     let mut reports = Vec::new();
     for &id in &plan.reports {
         let g = &plan.globals[id];
-        reports.push((g.name.clone(), ev.global(id, g.span, &ev.top)?));
+        let value = ev.global(id, g.span, &ev.top)?;
+        super::finite::result("report item", &g.name, &value, g.span)?;
+        reports.push((g.name.clone(), value));
     }
     let mut sweeps = Vec::new();
     let mut defaults = ev.defaults.lock().expect("defaults").clone();
     for s in &plan.sweeps {
         let (value, used) = run_sweep(plan, sources, seed, s, &interrupt)?;
+        super::finite::result("sweep", &s.name, &value, s.span)?;
         defaults.extend(used);
         sweeps.push((s.name.clone(), value));
     }

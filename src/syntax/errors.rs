@@ -14,7 +14,7 @@ fn readable(rule: Rule) -> Option<&'static str> {
         program | stmt | decl_stmt => {
             "a statement (`let`, `fn`, `use`, `report`, `expect`, `sweep` or `KIND NAME { ... }`)"
         }
-        expr | expr_input | primary | prefix | neg | not | paren | lambda | lambda_params
+        expr | expr_input | primary | prefix | neg | not | group | lambda | lambda_params
         | if_expr | sum_expr | comprehension => "an expression",
         infix | vs | or | and | eq | ne | le | ge | lt | gt | range | range_incl | add | sub
         | mul | div | pow => "an operator",
@@ -22,7 +22,7 @@ fn readable(rule: Rule) -> Option<&'static str> {
         number => "a number",
         string | string_inner => "a string",
         boolean => "`true` or `false`",
-        vector | tuple => "a vector `[...]`",
+        bracket | vector_tail => "a vector `[...]`",
         record | record_field => "a record `{ name: value }`",
         ident | ident_raw | path | binders => "a name",
         keyword => "a keyword",

@@ -1,35 +1,51 @@
-//! Expressions: `Pairs` → AST with pest's `PrattParser`. Precedence, lowest first:
+//! Expressions: `Pairs` → AST by precedence climbing. Precedence, lowest first:
 //! `vs` < `or` < `and` < `not` < comparisons < `..` `..=` < `+ -` < `* /` < unary `-` <
 //! `^` (right-associative) < postfix (call, index, `.field`, transpose `'`).
+//!
+//! The climb is written here rather than taken from pest's `PrattParser` so that each level of
+//! recursion (a run of prefix operators, a chain of `^`) goes through [`deep`], which moves to a
+//! fresh stack segment when the current one runs low: a long chain is an AST, never an abort.
 
 use super::ast::*;
 use super::{is_kw, Cx, Rule};
+use crate::deep::deep;
+use crate::limits::MAX_EXPR_DEPTH;
 use crate::span::Span;
 use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
-use std::sync::LazyLock;
+use std::iter::Peekable;
 
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    use Assoc::*;
+/// Binding power of an infix operator and whether it groups to the right.
+fn infix_power(rule: Rule) -> Option<(u8, bool)> {
     use Rule::*;
-    PrattParser::new()
-        .op(Op::infix(vs, Left))
-        .op(Op::infix(or, Left))
-        .op(Op::infix(and, Left))
-        .op(Op::prefix(not))
-        .op(Op::infix(eq, Left)
-            | Op::infix(ne, Left)
-            | Op::infix(lt, Left)
-            | Op::infix(le, Left)
-            | Op::infix(gt, Left)
-            | Op::infix(ge, Left))
-        .op(Op::infix(range, Left) | Op::infix(range_incl, Left))
-        .op(Op::infix(add, Left) | Op::infix(sub, Left))
-        .op(Op::infix(mul, Left) | Op::infix(div, Left))
-        .op(Op::prefix(neg))
-        .op(Op::infix(pow, Right))
-        .op(Op::postfix(call) | Op::postfix(index) | Op::postfix(member) | Op::postfix(transpose))
-});
+    Some(match rule {
+        vs => (1, false),
+        or => (2, false),
+        and => (3, false),
+        eq | ne | lt | le | gt | ge => (5, false),
+        range | range_incl => (6, false),
+        add | sub => (7, false),
+        mul | div => (8, false),
+        pow => (10, true),
+        _ => return None,
+    })
+}
+
+/// Binding power of the operand of a prefix operator: `not` takes a comparison, unary `-`
+/// a power (`-x^2` is −(x²), `-a * b` is (−a)·b).
+fn prefix_power(rule: Rule) -> Option<u8> {
+    match rule {
+        Rule::not => Some(4),
+        Rule::neg => Some(9),
+        _ => None,
+    }
+}
+
+fn is_postfix(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::call | Rule::index | Rule::member | Rule::transpose
+    )
+}
 
 fn bin_op(rule: Rule) -> BinOp {
     match rule {
@@ -58,31 +74,60 @@ fn boxed(kind: ExprKind, span: Span) -> Expr {
 }
 
 impl Cx {
-    /// Convert an `expr` pair.
+    /// Convert a statement's `expr` pair, refusing a tree deeper than [`MAX_EXPR_DEPTH`] (its
+    /// clone, drop and per-step closures recurse once per level on any thread's stack).
     pub fn expr(&self, p: Pair<Rule>) -> Expr {
-        debug_assert_eq!(p.as_rule(), Rule::expr);
-        self.pratt(p.into_inner())
+        let e = self.sub_expr(p);
+        if super::depth::exceeds(&e, MAX_EXPR_DEPTH) {
+            self.errors
+                .borrow_mut()
+                .push(super::depth::too_deep(e.span));
+        }
+        e
     }
 
-    fn pratt(&self, pairs: Pairs<Rule>) -> Expr {
-        PRATT
-            .map_primary(|p| self.primary(p))
-            .map_prefix(|op, rhs| {
-                let span = self.span(&op).to(rhs.span);
-                let op = if op.as_rule() == Rule::neg {
-                    UnOp::Neg
-                } else {
-                    UnOp::Not
-                };
-                boxed(ExprKind::Unary(op, Box::new(rhs)), span)
-            })
-            .map_infix(|lhs, op, rhs| {
+    /// Convert an `expr` pair inside another expression.
+    fn sub_expr(&self, p: Pair<Rule>) -> Expr {
+        debug_assert_eq!(p.as_rule(), Rule::expr);
+        self.climb(&mut p.into_inner().peekable(), 0)
+    }
+
+    /// The longest expression whose infix operators all bind at least as tightly as `min`.
+    fn climb(&self, pairs: &mut Peekable<Pairs<Rule>>, min: u8) -> Expr {
+        deep(|| {
+            let mut lhs = self.operand(pairs);
+            while let Some((power, right)) = pairs.peek().and_then(|p| infix_power(p.as_rule())) {
+                if power < min {
+                    break;
+                }
+                let op = pairs.next().expect("peeked");
+                let rhs = self.climb(pairs, if right { power } else { power + 1 });
                 let span = lhs.span.to(rhs.span);
                 let kind = ExprKind::Binary(bin_op(op.as_rule()), Box::new(lhs), Box::new(rhs));
-                boxed(kind, span)
-            })
-            .map_postfix(|lhs, op| self.postfix(lhs, op))
-            .parse(pairs)
+                lhs = boxed(kind, span);
+            }
+            lhs
+        })
+    }
+
+    /// A prefix operator and its operand, or a primary with its postfix operators.
+    fn operand(&self, pairs: &mut Peekable<Pairs<Rule>>) -> Expr {
+        let first = pairs.next().expect("grammar: an operand");
+        if let Some(power) = prefix_power(first.as_rule()) {
+            let rhs = self.climb(pairs, power);
+            let span = self.span(&first).to(rhs.span);
+            let op = if first.as_rule() == Rule::neg {
+                UnOp::Neg
+            } else {
+                UnOp::Not
+            };
+            return boxed(ExprKind::Unary(op, Box::new(rhs)), span);
+        }
+        let mut e = self.primary(first);
+        while let Some(op) = pairs.next_if(|p| is_postfix(p.as_rule())) {
+            e = self.postfix(e, op);
+        }
+        e
     }
 
     fn postfix(&self, lhs: Expr, op: Pair<Rule>) -> Expr {
@@ -107,12 +152,12 @@ impl Cx {
             let name = Some(self.ident(it.next().unwrap()));
             Arg {
                 name,
-                value: self.expr(it.next().unwrap()),
+                value: self.sub_expr(it.next().unwrap()),
             }
         } else {
             Arg {
                 name: None,
-                value: self.expr(p),
+                value: self.sub_expr(p),
             }
         }
     }
@@ -121,7 +166,7 @@ impl Cx {
         if p.as_rule() == Rule::full_slice {
             IndexItem::All(self.span(&p))
         } else {
-            IndexItem::Expr(self.expr(p))
+            IndexItem::Expr(self.sub_expr(p))
         }
     }
 
@@ -132,10 +177,14 @@ impl Cx {
             Rule::string => ExprKind::Str(unescape(p.into_inner().next().unwrap().as_str())),
             Rule::boolean => ExprKind::Bool(p.as_str() == "true"),
             Rule::ident => ExprKind::Name(p.as_str().to_string()),
-            Rule::paren => return self.expr(p.into_inner().next().unwrap()),
-            Rule::vector | Rule::tuple => {
-                ExprKind::Vector(p.into_inner().map(|e| self.expr(e)).collect())
+            Rule::group => {
+                let mut items: Vec<Expr> = p.into_inner().map(|e| self.sub_expr(e)).collect();
+                if items.len() == 1 {
+                    return items.pop().expect("one item");
+                }
+                ExprKind::Vector(items)
             }
+            Rule::bracket => return self.bracket(p),
             Rule::record => ExprKind::Record(self.record_fields(p)),
             _ => return self.compound(p),
         };
@@ -147,12 +196,12 @@ impl Cx {
             .map(|f| {
                 let mut it = f.into_inner();
                 let name = self.ident(it.next().unwrap());
-                (name, self.expr(it.next().unwrap()))
+                (name, self.sub_expr(it.next().unwrap()))
             })
             .collect()
     }
 
-    /// Lambdas, `if`, `sum(...)` and comprehensions.
+    /// Lambdas, `if` and `sum(...)`.
     fn compound(&self, p: Pair<Rule>) -> Expr {
         let span = self.span(&p);
         let rule = p.as_rule();
@@ -164,21 +213,37 @@ impl Cx {
                     .into_inner()
                     .map(|i| self.ident(i))
                     .collect();
-                ExprKind::Lambda(params, Box::new(self.expr(kids[1].clone())))
+                ExprKind::Lambda(params, Box::new(self.sub_expr(kids[1].clone())))
             }
             Rule::if_expr => {
-                let [c, t, e] = [0, 1, 2].map(|i| Box::new(self.expr(kids[i].clone())));
+                let [c, t, e] = [0, 1, 2].map(|i| Box::new(self.sub_expr(kids[i].clone())));
                 ExprKind::If(c, t, e)
             }
             Rule::sum_expr => {
-                let body = Box::new(self.expr(kids[kids.len() - 1].clone()));
+                let body = Box::new(self.sub_expr(kids[kids.len() - 1].clone()));
                 ExprKind::Sum(self.generator(&kids[..kids.len() - 1]), body)
             }
-            Rule::comprehension => {
-                let body = Box::new(self.expr(kids[0].clone()));
-                ExprKind::Comprehension(body, self.generator(&kids[1..]))
-            }
             r => unreachable!("grammar: unexpected primary {r:?}"),
+        };
+        boxed(kind, span)
+    }
+
+    /// `[a, b, ...]` or `[body for var in iter if filter]`: the first expression is read once
+    /// and the tail says which.
+    fn bracket(&self, p: Pair<Rule>) -> Expr {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let kind = match (it.next(), it.next()) {
+            (None, _) => ExprKind::Vector(Vec::new()),
+            (Some(first), Some(tail)) if tail.as_rule() == Rule::comprehension => {
+                let kids: Vec<Pair<Rule>> = tail.into_inner().filter(|c| !is_kw(c)).collect();
+                ExprKind::Comprehension(Box::new(self.sub_expr(first)), self.generator(&kids))
+            }
+            (Some(first), tail) => {
+                let rest = tail.into_iter().flat_map(|t| t.into_inner());
+                let items = std::iter::once(first).chain(rest);
+                ExprKind::Vector(items.map(|e| self.sub_expr(e)).collect())
+            }
         };
         boxed(kind, span)
     }
@@ -187,8 +252,8 @@ impl Cx {
     fn generator(&self, kids: &[Pair<Rule>]) -> Generator {
         Generator {
             var: self.ident(kids[0].clone()),
-            iter: Box::new(self.expr(kids[1].clone())),
-            filter: kids.get(2).map(|f| Box::new(self.expr(f.clone()))),
+            iter: Box::new(self.sub_expr(kids[1].clone())),
+            filter: kids.get(2).map(|f| Box::new(self.sub_expr(f.clone()))),
         }
     }
 }

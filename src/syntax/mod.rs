@@ -2,14 +2,18 @@
 //! this module turns `Pairs` into the spanned AST and pest errors into readable diagnostics.
 
 pub mod ast;
+mod depth;
 mod errors;
 mod expr;
+mod nesting;
 mod stmt;
 
 use crate::diag::Diagnostics;
+use crate::limits::PARSER_STACK;
 use crate::span::{FileId, Span};
 use pest::iterators::Pair;
 use pest::Parser;
+use std::cell::RefCell;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/wmd.pest"]
@@ -24,49 +28,78 @@ pub enum ReplInput {
 
 /// Parse a whole file.
 pub fn parse_program(file: FileId, text: &str) -> Result<ast::Program, Diagnostics> {
-    let mut pairs =
-        WmdParser::parse(Rule::program, text).map_err(|e| errors::to_diagnostic(e, file, text))?;
-    let program = pairs.next().expect("grammar: program");
-    let cx = Cx { file };
-    let stmts = program
-        .into_inner()
-        .filter(|p| p.as_rule() != Rule::EOI)
-        .map(|p| cx.stmt(p))
-        .collect();
-    Ok(ast::Program { stmts })
+    parse_with(file, text, Rule::program, |cx, program| {
+        let stmts = program
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::EOI)
+            .map(|p| cx.stmt(p))
+            .collect();
+        ast::Program { stmts }
+    })
 }
 
 /// Parse a single expression (a `--set` value).
 pub fn parse_expr(file: FileId, text: &str) -> Result<ast::Expr, Diagnostics> {
-    let mut pairs = WmdParser::parse(Rule::expr_input, text)
-        .map_err(|e| errors::to_diagnostic(e, file, text))?;
-    let input = pairs.next().expect("grammar: expr_input");
-    let cx = Cx { file };
-    let e = input.into_inner().next().expect("grammar: expr");
-    Ok(cx.expr(e))
+    parse_with(file, text, Rule::expr_input, |cx, input| {
+        cx.expr(input.into_inner().next().expect("grammar: expr"))
+    })
 }
 
 /// Parse one REPL entry: statements, or an expression to print.
 pub fn parse_repl(file: FileId, text: &str) -> Result<ReplInput, Diagnostics> {
-    let mut pairs = WmdParser::parse(Rule::repl_input, text)
-        .map_err(|e| errors::to_diagnostic(e, file, text))?;
-    let input = pairs.next().expect("grammar: repl_input");
-    let cx = Cx { file };
-    let inner: Vec<_> = input
-        .into_inner()
-        .filter(|p| p.as_rule() != Rule::EOI)
-        .collect();
-    if inner.len() == 1 && inner[0].as_rule() == Rule::expr {
-        return Ok(ReplInput::Expr(cx.expr(inner[0].clone())));
-    }
-    let stmts = inner.into_iter().map(|p| cx.stmt(p)).collect();
-    Ok(ReplInput::Stmts(ast::Program { stmts }))
+    parse_with(file, text, Rule::repl_input, |cx, input| {
+        let inner: Vec<_> = input
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::EOI)
+            .collect();
+        if inner.len() == 1 && inner[0].as_rule() == Rule::expr {
+            return ReplInput::Expr(cx.expr(inner[0].clone()));
+        }
+        let stmts = inner.into_iter().map(|p| cx.stmt(p)).collect();
+        ReplInput::Stmts(ast::Program { stmts })
+    })
+}
+
+/// Recognise `text` as `rule` with pest and convert it with `build`: after the nesting guard
+/// (so pest's recursion is bounded), on a stack big enough for that bound and for dropping a
+/// refused tree (≈ 100 bytes per level, at most one level per byte).
+fn parse_with<T>(
+    file: FileId,
+    text: &str,
+    rule: Rule,
+    build: impl FnOnce(&Cx, Pair<Rule>) -> T,
+) -> Result<T, Diagnostics> {
+    nesting::check(file, text)?;
+    let stack = PARSER_STACK + 128 * text.len();
+    crate::deep::with_stack(stack, || {
+        let mut pairs =
+            WmdParser::parse(rule, text).map_err(|e| errors::to_diagnostic(e, file, text))?;
+        let top = pairs.next().expect("grammar: one top rule");
+        let cx = Cx {
+            file,
+            errors: RefCell::default(),
+        };
+        let out = build(&cx, top);
+        let errors = cx.errors.into_inner();
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            drop(out);
+            Err(Diagnostics(errors))
+        }
+    })
 }
 
 /// True when a parse failed only because the input ended early (an open block, bracket or
 /// string): the REPL then asks for another line instead of reporting an error.
 pub fn is_incomplete(text: &str) -> bool {
-    match WmdParser::parse(Rule::repl_input, text) {
+    if nesting::check(FileId::default(), text).is_err() {
+        return false;
+    }
+    let parsed = crate::deep::with_stack(PARSER_STACK, || {
+        WmdParser::parse(Rule::repl_input, text).map(|_| ())
+    });
+    match parsed {
         Ok(_) => false,
         Err(e) => {
             let pos = match e.location {
@@ -116,6 +149,8 @@ pub(crate) fn is_kw(p: &Pair<Rule>) -> bool {
 /// Conversion context: the file every span belongs to.
 pub(crate) struct Cx {
     pub file: FileId,
+    /// Errors found while building the AST (an expression too deep).
+    pub errors: RefCell<Vec<crate::diag::Diagnostic>>,
 }
 
 impl Cx {

@@ -71,16 +71,17 @@ impl Evaluator<'_> {
         let method = self.method(f, frame)?;
         let every = self.field_count(f, "every", None, frame)?;
         let (dt, steps, scale, form) = self.time_grid(f, frame)?;
+        let finals = runs as f64 * n as f64;
+        crate::limits::check_elements("the final states (runs × eigenvalues)", finals)
+            .map_err(|m| RunError::new(f.get("runs").map_or(f.span, |e| e.span), m))?;
         if let Some(k) = every {
-            let values = runs.saturating_mul(steps / k).saturating_mul(n);
-            if values > 1 << 27 {
-                return Err(RunError::new(
-                    f.get("every").map_or(f.span, |e| e.span),
-                    format!("recording every {k} steps keeps {values} numbers (runs × steps/every × eigenvalues), more than 2²⁷ (1 GiB)"),
-                )
-                .code("wmd::run::field")
-                .help("record less often: raise `every`"));
-            }
+            let values = finals * (steps / k) as f64;
+            let what = "the history (runs × steps/every × eigenvalues)";
+            crate::limits::check_elements(what, values).map_err(|m| {
+                RunError::new(f.get("every").map_or(f.span, |e| e.span), m)
+                    .code("wmd::run::field")
+                    .help("record less often: raise `every`")
+            })?;
         }
         let g: Vec<f64> = self.noise(f, n, frame)?.iter().map(|x| x * scale).collect();
         let drift_field = f

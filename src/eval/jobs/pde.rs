@@ -196,13 +196,23 @@ impl Evaluator<'_> {
         let mut rhs = |u: &[f64], t: f64| {
             self.pde_rhs(rhs_field, ops, u, coords, t, frame.draw)
                 .map_err(|e| {
+                    let overflow = e.code == "wmd::run::not_finite";
                     script_error = Some(e);
-                    "the right-hand side failed".to_string()
+                    if overflow {
+                        let top = u.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                        format!("the right-hand side is not finite on a field grown to |u| = {top:.3e}; with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν·dims)) or use an implicit scheme (\"tr_bdf2\", \"backward_euler\")")
+                    } else {
+                        "the right-hand side failed".to_string()
+                    }
                 })
         };
         let kept = mol::integrate(&mut rhs, u0, cfg, &self.interrupt);
         match (kept, script_error) {
             (Ok(k), _) => Ok(k),
+            // The field blew up (an unstable step): the integrator's message names the time.
+            (Err(e), Some(se)) if se.code == "wmd::run::not_finite" => {
+                Err(RunError::new(rhs_field.span, e.to_string()).code("wmd::run::pde"))
+            }
             (Err(_), Some(e)) => Err(e),
             (Err(e), None) => {
                 Err(RunError::new(rhs_field.span, e.to_string()).code("wmd::run::pde"))

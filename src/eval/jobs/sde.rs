@@ -113,6 +113,12 @@ impl Evaluator<'_> {
         if every == 0 || runs == 0 {
             return Err(f.missing("`every` ≥ 1 and `runs` ≥ 1"));
         }
+        let finals = runs as f64 * d as f64;
+        crate::limits::check_elements("the final states (runs × components)", finals).map_err(
+            |m| {
+                field_error(f.get("runs").map_or(f.span, |x| x.span), m).code("wmd::run::too_large")
+            },
+        )?;
         let records = steps / every + 1;
         if records * d > MAX_RECORDED {
             let span = f.get("every").map_or(f.span, |x| x.span);
