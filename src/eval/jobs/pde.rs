@@ -204,9 +204,7 @@ impl Evaluator<'_> {
         match (kept, script_error) {
             (Ok(k), _) => Ok(k),
             (Err(_), Some(e)) => Err(e),
-            (Err(e), None) => {
-                Err(RunError::new(rhs_field.span, e.to_string()).code("wmd::run::pde"))
-            }
+            (Err(e), None) => Err(RunError::backend(rhs_field.span, &e, "wmd::run::pde")),
         }
     }
 
