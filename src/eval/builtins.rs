@@ -352,8 +352,7 @@ fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
         return zip_max_min(&a[0], &a[1], span, f);
     }
     let xs = finite_numbers(&a[0], "x", span)?;
-    let empty =
-        || RunError::new(span, format!("`{name}` of an empty vector")).code("wmd::run::value");
+    let empty = || too_few(name, xs.len(), span);
     Ok(match name {
         "max" => Value::Num(xs.iter().copied().reduce(f64::max).ok_or_else(empty)?),
         "min" => Value::Num(xs.iter().copied().reduce(f64::min).ok_or_else(empty)?),
@@ -373,6 +372,21 @@ fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
         }
         _ => return Err(empty()),
     })
+}
+
+/// A reduction given too few values: `variance` and `std` need 2, the others 1.
+fn too_few(name: &str, got: usize, span: Span) -> RunError {
+    let need = if matches!(name, "variance" | "std") {
+        "at least 2 values"
+    } else {
+        "at least 1 value"
+    };
+    let got = match got {
+        0 => "an empty vector".to_string(),
+        1 => "1 value".to_string(),
+        n => format!("{n} values"),
+    };
+    RunError::new(span, format!("`{name}` needs {need}, but got {got}")).code("wmd::run::value")
 }
 
 fn zip_max_min(
