@@ -307,7 +307,7 @@ fn ctrl_c_exits_130_and_writes_nothing() {
     diffusion = 0.1
     init(x) = 1
     dt = 1e-4
-    until = 1e4
+    until = 5e3
 }
 report r { m = slow.mass }
 ";
