@@ -84,7 +84,7 @@ pub fn apply_sets(
 ) -> Result<(), Diagnostics> {
     for (name, text) in sets {
         let file = sources.add(format!("--set {name}"), text.as_str());
-        let value = syntax::parse_expr(file, text)?;
+        let value = syntax::parse_expr(file, text).map_err(|d| set_value_error(name, d))?;
         let slot = parsed
             .units
             .iter_mut()
@@ -107,6 +107,22 @@ pub fn apply_sets(
         }
     }
     Ok(())
+}
+
+/// A `--set` value that does not parse is a usage error (the CLI exits 2, as for any bad
+/// option): the parse diagnostics keep their message, span and help under
+/// `wmd::usage::set_value`.
+fn set_value_error(name: &str, d: Diagnostics) -> Diagnostics {
+    let d = d.0.into_iter().map(|mut x| {
+        x.message = format!("--set {name}: the value does not parse: {}", x.message);
+        x.code = "wmd::usage::set_value".into();
+        x.help = Some(match x.help {
+            Some(h) => format!("{h}\nthe value of --set is a wmd expression, e.g. --set n=2^10"),
+            None => "the value of --set is a wmd expression, e.g. --set n=2^10".into(),
+        });
+        x
+    });
+    Diagnostics(d.collect())
 }
 
 /// Check a parsed program.

@@ -14,10 +14,11 @@ pub mod sparse;
 pub mod tr_bdf2;
 pub mod tridiag;
 
-/// An error once `stop` is set (Ctrl-C): long loops call this between steps.
+/// [`BackendError::Interrupted`] once `stop` is set (Ctrl-C): long loops call this between
+/// steps.
 pub fn check_interrupt(stop: &std::sync::atomic::AtomicBool) -> Result<(), BackendError> {
     if stop.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(BackendError::Numerical("interrupted".into()));
+        return Err(BackendError::Interrupted);
     }
     Ok(())
 }
@@ -30,4 +31,8 @@ pub enum BackendError {
     Shape(String),
     #[error("numerical failure: {0}")]
     Numerical(String),
+    /// The run was stopped (Ctrl-C): not a failure of the numbers. The evaluator reports it
+    /// as `wmd::run::interrupted` and the CLI exits 130.
+    #[error("interrupted")]
+    Interrupted,
 }

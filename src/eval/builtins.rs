@@ -28,17 +28,41 @@ pub(super) fn num(v: &Option<Value>, name: &str, span: Span) -> Result<f64> {
     }
 }
 
-/// A positive whole number (a size or a count).
+/// The largest value of a count: every whole-number argument or field (`steps`, `runs`,
+/// `draws`, `every`, `bins`, `cells`, `levels`, sizes such as `rows` and `n`, and the step
+/// count `until / dt`) is at most 10⁹. A larger one is refused as too large
+/// (`wmd::run::too_large`) before any work is done; memory is bounded separately.
+pub const MAX_COUNT: f64 = 1e9;
+
+/// A positive whole number (a size or a count), at most [`MAX_COUNT`].
 pub fn count(v: &Value, name: &str, span: Span) -> Result<usize> {
     let x = num(&Some(v.clone()), name, span)?;
-    if x < 1.0 || x != x.trunc() || x > 1e9 {
+    if x < 1.0 || x != x.trunc() {
         return Err(RunError::new(
             span,
             format!("`{name}` must be a whole number ≥ 1, but is {x}"),
         )
         .code("wmd::run::value"));
     }
+    if x > MAX_COUNT {
+        return Err(too_many(span, &format!("`{name}`"), x));
+    }
     Ok(x as usize)
+}
+
+/// `what` (a count of `x`) exceeds [`MAX_COUNT`].
+pub fn too_many(span: Span, what: &str, x: f64) -> RunError {
+    RunError::new(
+        span,
+        format!(
+            "{what} is {}, too large: a count is at most {} (10⁹)",
+            crate::output::fmt_sig(x, 6),
+            MAX_COUNT as u64
+        ),
+    )
+    .code("wmd::run::too_large")
+    .label("too large")
+    .help("steps, runs, draws, cells and other counts are limited to 10⁹; use a smaller value")
 }
 
 fn numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]> {
@@ -347,8 +371,7 @@ fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
         return zip_max_min(&a[0], &a[1], span, f);
     }
     let xs = finite_numbers(&a[0], "x", span)?;
-    let empty =
-        || RunError::new(span, format!("`{name}` of an empty vector")).code("wmd::run::value");
+    let empty = || too_few(name, xs.len(), span);
     Ok(match name {
         "max" => Value::Num(xs.iter().copied().reduce(f64::max).ok_or_else(empty)?),
         "min" => Value::Num(xs.iter().copied().reduce(f64::min).ok_or_else(empty)?),
@@ -368,6 +391,21 @@ fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
         }
         _ => return Err(empty()),
     })
+}
+
+/// A reduction given too few values: `variance` and `std` need 2, the others 1.
+fn too_few(name: &str, got: usize, span: Span) -> RunError {
+    let need = if matches!(name, "variance" | "std") {
+        "at least 2 values"
+    } else {
+        "at least 1 value"
+    };
+    let got = match got {
+        0 => "an empty vector".to_string(),
+        1 => "1 value".to_string(),
+        n => format!("{n} values"),
+    };
+    RunError::new(span, format!("`{name}` needs {need}, but got {got}")).code("wmd::run::value")
 }
 
 fn zip_max_min(

@@ -1,5 +1,6 @@
 //! Run errors: a message at the span of the expression that failed.
 
+use crate::backend::BackendError;
 use crate::diag::Diagnostic;
 use crate::span::Span;
 
@@ -21,6 +22,16 @@ impl RunError {
             label: String::new(),
             help: None,
         }
+    }
+
+    /// A backend's error at `span` with `code`, except an interruption, which is always
+    /// `wmd::run::interrupted` whatever the backend.
+    pub fn backend(span: Span, e: &BackendError, code: &'static str) -> Self {
+        let code = match e {
+            BackendError::Interrupted => "wmd::run::interrupted",
+            _ => code,
+        };
+        RunError::new(span, e.to_string()).code(code)
     }
 
     pub fn code(mut self, code: &'static str) -> Self {

@@ -64,20 +64,13 @@ fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
         RunError::new(span, e.to_string()).code("wmd::run::fokker_planck")
     };
     let h = run_field(&a[0], "hamiltonian", "Fokker–Planck Hamiltonian", span)?;
-    let levels = num(a, 1, "levels", span)?;
-    if levels < 1.0 || levels.fract() != 0.0 {
-        return Err(RunError::new(
-            span,
-            format!("`levels` must be a whole number ≥ 1, but is {levels}"),
-        )
-        .code("wmd::run::value"));
-    }
+    let levels = super::builtins::count(&Value::Num(num(a, 1, "levels", span)?), "levels", span)?;
     let dx = num(&vec![h.field("dx").cloned()], 0, "dx", span)?;
     let (s, n) = match h.field("vals") {
         None => {
             let diag = vector(h.field("diag"), "diag", span)?;
             let off = vector(h.field("off"), "off", span)?;
-            let s = spectrum::hamiltonian_levels(diag, off, dx, levels as usize);
+            let s = spectrum::hamiltonian_levels(diag, off, dx, levels);
             (s.map_err(err)?, diag.len())
         }
         Some(vals) => {
@@ -93,7 +86,7 @@ fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
                 .map(|((i, j), v)| (i, j, *v))
                 .collect();
             let n = num(&vec![h.field("cells").cloned()], 0, "cells", span)? as usize;
-            let s = hamiltonian2d::hamiltonian_levels(&entries, n, dx, levels as usize);
+            let s = hamiltonian2d::hamiltonian_levels(&entries, n, dx, levels);
             (s.map_err(err)?, n)
         }
     };

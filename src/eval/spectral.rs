@@ -111,21 +111,41 @@ fn unfolded(a: &Args, span: Span) -> Result<Value> {
 }
 
 fn spacing_ratio(a: &Args, span: Span) -> Result<Value> {
-    let r = spacing::spacing_ratios(&rows_of(&a[0], span)?);
+    let rows = rows_of(&a[0], span)?;
+    let r = spacing::spacing_ratios(&rows);
     if r.len() < 2 {
-        return Err(value_error(
-            span,
-            format!(
-                "{} spacing ratios are too few; spectra need at least 3 eigenvalues",
-                r.len()
-            ),
-        ));
+        return Err(too_few_ratios(&rows, r.len(), span));
     }
     Ok(Value::record(vec![
         ("mean".into(), Value::Num(stats::mean(&r))),
         ("error".into(), Value::Num(stats::std_error(&r))),
         ("count".into(), Value::Num(r.len() as f64)),
     ]))
+}
+
+/// Fewer than two spacing ratios: the spectra are too short, or ratios are undefined because
+/// both neighbouring spacings are zero (degenerate levels).
+fn too_few_ratios(rows: &[Vec<f64>], defined: usize, span: Span) -> RunError {
+    let possible: usize = rows.iter().map(|r| r.len().saturating_sub(2)).sum();
+    if possible < 2 {
+        let longest = rows.iter().map(Vec::len).max().unwrap_or(0);
+        return value_error(
+            span,
+            format!(
+                "spacing ratios need spectra of at least 3 eigenvalues (and 2 ratios in all), \
+                 but the longest here has {longest}"
+            ),
+        );
+    }
+    value_error(
+        span,
+        format!(
+            "the levels are degenerate: {} of {possible} spacing ratios are undefined because \
+             both neighbouring spacings are zero, leaving {defined} (at least 2 are needed)",
+            possible - defined
+        ),
+    )
+    .help("r̃ = min(sᵢ, sᵢ₊₁)/max(sᵢ, sᵢ₊₁) needs distinct levels; for exactly degenerate pairs see `degenerate` and `level_spacing`")
 }
 
 /// A fit's parameters as `name`, `name_error`, and the negative log-likelihood if any.

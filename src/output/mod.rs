@@ -1,13 +1,13 @@
 //! Emitting results: the readable summary, the results tree (YAML or JSON), the manifest, and
-//! atomic file writes (a file is either absent or complete, never half-written).
+//! the output folder written as one set ([`folder`]: the old set or the new one, never a mix).
 
+pub mod folder;
 mod summary;
 
 use crate::eval::run::Outcome;
 use crate::eval::value::{Dist, Value};
 use serde_json::{json, Map, Value as Json};
-use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
 pub use summary::summary;
 
 /// `x` with `sig` significant digits, trailing zeros dropped (`0.004123`, `1.5e-07`, `2000`).
@@ -156,16 +156,18 @@ pub fn serialise(v: &Json, json: bool) -> Result<String, String> {
     }
 }
 
-/// Write a file atomically: into a temporary file in the same folder, then renamed.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// A run's output set: each file's path relative to the output folder, and its bytes. The
+/// results file is `results.json` with `json`, else `results.yaml`; then `manifest.yaml`.
+pub fn output_files(
+    info: &ManifestInfo,
+    outcome: &Outcome,
+    json: bool,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let results = serialise(&results_json(outcome), json)?;
+    let manifest = serialise(&manifest_json(info, outcome), false)?;
+    let results_name = if json { "results.json" } else { "results.yaml" };
+    Ok(vec![
+        (PathBuf::from(results_name), results.into_bytes()),
+        (PathBuf::from("manifest.yaml"), manifest.into_bytes()),
+    ])
 }

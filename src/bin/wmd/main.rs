@@ -1,5 +1,6 @@
 //! The `wmd` command: `run`, `check` and `repl`. Exit codes: 0 ok, 1 script error (parse,
-//! check or run), 2 usage error, 3 an `expect` failed.
+//! check or run), 2 usage error (a bad option, `--set` or `--out`), 3 an `expect` failed,
+//! 130 interrupted (Ctrl-C; nothing written).
 
 mod repl;
 
@@ -36,6 +37,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wmd::diag::Diagnostics;
+use wmd::output::folder::Staging;
 use wmd::span::Sources;
 
 #[derive(Parser)]
@@ -114,10 +116,12 @@ fn read(file: &Path) -> Result<String, u8> {
     })
 }
 
-/// Print diagnostics; usage errors exit 2, script errors 1.
+/// Print diagnostics; an interruption exits 130, usage errors 2, script errors 1.
 fn report(d: &Diagnostics, sources: &Sources) -> u8 {
     err!("{}", d.render(sources, color()));
-    if d.0.iter().any(|x| x.code.starts_with("wmd::usage")) {
+    if d.0.iter().any(|x| x.code == "wmd::run::interrupted") {
+        INTERRUPTED
+    } else if d.0.iter().any(|x| x.code.starts_with("wmd::usage")) {
         2
     } else {
         1
@@ -155,6 +159,8 @@ fn parse_sets(set: &[String]) -> Result<Vec<(String, String)>, u8> {
         .collect()
 }
 
+/// `wmd run`: the output folder is checked (and staged) before anything runs; after a script
+/// error or Ctrl-C nothing is written.
 fn run(
     file: &Path,
     set: &[String],
@@ -163,14 +169,14 @@ fn run(
     out: &Path,
     (format, timings): (Format, bool),
 ) -> u8 {
-    let (text, sets) = match (read(file), parse_sets(set)) {
-        (Ok(t), Ok(s)) => (t, s),
-        (Err(c), _) | (_, Err(c)) => return c,
+    let Prepared {
+        text,
+        sets,
+        staging,
+    } = match prepare(file, set, threads, out) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    if threads == Some(0) {
-        errln!("error: --threads must be at least 1");
-        return 2;
-    }
     let opts = wmd::RunOptions {
         seed,
         threads,
@@ -185,7 +191,11 @@ fn run(
         if nthreads == 1 { "" } else { "s" }
     );
     let mut sources = Sources::new();
-    let outcome = match wmd::run_source(&mut sources, &name, &text, &sets, &opts) {
+    let result = wmd::run_source(&mut sources, &name, &text, &sets, &opts);
+    if interrupted(&opts) {
+        return INTERRUPTED;
+    }
+    let outcome = match result {
         Ok(o) => o,
         Err(d) => {
             let code = report(&d, &sources);
@@ -193,12 +203,7 @@ fn run(
             return code;
         }
     };
-    out!("{}", wmd::output::summary(&outcome));
-    if timings {
-        for (job, kind, seconds) in &outcome.timings {
-            outln!("time  {kind} {job}  {:.3} ms", seconds * 1e3);
-        }
-    }
+    print_summary(&outcome, timings);
     let info = wmd::output::ManifestInfo {
         script: &name,
         text: &text,
@@ -206,9 +211,9 @@ fn run(
         threads: nthreads,
         sets: &sets,
     };
-    if let Err(e) = write_outputs(out, format, &info, &outcome) {
-        errln!("error: cannot write results to {}: {e}", out.display());
-        return 1;
+    let json = matches!(format, Format::Json);
+    if let Err(e) = write_outputs(staging, out, json, &info, &outcome, &opts) {
+        return e;
     }
     if outcome.expects.iter().any(|e| !e.passed) {
         return 3;
@@ -216,23 +221,88 @@ fn run(
     0
 }
 
-fn write_outputs(
+/// The summary, and with `--timings` the wall time of every job.
+fn print_summary(outcome: &wmd::eval::run::Outcome, timings: bool) {
+    out!("{}", wmd::output::summary(outcome));
+    if timings {
+        for (job, kind, seconds) in &outcome.timings {
+            outln!("time  {kind} {job}  {:.3} ms", seconds * 1e3);
+        }
+    }
+}
+
+/// Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+const INTERRUPTED: u8 = 130;
+
+/// Whether Ctrl-C was pressed; if so, say so (the caller writes nothing and exits 130).
+fn interrupted(opts: &wmd::RunOptions) -> bool {
+    let stop = opts.interrupt.load(std::sync::atomic::Ordering::Relaxed);
+    if stop {
+        errln!("interrupted; no output written");
+    }
+    stop
+}
+
+/// What `wmd run` checked before running: the script text, the `--set`s, the staged folder.
+struct Prepared {
+    text: String,
+    sets: Vec<(String, String)>,
+    staging: Staging,
+}
+
+/// Everything checked before running: the script can be read, the `--set`s and `--threads`
+/// are well formed, and the output folder can be written (staged beside `out`).
+fn prepare(
+    file: &Path,
+    set: &[String],
+    threads: Option<usize>,
     out: &Path,
-    format: Format,
+) -> Result<Prepared, u8> {
+    let (text, sets) = match (read(file), parse_sets(set)) {
+        (Ok(t), Ok(s)) => (t, s),
+        (Err(c), _) | (_, Err(c)) => return Err(c),
+    };
+    if threads == Some(0) {
+        errln!("error: --threads must be at least 1");
+        return Err(2);
+    }
+    match Staging::prepare(out) {
+        Ok(staging) => Ok(Prepared {
+            text,
+            sets,
+            staging,
+        }),
+        Err(e) => {
+            errln!("error: {e}");
+            Err(2)
+        }
+    }
+}
+
+/// Write the run's output set into the staged folder and move it into place as one step.
+fn write_outputs(
+    staging: Staging,
+    out: &Path,
+    json: bool,
     info: &wmd::output::ManifestInfo,
     outcome: &wmd::eval::run::Outcome,
-) -> Result<(), String> {
-    let json = matches!(format, Format::Json);
-    let results = wmd::output::serialise(&wmd::output::results_json(outcome), json)?;
-    let manifest = wmd::output::serialise(&wmd::output::manifest_json(info, outcome), false)?;
-    let results_path = out.join(if json { "results.json" } else { "results.yaml" });
-    let manifest_path = out.join("manifest.yaml");
-    wmd::output::write_atomic(&results_path, &results).map_err(|e| e.to_string())?;
-    wmd::output::write_atomic(&manifest_path, &manifest).map_err(|e| e.to_string())?;
-    outln!(
-        "wrote {} and {}",
-        results_path.display(),
-        manifest_path.display()
-    );
+    opts: &wmd::RunOptions,
+) -> Result<(), u8> {
+    let files = wmd::output::output_files(info, outcome, json).map_err(|e| {
+        errln!("error: cannot write results to {}: {e}", out.display());
+        1
+    })?;
+    if interrupted(opts) {
+        return Err(INTERRUPTED);
+    }
+    staging.commit(&files).map_err(|e| {
+        errln!("error: cannot write results to {}: {e}", out.display());
+        1
+    })?;
+    let names: Vec<String> = files
+        .iter()
+        .map(|(p, _)| out.join(p).display().to_string())
+        .collect();
+    outln!("wrote {}", names.join(" and "));
     Ok(())
 }

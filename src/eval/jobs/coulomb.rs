@@ -115,7 +115,7 @@ impl Evaluator<'_> {
         let init_fn = |_run: usize, rng: &mut Rng| initial_spectrum(&init, n, rng);
         let drift_fn = |x: f64, i: usize| drift(&[x, i as f64]);
         let out = coulomb::run_ensemble(&cfg, &drift_fn, &init_fn, &self.interrupt)
-            .map_err(|e| RunError::new(f.span, e.to_string()).code("wmd::run::coulomb_gas"))?;
+            .map_err(|e| RunError::backend(f.span, &e, "wmd::run::coulomb_gas"))?;
         let finals = Mat::from_fn(runs, n, |r, i| out.finals[r][i]);
         let history = Mat::from_fn(out.history.len(), n, |r, i| out.history[r][i]);
         let record_times: Vec<f64> = match every {

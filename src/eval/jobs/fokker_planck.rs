@@ -321,7 +321,7 @@ fn backend_error(f: &Fields, e: BackendError) -> RunError {
         .iter()
         .find(|(w, _)| msg.contains(w))
         .and_then(|(_, field)| f.get(field));
-    RunError::new(at.map(|x| x.span).unwrap_or(f.span), msg).code("wmd::run::fokker_planck")
+    RunError::backend(at.map_or(f.span, |x| x.span), &e, "wmd::run::fokker_planck")
 }
 
 /// A checked block with its compiled coefficients.

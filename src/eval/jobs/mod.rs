@@ -247,7 +247,18 @@ impl Evaluator<'_> {
             self.field_num(f, "until", None, frame)?,
         ) {
             (Some(s), None) => Ok(s),
-            (None, Some(t)) if t > 0.0 => Ok((t / dt).round().max(1.0) as usize),
+            (None, Some(t)) if t > 0.0 => {
+                let n = (t / dt).round().max(1.0);
+                if n > super::builtins::MAX_COUNT {
+                    let span = f.get("until").map_or(f.span, |x| x.span);
+                    return Err(super::builtins::too_many(
+                        span,
+                        "the step count `until` / `dt`",
+                        n,
+                    ));
+                }
+                Ok(n as usize)
+            }
             _ => Err(f.missing("exactly one of `steps` or `until` > 0")),
         }
     }

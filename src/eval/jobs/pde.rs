@@ -214,9 +214,7 @@ impl Evaluator<'_> {
                 Err(RunError::new(rhs_field.span, e.to_string()).code("wmd::run::pde"))
             }
             (Err(_), Some(e)) => Err(e),
-            (Err(e), None) => {
-                Err(RunError::new(rhs_field.span, e.to_string()).code("wmd::run::pde"))
-            }
+            (Err(e), None) => Err(RunError::backend(rhs_field.span, &e, "wmd::run::pde")),
         }
     }
 

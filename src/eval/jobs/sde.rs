@@ -155,9 +155,7 @@ impl Evaluator<'_> {
         let (a, b) = (apply(&drift), apply(&diffusion));
         let init_fn = |_run: usize, rng: &mut Rng| Ok(initial_state(&init, d, rng));
         let out = sde::run_ensemble(&cfg, &a, &b, &init_fn, &self.interrupt).map_err(|e| {
-            RunError::new(f.span, e.to_string())
-                .code("wmd::run::sde")
-                .label("integrating this sde")
+            RunError::backend(f.span, &e, "wmd::run::sde").label("integrating this sde")
         })?;
         Ok(results(&cfg, out))
     }
