@@ -169,7 +169,7 @@ pub fn run(
     sources: &Sources,
     opts: &RunOptions,
 ) -> Result<eval::run::Outcome, Diagnostics> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(limits::WORKER_STACK);
     if let Some(n) = opts.threads {
         builder = builder.num_threads(n.max(1));
     }

@@ -55,3 +55,15 @@ fn bytes_text(b: f64) -> String {
     }
     format!("{v:.1} {}", UNITS[u])
 }
+
+/// The largest value of a count: every whole-number argument or field (`steps`, `runs`,
+/// `draws`, `every`, `bins`, `cells`, `levels`, sizes such as `rows` and `n`, and the step
+/// count `until / dt`) is at most 10⁹. A larger one is refused as too large
+/// (`wmd::run::too_large`) before any work is done; memory is bounded by [`MAX_ELEMENTS`].
+pub const MAX_COUNT: f64 = 1e9;
+
+/// Stack of each worker thread a run uses (reserved, not committed: only the pages a deep
+/// recursion touches take memory). The closures a per-step function compiles to call each
+/// other once per level of its expression, up to [`MAX_EXPR_DEPTH`] deep, inside the inner
+/// loop where no stack switch may happen; this leaves room for that with a wide margin.
+pub const WORKER_STACK: usize = 256 * 1024 * 1024;

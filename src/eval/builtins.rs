@@ -28,11 +28,7 @@ pub(super) fn num(v: &Option<Value>, name: &str, span: Span) -> Result<f64> {
     }
 }
 
-/// The largest value of a count: every whole-number argument or field (`steps`, `runs`,
-/// `draws`, `every`, `bins`, `cells`, `levels`, sizes such as `rows` and `n`, and the step
-/// count `until / dt`) is at most 10⁹. A larger one is refused as too large
-/// (`wmd::run::too_large`) before any work is done; memory is bounded separately.
-pub const MAX_COUNT: f64 = 1e9;
+pub use crate::limits::MAX_COUNT;
 
 /// A positive whole number (a size or a count), at most [`MAX_COUNT`].
 pub fn count(v: &Value, name: &str, span: Span) -> Result<usize> {

@@ -101,3 +101,16 @@ fn an_expression_deeper_than_the_limit_is_refused() {
     let err = parses(&format!("let a = {terms}\n")).expect_err("too deep");
     assert!(err.contains("wmd::parse::too_deep"), "{err}");
 }
+
+#[test]
+fn a_deep_per_step_function_runs_on_the_worker_threads() {
+    // A drift 4 000 operations deep compiles to closures nested as deep, called on rayon's
+    // 2 MiB worker stacks at every step of every run.
+    let chain = vec!["x * 0"; 4000].join(" + ");
+    let text = format!(
+        "sde deep {{\n drift(x, t) = {chain} - x\n diffusion(x, t) = 0\n init = 1\n dt = 0.5\n steps = 2\n runs = 4\n}}\nreport r {{ y = mean(flatten(deep.final)) }}\n"
+    );
+    let outcome = run_script("deep.wmd", &text, &[], Some(2)).unwrap_or_else(|e| panic!("{e}"));
+    let json = wmd::output::to_json(&outcome.reports[0].1);
+    assert_eq!(json["y"].as_f64(), Some(0.25), "x → x/2 each step");
+}
