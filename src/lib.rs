@@ -15,6 +15,8 @@ pub mod builtins;
 pub mod check;
 pub mod diag;
 pub mod eval;
+#[doc(hidden)]
+pub mod fuzz_harness;
 pub mod lower;
 pub mod naming;
 pub mod observe;
