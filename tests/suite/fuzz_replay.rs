@@ -12,6 +12,9 @@ const STACK: usize = 256 << 20;
 /// How long one input may take before it counts as a hang.
 const LIMIT: Duration = Duration::from_secs(60);
 
+/// A harness function: one target of the fuzzer.
+type Target = fn(&[u8]);
+
 /// The saved inputs of one target, sorted; the folder's README and dotfiles are not inputs.
 fn inputs(target: &str) -> Vec<std::path::PathBuf> {
     let dir = repo_path(&format!("tests/fuzz_crashers/{target}"));
@@ -31,7 +34,7 @@ fn inputs(target: &str) -> Vec<std::path::PathBuf> {
 }
 
 /// Run `f` on `data` on its own thread; `Err` names a panic or a hang.
-fn replay(f: fn(&[u8]), data: Vec<u8>) -> Result<(), String> {
+fn replay(f: Target, data: Vec<u8>) -> Result<(), String> {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .stack_size(STACK)
@@ -54,7 +57,7 @@ fn replay(f: fn(&[u8]), data: Vec<u8>) -> Result<(), String> {
 
 #[test]
 fn saved_fuzz_crashers_no_longer_crash() {
-    let targets: [(&str, fn(&[u8])); 3] = [
+    let targets: [(&str, Target); 3] = [
         ("parse", wmd::fuzz_harness::parse),
         ("check", wmd::fuzz_harness::check),
         ("run", wmd::fuzz_harness::run),
@@ -69,4 +72,11 @@ fn saved_fuzz_crashers_no_longer_crash() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_panicking_input_is_reported_with_its_message() {
+    let err = replay(|_| panic!("boom"), Vec::new()).unwrap_err();
+    assert!(err.contains("boom"), "{err}");
+    assert_eq!(replay(|_| (), Vec::new()), Ok(()));
 }
