@@ -7,6 +7,7 @@ mod cli;
 mod coulomb;
 mod examples;
 mod fokker_planck;
+mod fuzz_replay;
 mod hardening;
 mod language;
 mod pde;
