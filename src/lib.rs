@@ -16,12 +16,9 @@ pub mod check;
 pub mod deep;
 pub mod diag;
 pub mod eval;
-<<<<<<< HEAD
-pub mod limits;
-=======
 #[doc(hidden)]
 pub mod fuzz_harness;
->>>>>>> fuzz
+pub mod limits;
 pub mod lower;
 pub mod naming;
 pub mod observe;
