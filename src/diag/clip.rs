@@ -25,8 +25,9 @@ struct Line {
 #[derive(Debug)]
 pub struct Clipped {
     text: String,
-    /// (line index, bytes cut from the line's start less the `…` put there).
-    shifts: Vec<(usize, usize)>,
+    /// (line index, bytes cut from the line's start less the `…` put there: may be negative
+    /// when fewer than three bytes were cut).
+    shifts: Vec<(usize, isize)>,
 }
 
 impl miette::SourceCode for Clipped {
@@ -49,7 +50,7 @@ impl miette::SourceCode for Clipped {
             c.data(),
             *c.span(),
             c.line(),
-            c.column() + shift,
+            c.column().saturating_add_signed(shift),
             c.line_count(),
         )))
     }
@@ -66,7 +67,7 @@ pub fn clip(text: &str, spans: &[(usize, usize)]) -> (Clipped, Vec<(usize, usize
         let keep = window(text, start, end, spans);
         if keep.0 > start {
             out.push_str(ELLIPSIS);
-            shifts.push((index, keep.0 - start - ELLIPSIS.len()));
+            shifts.push((index, (keep.0 - start) as isize - ELLIPSIS.len() as isize));
         }
         let new_keep_start = out.len();
         out.push_str(&text[keep.0..keep.1]);
@@ -145,5 +146,14 @@ mod tests {
         assert!(out.len() < 600, "clipped to {} bytes", out.len());
         assert_eq!(&out[spans[0].0..spans[0].0 + 1], "@");
         assert!(out.starts_with("…") && out.ends_with("\nnext\n"));
+    }
+
+    #[test]
+    fn a_window_that_starts_one_byte_into_the_line_is_fine() {
+        // Found by the fuzzer: the label sits WINDOW/2 + 1 bytes into a long line.
+        let text = format!("{}@{}\n", " ".repeat(WINDOW / 2 + 1), " ".repeat(MAX_LINE));
+        let at = text.find('@').unwrap();
+        let (out, spans) = clip(&text, &[(at, 1)]);
+        assert_eq!(&out.text[spans[0].0..spans[0].0 + 1], "@");
     }
 }
