@@ -114,3 +114,14 @@ fn a_deep_per_step_function_runs_on_the_worker_threads() {
     let json = wmd::output::to_json(&outcome.reports[0].1);
     assert_eq!(json["y"].as_f64(), Some(0.25), "x → x/2 each step");
 }
+
+#[test]
+fn an_unclosed_lambda_or_if_in_a_call_or_index_fails_fast() {
+    // Found by the fuzzer: each level used to be parsed twice (by the body's postfix and
+    // again by a postfix after the lambda), 2^depth in all. At depth 40 that never ended.
+    for unit in ["f(b -> ", "a[b -> ", "f(if c then 1 else ", "g(x -> f(1 + "] {
+        let text = format!("let x = {}1\n", unit.repeat(40));
+        let err = parses(&text).expect_err("unclosed");
+        assert!(err.contains("wmd::parse::syntax"), "{err}");
+    }
+}
