@@ -18,12 +18,13 @@ pub mod diag;
 pub mod eval;
 #[doc(hidden)]
 pub mod fuzz_harness;
+pub mod ir;
 pub mod limits;
 pub mod lower;
 pub mod naming;
+pub mod number;
 pub mod observe;
 pub mod output;
-mod plan_scan;
 pub mod repl;
 pub mod span;
 pub mod stdlib;
@@ -141,7 +142,7 @@ pub fn check(parsed: &Parsed) -> Result<check::Checked, Diagnostics> {
 }
 
 /// Lower a checked program to a plan.
-pub fn lower(checked: &check::Checked, sources: &Sources) -> lower::Plan {
+pub fn lower(checked: &check::Checked, sources: &Sources) -> ir::plan::Plan {
     lower::lower(checked, |s| sources.slice(s).to_string())
 }
 
@@ -167,10 +168,10 @@ impl Default for RunOptions {
 
 /// Run a plan.
 pub fn run(
-    plan: &lower::Plan,
+    plan: &ir::plan::Plan,
     sources: &Sources,
     opts: &RunOptions,
-) -> Result<eval::run::Outcome, Diagnostics> {
+) -> Result<ir::outcome::Outcome, Diagnostics> {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(limits::WORKER_STACK);
     if let Some(n) = opts.threads {
         builder = builder.num_threads(n.max(1));
@@ -192,7 +193,7 @@ pub fn run_source(
     text: &str,
     sets: &[(String, String)],
     opts: &RunOptions,
-) -> Result<eval::run::Outcome, Diagnostics> {
+) -> Result<ir::outcome::Outcome, Diagnostics> {
     let mut parsed = parse(sources, name, text)?;
     apply_sets(&mut parsed, sources, sets)?;
     let checked = check(&parsed)?;

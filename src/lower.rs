@@ -2,123 +2,14 @@
 //! named arguments become parameter positions, and each global is marked random when it
 //! depends on an ensemble (so it is re-evaluated for every draw).
 
-use crate::builtins::{self, Builtin};
+use crate::builtins;
 use crate::check::{Checked, GlobalDef, Res};
-use crate::eval::value::Value;
+use crate::ir::code::*;
+use crate::ir::plan::*;
+use crate::ir::value::Value;
 use crate::span::Span;
 use crate::syntax::ast::*;
 use std::sync::Arc;
-
-/// A compiled expression: names resolved, arguments in parameter order.
-#[derive(Debug, Clone)]
-pub enum Code {
-    Const(Value),
-    Global(usize, Span),
-    Local(usize),
-    Vector(Vec<Code>, Span),
-    Comprehension(Box<Code>, Box<Loop>, Span),
-    Sum(Box<Code>, Box<Loop>, Span),
-    Record(Vec<(String, Code)>),
-    /// A lambda with this many parameters; it captures the frame it is created in.
-    Lambda(usize, Arc<Code>),
-    If(Box<[Code; 3]>, Span),
-    Unary(UnOp, Box<Code>, Span),
-    Binary(BinOp, Box<[Code; 2]>, Span),
-    /// A builtin call; arguments by parameter position (None = default).
-    CallBuiltin(&'static Builtin, Vec<Option<Code>>, Span),
-    /// A call of a global `fn`; arguments by parameter position.
-    CallGlobal(usize, Vec<Option<Code>>, Span),
-    /// A call of a function value (lambda, parameter); positional only.
-    CallValue(Box<Code>, Vec<Code>, Span),
-    /// Indexing; `None` is `:`. `end` takes the next free frame slot while indices run.
-    Index(Box<Code>, Vec<Option<Code>>, Span),
-    Member(Box<Code>, String, Span),
-    Transpose(Box<Code>, Span),
-}
-
-/// `for var in iter if filter`. The loop variable takes the next free frame slot, as the
-/// checker numbered it.
-#[derive(Debug, Clone)]
-pub struct Loop {
-    pub iter: Code,
-    pub filter: Option<Code>,
-}
-
-#[derive(Debug, Clone)]
-pub enum FnImpl {
-    Code(Arc<Code>),
-    Builtin(&'static Builtin),
-}
-
-#[derive(Debug, Clone)]
-pub enum GlobalBody {
-    Let(Code),
-    Fn {
-        params: Vec<(String, Option<Code>)>,
-        body: FnImpl,
-    },
-    /// `ensemble NAME = law(...)`: the law's code, sampled per draw.
-    Ensemble(Code),
-    /// A report's items, named.
-    Report(Vec<(String, Code)>),
-    /// A block declaration `KIND NAME { ... }`: its fields, for the kind's backend.
-    Job {
-        kind: String,
-        fields: Vec<JobField>,
-    },
-}
-
-/// One field of a block: `name = expr`, or `name(params) = expr` with its parameter count.
-#[derive(Debug, Clone)]
-pub struct JobField {
-    pub name: String,
-    pub span: Span,
-    pub params: Option<usize>,
-    pub code: Code,
-}
-
-#[derive(Debug, Clone)]
-pub struct GlobalPlan {
-    pub name: String,
-    pub span: Span,
-    pub body: GlobalBody,
-    /// Depends on an ensemble: evaluated once per draw instead of once per run.
-    pub random: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct ExpectPlan {
-    pub text: String,
-    pub span: Span,
-    pub cond: Code,
-    pub tolerance: Option<(Code, bool)>,
-}
-
-#[derive(Debug, Clone)]
-pub struct SweepPlan {
-    pub name: String,
-    pub span: Span,
-    /// Varied globals (None for `seed`), their names and value lists.
-    pub bindings: Vec<(Option<usize>, String, Code)>,
-    /// Items computed at each point: (name, code or the job run).
-    pub items: Vec<(String, Code)>,
-    pub summary: Option<Code>,
-}
-
-/// The program as plain jobs for the evaluator.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub globals: Vec<GlobalPlan>,
-    pub reports: Vec<usize>,
-    pub expects: Vec<ExpectPlan>,
-    pub sweeps: Vec<SweepPlan>,
-}
-
-impl Plan {
-    pub fn global_id(&self, name: &str) -> Option<usize> {
-        self.globals.iter().position(|g| g.name == name)
-    }
-}
 
 /// Lower a checked program. `text` gives the source of each span (for expect messages).
 pub fn lower(checked: &Checked, text: impl Fn(Span) -> String) -> Plan {

@@ -3,7 +3,7 @@
 //! the same stages as `wmd run`.
 
 use crate::check::schema;
-use crate::eval::run::Outcome;
+use crate::ir::outcome::Outcome;
 use crate::span::Sources;
 use crate::syntax::ast::*;
 use crate::syntax::{self, ReplInput};
@@ -205,7 +205,7 @@ impl Session {
         }
     }
 
-    fn execute(&self, plan: &crate::lower::Plan) -> Result<Outcome, Reply> {
+    fn execute(&self, plan: &crate::ir::plan::Plan) -> Result<Outcome, Reply> {
         crate::run(plan, &self.sources, &self.options)
             .map_err(|d| Reply::Error(d.render(&self.sources, false)))
     }
@@ -217,24 +217,21 @@ fn show_value(o: &Outcome) -> String {
     };
     let json = crate::output::to_json(v);
     match v {
-        crate::eval::Value::Record(_) | crate::eval::Value::List(_) => {
+        crate::ir::value::Value::Record(_) | crate::ir::value::Value::List(_) => {
             crate::output::serialise(&json, false).unwrap_or_default()
         }
-        crate::eval::Value::Vector(xs) if xs.len() > 20 => {
-            let head: Vec<String> = xs[..10]
-                .iter()
-                .map(|x| crate::output::fmt_sig(*x, 6))
-                .collect();
+        crate::ir::value::Value::Vector(xs) if xs.len() > 20 => {
+            let head: Vec<String> = xs[..10].iter().map(|x| crate::number::sig(*x, 6)).collect();
             format!("[{}, ...] ({} values)\n", head.join(", "), xs.len())
         }
-        crate::eval::Value::Vector(xs) => format!(
+        crate::ir::value::Value::Vector(xs) => format!(
             "[{}]\n",
             xs.iter()
-                .map(|x| crate::output::fmt_sig(*x, 6))
+                .map(|x| crate::number::sig(*x, 6))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        crate::eval::Value::Num(x) => format!("{}\n", crate::output::fmt_sig(*x, 10)),
+        crate::ir::value::Value::Num(x) => format!("{}\n", crate::number::sig(*x, 10)),
         other => format!("{}\n", other.describe()),
     }
 }

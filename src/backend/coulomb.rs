@@ -29,56 +29,8 @@ use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use std::sync::atomic::AtomicBool;
 
-/// Settings of an ensemble of Coulomb-gas runs.
-#[derive(Debug, Clone)]
-pub struct CoulombConfig {
-    pub n: usize,
-    pub dt: f64,
-    pub steps: usize,
-    /// Noise strength g_i of each eigenvalue.
-    pub g: Vec<f64>,
-    pub runs: usize,
-    pub seed: u64,
-    pub point: u64,
-    pub label: String,
-    /// Largest number of bisections of one step.
-    pub max_depth: u32,
-    pub method: Method,
-    /// Record the spectrum after every `every` steps (None: only the final one).
-    pub every: Option<usize>,
-}
-
-/// How the gas is evolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// The eigenvalue SDE with gap-preserving refinement (this file).
-    Eigenvalues,
-    /// The symmetric matrix with matrix noise, diagonalised each step
-    /// ([`super::coulomb_matrix`]).
-    Matrix,
-}
-
-impl Method {
-    /// The script's names, the default first.
-    pub const NAMES: &'static [&'static str] = &["eigenvalues", "matrix"];
-}
-
-/// The final spectra (sorted) of each run, the recorded ones (run by run, in time order)
-/// and how many steps were refined.
-#[derive(Debug, Clone)]
-pub struct CoulombOutcome {
-    pub finals: Vec<Vec<f64>>,
-    pub history: Vec<Vec<f64>>,
-    pub refined_steps: u64,
-}
-
-/// One run's result: its final spectrum, its recorded spectra, its refined-step count.
-pub(super) type RunResult = (Vec<f64>, Vec<Vec<f64>>, u64);
-
-/// Whether the spectrum after `step` + 1 steps is recorded.
-pub(super) fn records(cfg: &CoulombConfig, step: usize) -> bool {
-    cfg.every.is_some_and(|k| (step + 1).is_multiple_of(k))
-}
+use super::coulomb_config::{records, RunResult};
+pub use super::coulomb_config::{CoulombConfig, CoulombOutcome, Method};
 
 /// Run the ensemble; runs are independent and parallel, each with its own stream.
 pub fn run_ensemble<D, I>(

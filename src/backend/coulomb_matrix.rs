@@ -13,7 +13,7 @@
 //! degenerate pair simply becomes a nearly degenerate matrix. The cost is an eigen-
 //! decomposition per step (O(N³)), and the noise must be the same for every eigenvalue.
 
-use super::coulomb::{records, CoulombConfig, RunResult};
+use super::coulomb_config::{records, CoulombConfig, RunResult};
 use super::rng::Rng;
 use super::BackendError;
 use faer::dyn_stack::{MemBuffer, MemStack};

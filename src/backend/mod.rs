@@ -3,6 +3,7 @@
 
 pub mod characteristics;
 pub mod coulomb;
+pub mod coulomb_config;
 pub mod coulomb_matrix;
 pub mod fokker_planck;
 pub mod linalg;
@@ -11,6 +12,7 @@ pub mod mol_implicit;
 pub mod rng;
 pub mod sde;
 pub mod sparse;
+pub mod stencil;
 pub mod tr_bdf2;
 pub mod tridiag;
 

@@ -40,7 +40,7 @@
 //! has a non-zero outside it (the pattern grows, never shrinks; for a linear F it is made
 //! once), so the Newton iterations of all steps share it.
 
-use super::mol::{Edge, Rhs};
+use super::stencil::{Edge, Rhs};
 use super::tr_bdf2;
 use crate::backend::sparse::{Analysis, SparseLu};
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMat};

@@ -1,135 +1,15 @@
 //! The builtins' implementations: argument values in, a value out. Numerical work is done by
 //! `backend` and `observe`; this file only converts values and names errors.
 
-use super::value::{Dist, Value};
-use super::{Draw, Evaluator, Result, RunError};
+use super::args::*;
+use super::error::{Result, RunError};
+use super::state::{Draw, Evaluator};
 use crate::backend::linalg::{self, MatrixLaw};
 use crate::builtins::Builtin;
+use crate::ir::value::{Dist, Value};
 use crate::observe::{density::TabulatedDensity, histogram, ks, stats};
 use crate::span::Span;
 use std::sync::Arc;
-
-pub(super) type Args = Vec<Option<Value>>;
-
-pub(super) fn num(v: &Option<Value>, name: &str, span: Span) -> Result<f64> {
-    match v {
-        Some(Value::Num(x)) if x.is_finite() => Ok(*x),
-        Some(Value::Num(x)) => Err(RunError::new(
-            span,
-            format!("`{name}` is {x}, not a finite number"),
-        )
-        .code("wmd::run::non_finite")),
-        Some(other) => Err(RunError::new(
-            span,
-            format!("`{name}` must be a number, but is {}", other.describe()),
-        )
-        .code("wmd::run::type")),
-        None => Err(RunError::new(span, format!("`{name}` is missing"))),
-    }
-}
-
-pub use crate::limits::MAX_COUNT;
-
-/// A positive whole number (a size or a count), at most [`MAX_COUNT`].
-pub fn count(v: &Value, name: &str, span: Span) -> Result<usize> {
-    let x = num(&Some(v.clone()), name, span)?;
-    if x < 1.0 || x != x.trunc() {
-        return Err(RunError::new(
-            span,
-            format!("`{name}` must be a whole number ≥ 1, but is {x}"),
-        )
-        .code("wmd::run::value"));
-    }
-    if x > MAX_COUNT {
-        return Err(too_many(span, &format!("`{name}`"), x));
-    }
-    Ok(x as usize)
-}
-
-/// `what` (a count of `x`) exceeds [`MAX_COUNT`].
-pub fn too_many(span: Span, what: &str, x: f64) -> RunError {
-    RunError::new(
-        span,
-        format!(
-            "{what} is {}, too large: a count is at most {} (10⁹)",
-            crate::output::fmt_sig(x, 6),
-            MAX_COUNT as u64
-        ),
-    )
-    .code("wmd::run::too_large")
-    .label("too large")
-    .help("steps, runs, draws, cells and other counts are limited to 10⁹; use a smaller value")
-}
-
-fn numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]> {
-    match v.as_ref().and_then(|v| v.as_slice()) {
-        Some(xs) => Ok(xs),
-        None => {
-            let what = v
-                .as_ref()
-                .map(|v| v.describe())
-                .unwrap_or_else(|| "missing".into());
-            Err(RunError::new(
-                span,
-                format!("`{name}` must be a vector of numbers, but is {what}"),
-            )
-            .code("wmd::run::type"))
-        }
-    }
-}
-
-pub(super) fn finite_numbers<'a>(
-    v: &'a Option<Value>,
-    name: &str,
-    span: Span,
-) -> Result<&'a [f64]> {
-    let xs = numbers(v, name, span)?;
-    if let Some(i) = xs.iter().position(|x| !x.is_finite()) {
-        return Err(RunError::new(
-            span,
-            format!("`{name}` has a non-finite value {} at position {i}", xs[i]),
-        )
-        .code("wmd::run::non_finite"));
-    }
-    Ok(xs)
-}
-
-pub(super) fn matrix<'a>(
-    v: &'a Option<Value>,
-    name: &str,
-    span: Span,
-) -> Result<&'a faer::Mat<f64>> {
-    match v {
-        Some(Value::Matrix(m)) => Ok(m),
-        other => Err(wrong_type(
-            other,
-            &format!("`{name}` must be a matrix"),
-            span,
-        )),
-    }
-}
-
-pub(super) fn dist(v: &Option<Value>, span: Span) -> Result<&Dist> {
-    match v {
-        Some(Value::Dist(d)) => Ok(d),
-        other => Err(wrong_type(other, "expected a distribution", span)),
-    }
-}
-
-/// "`what`, but this is a vector of 3 numbers".
-fn wrong_type(v: &Option<Value>, what: &str, span: Span) -> RunError {
-    let found = v
-        .as_ref()
-        .map(|v| v.describe())
-        .unwrap_or_else(|| "missing".into());
-    RunError::new(span, format!("{what}, but this is {found}")).code("wmd::run::type")
-}
-
-/// Refuse, before allocating, a value of more than [`crate::limits::MAX_ELEMENTS`] numbers.
-pub fn limit(what: &str, count: f64, span: Span) -> Result<()> {
-    crate::limits::check_elements(what, count)
-        .map_err(|m| RunError::new(span, m).code("wmd::run::too_large"))
-}
 
 fn backend_err(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError {
     move |e| RunError::new(span, e.to_string()).code("wmd::run::backend")
@@ -170,7 +50,7 @@ pub fn elementwise(name: &str) -> Option<fn(f64) -> f64> {
         "cos" => f64::cos,
         "tan" => f64::tan,
         "tanh" => f64::tanh,
-        "erf" => super::value::libm_erf,
+        "erf" => crate::observe::special::erf,
         "floor" => f64::floor,
         "ceil" => f64::ceil,
         "round" => f64::round,
@@ -592,16 +472,6 @@ fn ks_distance(a: &Args, span: Span) -> Result<Value> {
             let what = other.as_ref().map(|v| v.describe()).unwrap_or_default();
             Err(RunError::new(span, format!("`ks_distance` compares with a distribution or a sample, not {what}")).code("wmd::run::type"))
         }
-    }
-}
-
-/// Rows of a matrix (or the one row of a vector).
-pub(super) fn rows_of(v: &Option<Value>, span: Span) -> Result<Vec<Vec<f64>>> {
-    match v {
-        Some(Value::Matrix(m)) => Ok((0..m.nrows())
-            .map(|i| (0..m.ncols()).map(|j| m[(i, j)]).collect())
-            .collect()),
-        _ => Ok(vec![finite_numbers(v, "x", span)?.to_vec()]),
     }
 }
 

@@ -1,12 +1,15 @@
 //! Calls, loops, conditionals and indexing.
 
-use super::value::{Func, Value};
-use super::{ops, Draw, Evaluator, Frame, Result, RunError};
+use super::args::collect_values;
+use super::error::{Result, RunError};
+use super::ops;
+use super::state::{Draw, Evaluator, Frame};
 use crate::builtins::{Builtin, DefaultValue, Mode};
-use crate::lower::{Code, FnImpl, GlobalBody, Loop};
+use crate::ir::code::{Code, Loop};
+use crate::ir::plan::{FnImpl, GlobalBody};
+use crate::ir::value::{Func, Value};
 use crate::span::Span;
 use rayon::prelude::*;
-use std::sync::Arc;
 
 impl Evaluator<'_> {
     /// `[a, b, c]`: numbers and vectors are concatenated (so `[0..3, 9]` is `[0, 1, 2, 9]`);
@@ -160,7 +163,11 @@ impl Evaluator<'_> {
             match (p.default, v.is_none()) {
                 (DefaultValue::Num(d), true) => {
                     *v = Some(Value::Num(d));
-                    self.record_default(&format!("{}.{}", b.name, p.name), span, fmt_num(d));
+                    self.record_default(
+                        &format!("{}.{}", b.name, p.name),
+                        span,
+                        crate::number::exact(d),
+                    );
                 }
                 (DefaultValue::Required, true) => {
                     return Err(RunError::new(
@@ -184,7 +191,7 @@ impl Evaluator<'_> {
         frame: &mut Frame,
     ) -> Result<Value> {
         let draws = match &args.get(1).and_then(|a| a.as_ref()) {
-            Some(c) => super::builtins::count(&self.eval(c, frame)?, "draws", span)?,
+            Some(c) => super::args::count(&self.eval(c, frame)?, "draws", span)?,
             None => {
                 self.record_default(&format!("{}.draws", b.name), span, "1".into());
                 1
@@ -360,33 +367,10 @@ impl Evaluator<'_> {
     }
 }
 
-/// Numbers and vectors concatenate into a vector; otherwise a list.
-pub fn collect_values(values: Vec<Value>) -> Value {
-    if values
-        .iter()
-        .all(|v| matches!(v, Value::Num(_) | Value::Vector(_)))
-    {
-        let mut out = Vec::with_capacity(values.len());
-        for v in &values {
-            out.extend_from_slice(v.as_slice().unwrap_or(&[]));
-        }
-        return Value::vector(out);
-    }
-    Value::List(Arc::new(values))
-}
-
-pub fn fmt_num(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
 /// A short text for a value in the manifest.
 fn short(v: &Value) -> String {
     match v {
-        Value::Num(x) => fmt_num(*x),
+        Value::Num(x) => crate::number::exact(*x),
         Value::Bool(b) => b.to_string(),
         Value::Str(s) => format!("{s:?}"),
         other => other.describe(),

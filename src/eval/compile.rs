@@ -2,10 +2,11 @@
 //! loops never walk the expression tree. Globals the expression uses are evaluated at compile
 //! time (numbers become constants, vectors are captured for indexing by a parameter).
 
-use super::value::Value;
-use super::{Evaluator, Frame, Result, RunError};
+use super::error::{Result, RunError};
+use super::state::{Evaluator, Frame};
 use crate::builtins::Builtin;
-use crate::lower::Code;
+use crate::ir::code::Code;
+use crate::ir::value::Value;
 use crate::span::Span;
 use crate::syntax::ast::{BinOp, UnOp};
 use std::sync::Arc;

@@ -6,14 +6,11 @@
 //! arithmetic that keeps it infinite; a NaN never does. A report, sweep or `expect` value
 //! that is still not finite is an error naming the item.
 
-use super::value::Value;
-use super::{Result, RunError};
+use super::error::{Result, RunError};
+use crate::ir::value::Value;
+use crate::number::sig4 as fmt;
 use crate::span::Span;
 use crate::syntax::ast::BinOp;
-
-fn fmt(x: f64) -> String {
-    crate::output::fmt_sig(x, 4)
-}
 
 fn error(span: Span, what: String, reason: &str, at: Option<(usize, usize)>) -> RunError {
     let place = match at {

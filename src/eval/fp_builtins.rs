@@ -2,9 +2,9 @@
 //! `density_distances`. The run record carries what they need (its stationary density and
 //! the symmetrised operator), computed by [`crate::backend::fokker_planck`].
 
-use super::value::Value;
-use super::{Result, RunError};
+use super::error::{Result, RunError};
 use crate::backend::fokker_planck::{hamiltonian2d, measures, spectrum};
+use crate::ir::value::Value;
 use crate::span::Span;
 use faer::Mat;
 use std::sync::Arc;
@@ -64,7 +64,7 @@ fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
         RunError::new(span, e.to_string()).code("wmd::run::fokker_planck")
     };
     let h = run_field(&a[0], "hamiltonian", "Fokker–Planck Hamiltonian", span)?;
-    let levels = super::builtins::count(&Value::Num(num(a, 1, "levels", span)?), "levels", span)?;
+    let levels = super::args::count(&Value::Num(num(a, 1, "levels", span)?), "levels", span)?;
     let dx = num(&vec![h.field("dx").cloned()], 0, "dx", span)?;
     let (s, n) = match h.field("vals") {
         None => {

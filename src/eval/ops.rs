@@ -1,9 +1,9 @@
 //! Operators on values, broadcasting numbers over vectors elementwise. `*` between matrices is
 //! the matrix product; between a matrix and a number it scales.
 
-use super::value::Value;
-use super::{Result, RunError};
+use super::error::{Result, RunError};
 use crate::backend::linalg;
+use crate::ir::value::Value;
 use crate::span::Span;
 use crate::syntax::ast::{BinOp, UnOp};
 use faer::Mat;
@@ -177,7 +177,7 @@ fn matrix(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
     let out: Mat<f64> = match (op, &a, &b) {
         (BinOp::Mul, Value::Matrix(x), Value::Matrix(y)) => {
             let what = format!("the {}×{} product", x.nrows(), y.ncols());
-            super::builtins::limit(&what, x.nrows() as f64 * y.ncols() as f64, span)?;
+            super::args::limit(&what, x.nrows() as f64 * y.ncols() as f64, span)?;
             linalg::matmul((**x).as_ref(), (**y).as_ref()).map_err(shape_err)?
         }
         (BinOp::Add | BinOp::Sub, Value::Matrix(x), Value::Matrix(y)) => {
@@ -234,7 +234,7 @@ fn range(op: BinOp, a: &Value, b: &Value, span: Span) -> Result<Value> {
         n
     };
     let what = format!("the range {lo}..{hi}");
-    super::builtins::limit(&what, count, span)?;
+    super::args::limit(&what, count, span)?;
     Ok(Value::vector(
         (0..count.max(0.0) as usize)
             .map(|k| lo + k as f64)
@@ -390,7 +390,7 @@ pub fn index(t: Value, idx: &[Option<Value>], span: Span) -> Result<Value> {
         (Value::List(l), 1) => {
             let (p, sliced) = positions(idx[0].as_ref(), l.len(), span)?;
             Ok(if sliced {
-                super::calls::collect_values(p.iter().map(|&i| l[i].clone()).collect())
+                super::args::collect_values(p.iter().map(|&i| l[i].clone()).collect())
             } else {
                 l[p[0]].clone()
             })

@@ -1,37 +1,18 @@
 //! Running a plan: every report, every sweep point, then every `expect`.
 
-use super::value::Value;
-use super::{Evaluator, Result, RunError};
-use crate::lower::{Code, ExpectPlan, Plan, SweepPlan};
+use super::error::{Result, RunError};
+use super::state::Evaluator;
+use crate::ir::code::Code;
+use crate::ir::outcome::{ExpectResult, Outcome};
+use crate::ir::plan::{ExpectPlan, Plan, SweepPlan};
+use crate::ir::value::Value;
+use crate::number::sig4 as fmt;
 use crate::span::Sources;
 use crate::syntax::ast::BinOp;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-
-/// The outcome of one `expect`.
-#[derive(Debug, Clone)]
-pub struct ExpectResult {
-    pub text: String,
-    pub passed: bool,
-    /// The two sides, when the condition is a comparison.
-    pub lhs: Option<f64>,
-    pub rhs: Option<f64>,
-    /// How the check was made, e.g. "|a − b| = 0.003 ≤ 0.01".
-    pub detail: String,
-}
-
-/// Everything a run computed.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub reports: Vec<(String, Value)>,
-    pub sweeps: Vec<(String, Value)>,
-    pub expects: Vec<ExpectResult>,
-    pub defaults: BTreeMap<String, String>,
-    /// Wall time of each job of the main run: (name, kind, seconds).
-    pub timings: Vec<(String, String, f64)>,
-}
 
 /// Evaluate a plan at one seed.
 pub fn run_plan(
@@ -256,9 +237,4 @@ fn check_expect(ev: &Evaluator, e: &ExpectPlan) -> Result<ExpectResult> {
         rhs,
         detail,
     })
-}
-
-/// Four significant digits.
-pub fn fmt(x: f64) -> String {
-    crate::output::fmt_sig(x, 4)
 }

@@ -1,9 +1,9 @@
 //! The level-statistics and fit builtins (`crate::builtins::SPECTRAL`): argument values in,
 //! a value out; the numerics are in `observe::spacing` and `observe::fit`.
 
-use super::builtins::{dist, finite_numbers, matrix, num, rows_of, Args};
-use super::value::Value;
-use super::{Result, RunError};
+use super::args::{dist, finite_numbers, matrix, num, rows_of, Args};
+use super::error::{Result, RunError};
+use crate::ir::value::Value;
 use crate::observe::density::TabulatedDensity;
 use crate::observe::{fit, spacing, stats};
 use crate::span::Span;
@@ -213,7 +213,9 @@ fn kde(a: &Args, span: Span) -> Result<Value> {
     };
     let table = TabulatedDensity::from_pdf(pdf, lo - 6.0 * h, hi + 6.0 * h, 4097)
         .map_err(|e| value_error(span, e))?;
-    Ok(Value::Dist(Arc::new(super::value::Dist::Tabulated(table))))
+    Ok(Value::Dist(Arc::new(crate::ir::value::Dist::Tabulated(
+        table,
+    ))))
 }
 
 /// 2D Gaussian kernel density estimate with a product kernel,

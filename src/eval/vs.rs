@@ -6,8 +6,9 @@
 //! - number vs number: the absolute and relative error;
 //! - vector vs vector: the largest and root-mean-square difference.
 
-use super::value::{Dist, Value};
-use super::{Evaluator, Frame, Result, RunError};
+use super::error::{Result, RunError};
+use super::state::{Evaluator, Frame};
+use crate::ir::value::{Dist, Value};
 use crate::observe::{ks, stats};
 use crate::span::Span;
 

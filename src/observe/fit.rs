@@ -3,7 +3,7 @@
 //! never returns a silent number.
 
 use super::stats::{mean, variance};
-use crate::eval::value::libm_erf;
+use crate::observe::special::erf;
 use std::f64::consts::PI;
 
 /// A fitted parameter and its standard error.
@@ -73,7 +73,7 @@ pub fn two_mode_density(x: f64, sigma: f64, centre: f64) -> f64 {
     let y = (x - centre) / sigma;
     let g = (-0.5 * y * y).exp();
     g / (4.0 * PI.sqrt() * sigma)
-        * (2.0 * g + (2.0 * PI).sqrt() * y * libm_erf(y / std::f64::consts::SQRT_2))
+        * (2.0 * g + (2.0 * PI).sqrt() * y * erf(y / std::f64::consts::SQRT_2))
 }
 
 /// Maximum-likelihood fit of the two-mode density: (c, σ) minimising −Σ log ρ(xᵢ), started

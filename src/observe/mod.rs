@@ -6,4 +6,5 @@ pub mod fit;
 pub mod histogram;
 pub mod ks;
 pub mod spacing;
+pub mod special;
 pub mod stats;

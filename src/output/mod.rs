@@ -4,37 +4,11 @@
 pub mod folder;
 mod summary;
 
-use crate::eval::run::Outcome;
-use crate::eval::value::{Dist, Value};
+use crate::ir::outcome::Outcome;
+use crate::ir::value::{Dist, Value};
 use serde_json::{json, Map, Value as Json};
 use std::path::PathBuf;
 pub use summary::summary;
-
-/// `x` with `sig` significant digits, trailing zeros dropped (`0.004123`, `1.5e-07`, `2000`).
-pub fn fmt_sig(x: f64, sig: usize) -> String {
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let mag = x.abs().log10().floor() as i32;
-    if !(-4..9).contains(&mag) {
-        let s = format!("{:.*e}", sig.saturating_sub(1), x);
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        return format!("{}e{e}", trim_zeros(m));
-    }
-    let decimals = (sig as i32 - 1 - mag).max(0) as usize;
-    trim_zeros(&format!("{x:.decimals$}"))
-}
-
-fn trim_zeros(s: &str) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s.to_string()
-    }
-}
 
 /// Largest matrix written out in full; bigger ones are summarised by their shape.
 const MAX_MATRIX_ENTRIES: usize = 10_000;

@@ -1,12 +1,11 @@
 //! The readable summary printed by `wmd run`.
 
-use super::fmt_sig;
-use crate::eval::run::Outcome;
-use crate::eval::value::Value;
+use crate::ir::outcome::Outcome;
+use crate::ir::value::Value;
 use std::fmt::Write;
 
 fn f(x: f64) -> String {
-    fmt_sig(x, 4)
+    crate::number::sig4(x)
 }
 
 fn num_field(v: &Value, name: &str) -> Option<f64> {

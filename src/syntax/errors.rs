@@ -1,7 +1,7 @@
 //! pest errors → diagnostics. Rule names never reach the user: each rule is given a readable
 //! name, and the message says what was found and what could come there instead.
 
-use super::Rule;
+use super::grammar::Rule;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::span::{FileId, Span};
 use pest::error::{ErrorVariant, InputLocation};

@@ -7,7 +7,8 @@
 //! fresh stack segment when the current one runs low: a long chain is an AST, never an abort.
 
 use super::ast::*;
-use super::{is_kw, Cx, Rule};
+use super::grammar::{is_kw, Rule};
+use super::Cx;
 use crate::deep::deep;
 use crate::limits::MAX_EXPR_DEPTH;
 use crate::span::Span;

@@ -5,19 +5,17 @@ pub mod ast;
 mod depth;
 mod errors;
 mod expr;
+mod grammar;
 mod nesting;
 mod stmt;
 
 use crate::diag::Diagnostics;
 use crate::limits::PARSER_STACK;
 use crate::span::{FileId, Span};
+use grammar::{Rule, WmdParser};
 use pest::iterators::Pair;
 use pest::Parser;
 use std::cell::RefCell;
-
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/wmd.pest"]
-pub(crate) struct WmdParser;
 
 /// What one REPL entry parsed to.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,11 +137,6 @@ fn comment_start(line: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// True for the keyword tokens that the grammar keeps in the tree.
-pub(crate) fn is_kw(p: &Pair<Rule>) -> bool {
-    format!("{:?}", p.as_rule()).starts_with("kw_")
 }
 
 /// Conversion context: the file every span belongs to.

@@ -1,7 +1,8 @@
 //! Statements and block items: `Pairs` → AST.
 
 use super::ast::*;
-use super::{is_kw, Cx, Rule};
+use super::grammar::{is_kw, Rule};
+use super::Cx;
 use pest::iterators::Pair;
 
 /// The children of a pair, keywords dropped.

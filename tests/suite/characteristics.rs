@@ -4,7 +4,7 @@
 //! divides the error of w by 16.
 
 use super::support::run_script;
-use wmd::eval::Value;
+use wmd::ir::value::Value;
 
 fn num(v: &Value, field: &str) -> f64 {
     match v.field(field) {

@@ -8,7 +8,7 @@
 //! s = S/⟨S⟩ the Wigner surmise (π/2) s e^{−πs²/4}.
 
 use super::support::run_script;
-use wmd::eval::Value;
+use wmd::ir::value::Value;
 
 fn num(v: &Value, path: &[&str]) -> f64 {
     let mut cur = v;

@@ -41,7 +41,7 @@ fn marchenko_pastur_at_full_scale_has_ks_below_0_02() {
     let text = std::fs::read_to_string(repo_path("examples/marchenko_pastur.wmd")).unwrap();
     let outcome = run_script("examples/marchenko_pastur.wmd", &text, &[], None).unwrap();
     let mp = &outcome.reports.iter().find(|(n, _)| n == "mp").unwrap().1;
-    let Some(wmd::eval::Value::Num(ks)) = mp.field("ks") else {
+    let Some(wmd::ir::value::Value::Num(ks)) = mp.field("ks") else {
         panic!("no ks")
     };
     assert!(*ks < 0.02, "KS distance {ks}");

@@ -5,7 +5,7 @@
 //! `src/backend/fokker_planck/tests.rs`.
 
 use super::support::run_script;
-use wmd::eval::Value;
+use wmd::ir::value::Value;
 
 fn vector(v: &Value, path: &[&str]) -> Vec<f64> {
     let mut cur = v;
@@ -229,13 +229,13 @@ fn a_kernel_density_estimate_of_points_starts_a_fokker_planck_run() {
         super::support::run_script("k.wmd", text, &[], None).unwrap_or_else(|e| panic!("{e}"));
     let r = &out.reports[0].1;
     let num = |k: &str| match r.field(k) {
-        Some(wmd::eval::Value::Num(x)) => *x,
+        Some(wmd::ir::value::Value::Num(x)) => *x,
         other => panic!("{k}: {other:?}"),
     };
     assert!((num("m") - 0.375).abs() < 1e-6, "{}", num("m"));
     assert!((num("v") - 1.261875).abs() < 1e-5, "{}", num("v"));
     let mass = match r.field("mass") {
-        Some(wmd::eval::Value::Vector(v)) => v.to_vec(),
+        Some(wmd::ir::value::Value::Vector(v)) => v.to_vec(),
         other => panic!("{other:?}"),
     };
     assert!(mass.iter().all(|m| (m - 1.0).abs() < 1e-6), "{mass:?}");
@@ -284,7 +284,7 @@ fn a_2d_kernel_density_estimate_of_points_starts_a_2d_run() {
         super::support::run_script("k2.wmd", text, &[], None).unwrap_or_else(|e| panic!("{e}"));
     let r = &out.reports[0].1;
     let num = |k: &str| match r.field(k) {
-        Some(wmd::eval::Value::Num(x)) => *x,
+        Some(wmd::ir::value::Value::Num(x)) => *x,
         other => panic!("{k}: {other:?}"),
     };
     assert!((num("mx") - 0.125).abs() < 1e-4 && (num("my") - 0.125).abs() < 1e-4);

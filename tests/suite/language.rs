@@ -2,7 +2,7 @@
 //! 1 × n row) and name resolution.
 
 use super::support::run_script;
-use wmd::eval::Value;
+use wmd::ir::value::Value;
 
 fn report(text: &str) -> Value {
     let out = run_script("a.wmd", text, &[], None).unwrap_or_else(|e| panic!("{e}"));

@@ -1,6 +1,7 @@
 //! The wmd test suite: one binary. Error cases and examples are insta snapshots; physics is
 //! held against exact results with stated tolerances.
 
+mod architecture;
 mod cases;
 mod characteristics;
 mod cli;

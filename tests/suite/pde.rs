@@ -5,7 +5,7 @@
 //! backward Euler (measured by halving the step).
 
 use super::support::run_script;
-use wmd::eval::Value;
+use wmd::ir::value::Value;
 
 fn kpz_error(scheme: &str, step: f64) -> f64 {
     let text = format!(

@@ -146,7 +146,7 @@ fn the_stdlib_laws_have_their_exact_moments() {
     let out = super::support::run_script("moments", text, &[], Some(1)).unwrap();
     let r = &out.reports[0].1;
     let get = |k: &str| match r.field(k) {
-        Some(wmd::eval::Value::Num(x)) => *x,
+        Some(wmd::ir::value::Value::Num(x)) => *x,
         other => panic!("{k}: {other:?}"),
     };
     for (k, exact) in [

@@ -7,7 +7,7 @@
 //! X₀e^{(μ + σ²/2)T} when read as a Stratonovich equation.
 
 use super::support::run_script;
-use wmd::eval::Value;
+use wmd::ir::value::Value;
 
 fn report(text: &str, threads: Option<usize>) -> Value {
     let out = run_script("sde.wmd", text, &[], threads).unwrap_or_else(|e| panic!("{e}"));

@@ -8,7 +8,7 @@ pub fn run_script(
     text: &str,
     sets: &[(&str, &str)],
     threads: Option<usize>,
-) -> Result<wmd::eval::run::Outcome, String> {
+) -> Result<wmd::ir::outcome::Outcome, String> {
     let mut sources = Sources::new();
     let sets: Vec<(String, String)> = sets
         .iter()
@@ -27,7 +27,7 @@ pub fn rounded(v: &serde_json::Value) -> serde_json::Value {
     match v {
         J::Number(n) => match n.as_f64() {
             Some(x) if n.is_f64() => {
-                serde_json::from_str(&wmd::output::fmt_sig(x, 4)).unwrap_or(J::Null)
+                serde_json::from_str(&wmd::number::sig(x, 4)).unwrap_or(J::Null)
             }
             _ => v.clone(),
         },

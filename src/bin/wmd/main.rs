@@ -222,7 +222,7 @@ fn run(
 }
 
 /// The summary, and with `--timings` the wall time of every job.
-fn print_summary(outcome: &wmd::eval::run::Outcome, timings: bool) {
+fn print_summary(outcome: &wmd::ir::outcome::Outcome, timings: bool) {
     out!("{}", wmd::output::summary(outcome));
     if timings {
         for (job, kind, seconds) in &outcome.timings {
@@ -285,7 +285,7 @@ fn write_outputs(
     out: &Path,
     json: bool,
     info: &wmd::output::ManifestInfo,
-    outcome: &wmd::eval::run::Outcome,
+    outcome: &wmd::ir::outcome::Outcome,
     opts: &wmd::RunOptions,
 ) -> Result<(), u8> {
     let files = wmd::output::output_files(info, outcome, json).map_err(|e| {

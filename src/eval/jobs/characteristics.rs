@@ -6,8 +6,9 @@ use super::{field_error, Fields};
 use crate::backend::characteristics::{self as cs, TraceConfig};
 use crate::backend::BackendError;
 use crate::eval::compile::ScalarFn;
-use crate::eval::value::Value;
-use crate::eval::{Evaluator, Frame, Result, RunError};
+use crate::eval::error::{Result, RunError};
+use crate::eval::state::{Evaluator, Frame};
+use crate::ir::value::Value;
 use faer::Mat;
 use std::sync::Arc;
 

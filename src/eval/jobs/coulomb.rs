@@ -4,8 +4,9 @@ use super::Fields;
 use crate::backend::coulomb::{self, CoulombConfig, Method};
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
-use crate::eval::value::Value;
-use crate::eval::{Evaluator, Frame, Result, RunError};
+use crate::eval::error::{Result, RunError};
+use crate::eval::state::{Evaluator, Frame};
+use crate::ir::value::Value;
 use faer::Mat;
 use std::sync::Arc;
 

@@ -10,9 +10,10 @@ use crate::backend::fokker_planck::solve2d::{self, Fp2Config, Fp2Result};
 use crate::backend::fokker_planck::{spectrum, Boundary, Scheme, MAX_CELLS, SPLITTINGS};
 use crate::backend::BackendError;
 use crate::eval::compile::ScalarFn;
-use crate::eval::value::Value;
-use crate::eval::{Evaluator, Frame, Result, RunError};
-use crate::lower::JobField;
+use crate::eval::error::{Result, RunError};
+use crate::eval::state::{Evaluator, Frame};
+use crate::ir::plan::JobField;
+use crate::ir::value::Value;
 use faer::Mat;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -160,7 +161,7 @@ impl Evaluator<'_> {
     fn fp_cells(&self, f: &Fields, dims: usize, frame: &mut Frame) -> Result<Vec<usize>> {
         let field = f
             .get("domain.cells")
-            .filter(|c| !matches!(&c.code, crate::lower::Code::Vector(v, _) if v.is_empty()));
+            .filter(|c| !matches!(&c.code, crate::ir::code::Code::Vector(v, _) if v.is_empty()));
         let span = f.get("domain").map(|d| d.span).unwrap_or(f.span);
         let Some(field) = field else {
             return Err(RunError::new(span, "the domain needs a number of cells")
@@ -181,7 +182,7 @@ impl Evaluator<'_> {
         }
         counts
             .iter()
-            .map(|c| super::super::builtins::count(&Value::Num(*c), "cells", field.span))
+            .map(|c| crate::eval::args::count(&Value::Num(*c), "cells", field.span))
             .collect()
     }
 

@@ -7,10 +7,11 @@ mod fokker_planck;
 mod pde;
 mod sde;
 
-use super::value::{Dist, Value};
-use super::{Evaluator, Frame, Result, RunError};
 use crate::backend::rng::Rng;
-use crate::lower::JobField;
+use crate::eval::error::{Result, RunError};
+use crate::eval::state::{Evaluator, Frame};
+use crate::ir::plan::JobField;
+use crate::ir::value::{Dist, Value};
 use crate::span::Span;
 
 /// The fields of one block, with the span of the declaration for errors.
@@ -104,7 +105,7 @@ impl Evaluator<'_> {
         frame: &mut Frame,
     ) -> Result<Vec<f64>> {
         let Some(field) = f.get("at") else {
-            let text = format!("[0, {}]", super::calls::fmt_num(until));
+            let text = format!("[0, {}]", crate::number::exact(until));
             self.record_default(&format!("{}.at", f.kind), f.span, text);
             return Ok(vec![0.0, until]);
         };
@@ -184,7 +185,7 @@ impl Evaluator<'_> {
                     self.record_default(
                         &format!("{}.{name}", f.kind),
                         f.span,
-                        super::calls::fmt_num(d),
+                        crate::number::exact(d),
                     );
                 }
                 Ok(default)
@@ -201,7 +202,7 @@ impl Evaluator<'_> {
     ) -> Result<Option<usize>> {
         let span = f.get(name).map(|x| x.span).unwrap_or(f.span);
         match self.field_num(f, name, default, frame)? {
-            Some(x) => Ok(Some(super::builtins::count(&Value::Num(x), name, span)?)),
+            Some(x) => Ok(Some(crate::eval::args::count(&Value::Num(x), name, span)?)),
             None => Ok(None),
         }
     }
@@ -249,9 +250,9 @@ impl Evaluator<'_> {
             (Some(s), None) => Ok(s),
             (None, Some(t)) if t > 0.0 => {
                 let n = (t / dt).round().max(1.0);
-                if n > super::builtins::MAX_COUNT {
+                if n > crate::limits::MAX_COUNT {
                     let span = f.get("until").map_or(f.span, |x| x.span);
-                    return Err(super::builtins::too_many(
+                    return Err(crate::eval::args::too_many(
                         span,
                         "the step count `until` / `dt`",
                         n,

@@ -9,9 +9,10 @@ use super::{cell_values, field_error, Fields};
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::save_times;
 use crate::backend::mol::{self, Edge, Grid2, MolConfig, Stepper};
-use crate::eval::value::{Func, NativeFn, Value};
-use crate::eval::{Evaluator, Frame, Result, RunError};
-use crate::lower::JobField;
+use crate::eval::error::{Result, RunError};
+use crate::eval::state::{Evaluator, Frame};
+use crate::ir::plan::JobField;
+use crate::ir::value::{Func, NativeFn, Value};
 use faer::Mat;
 use std::sync::Arc;
 
@@ -254,7 +255,7 @@ impl Evaluator<'_> {
         u: &[f64],
         coords: &[Value],
         t: f64,
-        draw: &crate::eval::Draw,
+        draw: &crate::eval::state::Draw,
     ) -> Result<Vec<f64>> {
         let mut locals = ops.to_vec();
         let args = std::iter::once(Value::vector(u.to_vec()))

@@ -10,8 +10,9 @@ use super::{field_error, Fields};
 use crate::backend::rng::Rng;
 use crate::backend::sde::{self, Calculus, Scheme, SdeConfig, SdeOutcome};
 use crate::eval::compile::{state_params, ScalarFn};
-use crate::eval::value::Value;
-use crate::eval::{Evaluator, Frame, Result, RunError};
+use crate::eval::error::{Result, RunError};
+use crate::eval::state::{Evaluator, Frame};
+use crate::ir::value::Value;
 use faer::Mat;
 use std::sync::Arc;
 

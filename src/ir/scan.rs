@@ -1,8 +1,9 @@
 //! Questions about a whole [`Plan`] answered by walking its compiled code: e.g. whether any
 //! expression reads a run's stationary density, so that a backend may skip computing it.
 
-use crate::eval::value::{Func, Value};
-use crate::lower::{Code, FnImpl, GlobalBody, Loop, Plan};
+use crate::ir::code::{Code, Loop};
+use crate::ir::plan::{FnImpl, GlobalBody, Plan};
+use crate::ir::value::{Func, Value};
 
 impl Plan {
     /// Whether any code of the plan (definitions, reports, expectations, sweeps, block fields)

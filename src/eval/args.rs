@@ -1,0 +1,146 @@
+//! Reading the arguments of builtins and the fields of blocks: numbers, counts, vectors,
+//! matrices and distributions, each with the error a script author should see.
+
+use super::error::{Result, RunError};
+use crate::ir::value::{Dist, Value};
+use crate::span::Span;
+use std::sync::Arc;
+
+pub type Args = Vec<Option<Value>>;
+
+pub fn num(v: &Option<Value>, name: &str, span: Span) -> Result<f64> {
+    match v {
+        Some(Value::Num(x)) if x.is_finite() => Ok(*x),
+        Some(Value::Num(x)) => Err(RunError::new(
+            span,
+            format!("`{name}` is {x}, not a finite number"),
+        )
+        .code("wmd::run::non_finite")),
+        Some(other) => Err(RunError::new(
+            span,
+            format!("`{name}` must be a number, but is {}", other.describe()),
+        )
+        .code("wmd::run::type")),
+        None => Err(RunError::new(span, format!("`{name}` is missing"))),
+    }
+}
+
+pub use crate::limits::MAX_COUNT;
+
+/// A positive whole number (a size or a count), at most [`MAX_COUNT`].
+pub fn count(v: &Value, name: &str, span: Span) -> Result<usize> {
+    let x = num(&Some(v.clone()), name, span)?;
+    if x < 1.0 || x != x.trunc() {
+        return Err(RunError::new(
+            span,
+            format!("`{name}` must be a whole number ≥ 1, but is {x}"),
+        )
+        .code("wmd::run::value"));
+    }
+    if x > MAX_COUNT {
+        return Err(too_many(span, &format!("`{name}`"), x));
+    }
+    Ok(x as usize)
+}
+
+/// `what` (a count of `x`) exceeds [`MAX_COUNT`].
+pub fn too_many(span: Span, what: &str, x: f64) -> RunError {
+    RunError::new(
+        span,
+        format!(
+            "{what} is {}, too large: a count is at most {} (10⁹)",
+            crate::number::sig(x, 6),
+            MAX_COUNT as u64
+        ),
+    )
+    .code("wmd::run::too_large")
+    .label("too large")
+    .help("steps, runs, draws, cells and other counts are limited to 10⁹; use a smaller value")
+}
+
+pub fn numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]> {
+    match v.as_ref().and_then(|v| v.as_slice()) {
+        Some(xs) => Ok(xs),
+        None => {
+            let what = v
+                .as_ref()
+                .map(|v| v.describe())
+                .unwrap_or_else(|| "missing".into());
+            Err(RunError::new(
+                span,
+                format!("`{name}` must be a vector of numbers, but is {what}"),
+            )
+            .code("wmd::run::type"))
+        }
+    }
+}
+
+pub fn finite_numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]> {
+    let xs = numbers(v, name, span)?;
+    if let Some(i) = xs.iter().position(|x| !x.is_finite()) {
+        return Err(RunError::new(
+            span,
+            format!("`{name}` has a non-finite value {} at position {i}", xs[i]),
+        )
+        .code("wmd::run::non_finite"));
+    }
+    Ok(xs)
+}
+
+pub fn matrix<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a faer::Mat<f64>> {
+    match v {
+        Some(Value::Matrix(m)) => Ok(m),
+        other => Err(wrong_type(
+            other,
+            &format!("`{name}` must be a matrix"),
+            span,
+        )),
+    }
+}
+
+pub fn dist(v: &Option<Value>, span: Span) -> Result<&Dist> {
+    match v {
+        Some(Value::Dist(d)) => Ok(d),
+        other => Err(wrong_type(other, "expected a distribution", span)),
+    }
+}
+
+/// "`what`, but this is a vector of 3 numbers".
+pub fn wrong_type(v: &Option<Value>, what: &str, span: Span) -> RunError {
+    let found = v
+        .as_ref()
+        .map(|v| v.describe())
+        .unwrap_or_else(|| "missing".into());
+    RunError::new(span, format!("{what}, but this is {found}")).code("wmd::run::type")
+}
+
+/// Refuse, before allocating, a value of more than [`crate::limits::MAX_ELEMENTS`] numbers.
+pub fn limit(what: &str, count: f64, span: Span) -> Result<()> {
+    crate::limits::check_elements(what, count)
+        .map_err(|m| RunError::new(span, m).code("wmd::run::too_large"))
+}
+
+/// Rows of a matrix (or the one row of a vector).
+pub fn rows_of(v: &Option<Value>, span: Span) -> Result<Vec<Vec<f64>>> {
+    match v {
+        Some(Value::Matrix(m)) => Ok((0..m.nrows())
+            .map(|i| (0..m.ncols()).map(|j| m[(i, j)]).collect())
+            .collect()),
+        _ => Ok(vec![finite_numbers(v, "x", span)?.to_vec()]),
+    }
+}
+
+/// Numbers and vectors concatenate into a vector; otherwise a list.
+pub fn collect_values(values: Vec<Value>) -> Value {
+    if values
+        .iter()
+        .all(|v| matches!(v, Value::Num(_) | Value::Vector(_)))
+    {
+        let mut out = Vec::with_capacity(values.len());
+        for v in &values {
+            out.extend_from_slice(v.as_slice().unwrap_or(&[]));
+        }
+        return Value::vector(out);
+    }
+    Value::List(Arc::new(values))
+}

@@ -1,0 +1,179 @@
+//! The evaluator's state: the plan it runs, the point of the run (seed, sweep point,
+//! overrides), the globals computed once or once per draw, and what it records (defaults,
+//! timings).
+
+use super::error::{Result, RunError};
+use crate::backend::{linalg, rng};
+use crate::ir::code::Code;
+use crate::ir::plan::{GlobalBody, Plan};
+use crate::ir::value::{self as value, Value};
+use crate::span::{Sources, Span};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// One draw of every ensemble: its index and the random globals computed for it.
+pub struct Draw {
+    pub index: u64,
+    cache: Mutex<HashMap<usize, Value>>,
+}
+
+impl Draw {
+    pub fn new(index: u64) -> Self {
+        Draw {
+            index,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// Evaluates one point of a run (one seed, one sweep point, one set of overrides).
+pub struct Evaluator<'p> {
+    pub plan: &'p Plan,
+    pub sources: &'p Sources,
+    pub seed: u64,
+    pub point: u64,
+    overrides: HashMap<usize, Value>,
+    shared: Vec<OnceLock<Result<Value>>>,
+    pub(crate) top: Draw,
+    /// Every default used: "histogram.bins (line 9)" → "80".
+    pub defaults: Mutex<BTreeMap<String, String>>,
+    /// Wall time of every job run: (name, kind, seconds), in the order they finished.
+    pub timings: Mutex<Vec<(String, String, f64)>>,
+    pub interrupt: Arc<AtomicBool>,
+}
+
+/// The locals of one function or lambda invocation, in the draw it belongs to.
+pub struct Frame<'a> {
+    pub draw: &'a Draw,
+    pub locals: Vec<Value>,
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(
+        plan: &'p Plan,
+        sources: &'p Sources,
+        seed: u64,
+        point: u64,
+        overrides: HashMap<usize, Value>,
+    ) -> Self {
+        Evaluator {
+            plan,
+            sources,
+            seed,
+            point,
+            overrides,
+            shared: (0..plan.globals.len()).map(|_| OnceLock::new()).collect(),
+            top: Draw::new(0),
+            defaults: Mutex::new(BTreeMap::new()),
+            timings: Mutex::new(Vec::new()),
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Evaluate code at top level (draw 0, empty frame).
+    pub fn eval_top(&self, code: &Code) -> Result<Value> {
+        let mut frame = Frame {
+            draw: &self.top,
+            locals: Vec::new(),
+        };
+        self.eval(code, &mut frame)
+    }
+
+    /// Evaluate code with locals bound (sweep summaries).
+    pub fn eval_with(&self, code: &Code, locals: Vec<Value>) -> Result<Value> {
+        let mut frame = Frame {
+            draw: &self.top,
+            locals,
+        };
+        self.eval(code, &mut frame)
+    }
+
+    /// The value of a global, computed once (or once per draw when it is random).
+    pub fn global(&self, id: usize, span: Span, draw: &Draw) -> Result<Value> {
+        if let Some(v) = self.overrides.get(&id) {
+            return Ok(v.clone());
+        }
+        if !self.plan.globals[id].random {
+            return self.shared[id]
+                .get_or_init(|| self.compute_global(id, span, &self.top))
+                .clone();
+        }
+        if let Some(v) = draw.cache.lock().expect("draw cache").get(&id) {
+            return Ok(v.clone());
+        }
+        let v = self.compute_global(id, span, draw)?;
+        draw.cache.lock().expect("draw cache").insert(id, v.clone());
+        Ok(v)
+    }
+
+    fn compute_global(&self, id: usize, span: Span, draw: &Draw) -> Result<Value> {
+        let g = &self.plan.globals[id];
+        let mut frame = Frame {
+            draw,
+            locals: Vec::new(),
+        };
+        match &g.body {
+            GlobalBody::Let(code) => self.eval(code, &mut frame),
+            GlobalBody::Fn { .. } => Ok(Value::Func(Arc::new(value::Func::Global(id)))),
+            GlobalBody::Ensemble(code) => self.sample(id, code, &mut frame),
+            GlobalBody::Report(items) => {
+                let values = self.eval_items(items, &mut frame)?;
+                let names = items.iter().map(|(n, _)| n.clone());
+                Ok(Value::record(names.zip(values).collect()))
+            }
+            GlobalBody::Job { kind, fields } => self.run_job(id, kind, fields, span, &mut frame),
+        }
+    }
+
+    /// Evaluate named items in order; each value is pushed into the frame, so later items
+    /// see earlier ones by name (as the checker numbered them).
+    pub fn eval_items(&self, items: &[(String, Code)], frame: &mut Frame) -> Result<Vec<Value>> {
+        let base = frame.locals.len();
+        for (_, code) in items {
+            let v = self.eval(code, frame)?;
+            frame.locals.push(v);
+        }
+        Ok(frame.locals.split_off(base))
+    }
+
+    /// Evaluate named items at top level (a sweep point).
+    pub fn eval_items_top(&self, items: &[(String, Code)]) -> Result<Vec<Value>> {
+        let mut frame = Frame {
+            draw: &self.top,
+            locals: Vec::new(),
+        };
+        self.eval_items(items, &mut frame)
+    }
+
+    /// Sample an ensemble for the frame's draw from its own random stream.
+    fn sample(&self, id: usize, law: &Code, frame: &mut Frame) -> Result<Value> {
+        let g = &self.plan.globals[id];
+        let Value::Law(law_value) = self.eval(law, frame)? else {
+            return Err(RunError::new(
+                g.span,
+                "an ensemble is made by a random-matrix law",
+            ));
+        };
+        let mut stream = rng::stream(self.seed, self.point, &g.name, frame.draw.index);
+        Ok(Value::Matrix(Arc::new(linalg::sample(
+            &law_value,
+            &mut stream,
+        ))))
+    }
+
+    /// Record a default that a call used, for the manifest.
+    pub fn record_default(&self, what: &str, span: Span, value: String) {
+        let line = self.sources.line_of(span);
+        let file = &self.sources.get(span.file).name;
+        let key = format!("{what} ({file}:{line})");
+        self.defaults.lock().expect("defaults").insert(key, value);
+    }
+
+    pub fn check_interrupt(&self, span: Span) -> Result<()> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            return Err(RunError::new(span, "interrupted").code("wmd::run::interrupted"));
+        }
+        Ok(())
+    }
+}

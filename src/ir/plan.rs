@@ -1,0 +1,83 @@
+//! The plan: a program as plain jobs, its names resolved to global indices and frame slots and
+//! its named arguments to parameter positions. Lowering makes it; the evaluator runs it.
+
+use crate::builtins::Builtin;
+use crate::ir::code::Code;
+use crate::span::Span;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub enum FnImpl {
+    Code(Arc<Code>),
+    Builtin(&'static Builtin),
+}
+
+#[derive(Debug, Clone)]
+pub enum GlobalBody {
+    Let(Code),
+    Fn {
+        params: Vec<(String, Option<Code>)>,
+        body: FnImpl,
+    },
+    /// `ensemble NAME = law(...)`: the law's code, sampled per draw.
+    Ensemble(Code),
+    /// A report's items, named.
+    Report(Vec<(String, Code)>),
+    /// A block declaration `KIND NAME { ... }`: its fields, for the kind's backend.
+    Job {
+        kind: String,
+        fields: Vec<JobField>,
+    },
+}
+
+/// One field of a block: `name = expr`, or `name(params) = expr` with its parameter count.
+#[derive(Debug, Clone)]
+pub struct JobField {
+    pub name: String,
+    pub span: Span,
+    pub params: Option<usize>,
+    pub code: Code,
+}
+
+#[derive(Debug, Clone)]
+pub struct GlobalPlan {
+    pub name: String,
+    pub span: Span,
+    pub body: GlobalBody,
+    /// Depends on an ensemble: evaluated once per draw instead of once per run.
+    pub random: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExpectPlan {
+    pub text: String,
+    pub span: Span,
+    pub cond: Code,
+    pub tolerance: Option<(Code, bool)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SweepPlan {
+    pub name: String,
+    pub span: Span,
+    /// Varied globals (None for `seed`), their names and value lists.
+    pub bindings: Vec<(Option<usize>, String, Code)>,
+    /// Items computed at each point: (name, code or the job run).
+    pub items: Vec<(String, Code)>,
+    pub summary: Option<Code>,
+}
+
+/// The program as plain jobs for the evaluator.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub globals: Vec<GlobalPlan>,
+    pub reports: Vec<usize>,
+    pub expects: Vec<ExpectPlan>,
+    pub sweeps: Vec<SweepPlan>,
+}
+
+impl Plan {
+    pub fn global_id(&self, name: &str) -> Option<usize> {
+        self.globals.iter().position(|g| g.name == name)
+    }
+}
