@@ -1,14 +1,4 @@
-//! wmd — a language and interpreter for stochastic weight-matrix experiments.
-//!
-//! The pipeline has one public function per stage, and [`run_source`] only chains them:
-//!
-//! | stage | in → out |
-//! |---|---|
-//! | [`parse`] | source text → AST (every node spanned), with the stdlib modules it uses |
-//! | [`check`] | AST → checked program, or every diagnostic at once |
-//! | [`lower`] | checked program → plan of jobs with compiled expressions |
-//! | [`run`] | plan → results |
-//! | [`output`] | results → summary, YAML/JSON, manifest |
+#![doc = include_str!("../ARCHITECTURE.md")]
 
 pub mod backend;
 pub mod builtins;

@@ -22,9 +22,9 @@ pub type Field<'a> = &'a (dyn Fn(&[f64], &mut [f64]) + Sync);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Curves {
     pub s: Vec<f64>,
-    /// points[start][record] = w(s_record), a vector of `dims` components.
+    /// points\[start]\[record] = w(s_record), a vector of `dims` components.
     pub points: Vec<Vec<Vec<f64>>>,
-    /// density[start][record] = P(w(s_record)).
+    /// density\[start]\[record] = P(w(s_record)).
     pub density: Vec<Vec<f64>>,
 }
 

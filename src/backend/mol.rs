@@ -1,4 +1,4 @@
-//! The method of lines for a general PDE ∂ₜu = F(u, x, [y,] t) (the `pde` kind): u is held at
+//! The method of lines for a general PDE ∂ₜu = F(u, x, \[y,\] t) (the `pde` kind): u is held at
 //! the n cell centres xᵢ = a + (i + ½)h, spatial operators are second-order centred stencils,
 //!
 //!   (∂ₓu)ᵢ = (uᵢ₊₁ − uᵢ₋₁)/(2h),   (∂ₓₓu)ᵢ = (uᵢ₊₁ − 2uᵢ + uᵢ₋₁)/h²,

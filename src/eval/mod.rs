@@ -1,4 +1,4 @@
-//! Evaluation: a [`Plan`] → values. Expressions are evaluated over whole vectors at once;
+//! Evaluation: a [`Plan`](crate::ir::plan::Plan) → values. Expressions are evaluated over whole vectors at once;
 //! ensembles are sampled from addressed random streams (seed, sweep point, name, draw), so
 //! results never depend on the thread count.
 

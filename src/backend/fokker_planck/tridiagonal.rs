@@ -230,7 +230,7 @@ impl ShiftedFactors {
     }
 }
 
-/// Thomas algorithm for the non-cyclic system with sub-diagonal a (a[0] unused), diagonal b
+/// Thomas algorithm for the non-cyclic system with sub-diagonal a (a\[0] unused), diagonal b
 /// and super-diagonal c (c[n−1] unused); the solution overwrites `r`.
 pub fn thomas(a: &[f64], b: &[f64], c: &[f64], r: &mut [f64]) -> Result<(), BackendError> {
     ThomasFactors::new(b.len(), |i| a[i], |i| b[i], |i| c[i])?.solve(r);
