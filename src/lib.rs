@@ -9,6 +9,7 @@ pub mod eval;
 #[doc(hidden)]
 pub mod fuzz_harness;
 pub mod ir;
+pub mod kinds;
 pub mod limits;
 pub mod lower;
 pub mod naming;
@@ -16,6 +17,7 @@ pub mod number;
 pub mod observe;
 pub mod output;
 pub mod repl;
+pub mod schema;
 pub mod span;
 pub mod stdlib;
 pub mod syntax;
@@ -128,7 +130,7 @@ pub fn check(parsed: &Parsed) -> Result<check::Checked, Diagnostics> {
             module: m.clone(),
         })
         .collect();
-    check::check(&units)
+    check::check(&units, &kinds::schemas())
 }
 
 /// Lower a checked program to a plan.

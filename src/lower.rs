@@ -17,10 +17,11 @@ pub fn lower(checked: &Checked, text: impl Fn(Span) -> String) -> Plan {
     let mut globals: Vec<GlobalPlan> = checked
         .globals
         .iter()
-        .map(|g| GlobalPlan {
+        .enumerate()
+        .map(|(id, g)| GlobalPlan {
             name: g.name.clone(),
             span: g.span,
-            body: lw.global(&g.def),
+            body: lw.global(id, &g.def),
             random: false,
         })
         .collect();
@@ -69,7 +70,7 @@ struct Lowerer<'a> {
 }
 
 impl Lowerer<'_> {
-    fn global(&self, def: &GlobalDef) -> GlobalBody {
+    fn global(&self, id: usize, def: &GlobalDef) -> GlobalBody {
         match def {
             GlobalDef::Let(e) => GlobalBody::Let(self.expr(e)),
             GlobalDef::Fn(f) => {
@@ -92,17 +93,18 @@ impl Lowerer<'_> {
                 };
                 GlobalBody::Fn { params, body }
             }
-            GlobalDef::Decl(d) => match (&d.body, d.kind.name.as_str()) {
-                (DeclBody::Expr(e), "ensemble") => GlobalBody::Ensemble(self.expr(e)),
-                (DeclBody::Block(items), _) => GlobalBody::Job {
-                    kind: d.kind.name.clone(),
-                    fields: self.job_fields(items),
-                },
-                _ => GlobalBody::Job {
-                    kind: d.kind.name.clone(),
-                    fields: Vec::new(),
-                },
-            },
+            GlobalDef::Decl(d) => {
+                let kind = self.checked.decl_kinds[&id];
+                match &d.body {
+                    // A constructor-form kind is a value: drawn afresh per draw, or once.
+                    DeclBody::Expr(e) if kind.per_draw => GlobalBody::Ensemble(self.expr(e)),
+                    DeclBody::Expr(e) => GlobalBody::Let(self.expr(e)),
+                    DeclBody::Block(items) => GlobalBody::Job {
+                        kind,
+                        fields: self.job_fields(items),
+                    },
+                }
+            }
             GlobalDef::Report(r) => GlobalBody::Report(self.named_items(&r.items)),
         }
     }

@@ -2,8 +2,8 @@
 //! statements or an expression, checked against everything defined so far, and run through
 //! the same stages as `wmd run`.
 
-use crate::check::schema;
 use crate::ir::outcome::Outcome;
+use crate::schema;
 use crate::span::Sources;
 use crate::syntax::ast::*;
 use crate::syntax::{self, ReplInput};
@@ -55,7 +55,11 @@ impl Session {
     /// Names for completion: definitions, builtins, kinds and keywords.
     pub fn completions(&self) -> Vec<String> {
         let mut names: Vec<String> = crate::builtins::names().map(String::from).collect();
-        names.extend(schema::KINDS.iter().map(|k| k.name.to_string()));
+        names.extend(
+            crate::kinds::REGISTRY
+                .iter()
+                .map(|k| k.schema.name.to_string()),
+        );
         names.extend(["let", "fn", "use", "report", "expect", "sweep", "within"].map(String::from));
         for (p, _) in &self.parsed.units {
             names.extend(p.stmts.iter().filter_map(defined_name));
@@ -252,7 +256,7 @@ fn defined_name(s: &Stmt) -> Option<String> {
 
 /// `:help KIND`: a kind's fields, or a builtin's signature.
 pub fn kind_help(name: &str) -> String {
-    if let Some(k) = schema::lookup(name) {
+    if let Some(k) = schema::lookup(&crate::kinds::schemas(), name) {
         let mut out = format!("{} — {}\n", k.name, k.doc);
         if let schema::Form::Constructor(c) = k.form {
             out.push_str(&format!(
@@ -271,9 +275,6 @@ pub fn kind_help(name: &str) -> String {
                 f.doc,
                 if f.required { "  (required)" } else { "" }
             ));
-        }
-        if !k.runnable {
-            out.push_str("  (checked, but this version cannot run it yet)\n");
         }
         return out;
     }

@@ -20,19 +20,15 @@ pub struct CoulombConfig {
     pub every: Option<usize>,
 }
 
-/// How the gas is evolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// The eigenvalue SDE with gap-preserving refinement (this file).
-    Eigenvalues,
-    /// The symmetric matrix with matrix noise, diagonalised each step
-    /// ([`crate::backend::coulomb_matrix`]).
-    Matrix,
-}
-
-impl Method {
-    /// The script's names, the default first.
-    pub const NAMES: &'static [&'static str] = &["eigenvalues", "matrix"];
+crate::choices! {
+    /// How the gas is evolved.
+    pub enum Method {
+        /// The eigenvalue SDE with gap-preserving refinement ([`crate::backend::coulomb`]).
+        Eigenvalues = "eigenvalues",
+        /// The symmetric matrix with matrix noise, diagonalised each step
+        /// ([`crate::backend::coulomb_matrix`]).
+        Matrix = "matrix",
+    }
 }
 
 /// The final spectra (sorted) of each run, the recorded ones (run by run, in time order)

@@ -22,25 +22,12 @@ use std::sync::atomic::AtomicBool;
 
 pub use super::stencil::{along, dx, dxx, laplace2, Edge, Grid2, Rhs};
 
-/// Time integrator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stepper {
-    Rk4,
-    BackwardEuler,
-    TrBdf2,
-}
-
-impl Stepper {
-    /// The script's names, the default first.
-    pub const NAMES: &'static [&'static str] = &["rk4", "backward_euler", "tr_bdf2"];
-
-    pub fn parse(s: &str) -> Option<Stepper> {
-        match s {
-            "rk4" => Some(Stepper::Rk4),
-            "backward_euler" => Some(Stepper::BackwardEuler),
-            "tr_bdf2" => Some(Stepper::TrBdf2),
-            _ => None,
-        }
+crate::choices! {
+    /// Time integrator.
+    pub enum Stepper {
+        Rk4 = "rk4",
+        BackwardEuler = "backward_euler",
+        TrBdf2 = "tr_bdf2",
     }
 }
 

@@ -36,50 +36,23 @@ use std::sync::atomic::AtomicBool;
 /// Runs integrated in parallel before their records are folded into the statistics.
 pub const CHUNK: usize = 256;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
-    EulerMaruyama,
-    Milstein,
-    Srk,
-}
-
-impl Scheme {
-    pub const NAMES: [&'static str; 3] = ["euler_maruyama", "milstein", "srk"];
-
-    pub fn parse(name: &str) -> Option<Scheme> {
-        let all = [Scheme::EulerMaruyama, Scheme::Milstein, Scheme::Srk];
-        all.into_iter().find(|s| s.name() == name)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Scheme::EulerMaruyama => Self::NAMES[0],
-            Scheme::Milstein => Self::NAMES[1],
-            Scheme::Srk => Self::NAMES[2],
-        }
+crate::choices! {
+    /// The integration scheme.
+    pub enum Scheme {
+        /// Euler–Maruyama: strong order ½, weak order 1.
+        EulerMaruyama = "euler_maruyama",
+        /// Milstein (diagonal noise): strong order 1.
+        Milstein = "milstein",
+        /// Platen's explicit weak order 2 scheme.
+        Srk = "srk",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Calculus {
-    Ito,
-    Stratonovich,
-}
-
-impl Calculus {
-    pub const NAMES: [&'static str; 2] = ["ito", "stratonovich"];
-
-    pub fn parse(name: &str) -> Option<Calculus> {
-        [Calculus::Ito, Calculus::Stratonovich]
-            .into_iter()
-            .find(|c| c.name() == name)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Calculus::Ito => Self::NAMES[0],
-            Calculus::Stratonovich => Self::NAMES[1],
-        }
+crate::choices! {
+    /// How the noise term b(X)∘dW is read.
+    pub enum Calculus {
+        Ito = "ito",
+        Stratonovich = "stratonovich",
     }
 }
 

@@ -1,27 +1,16 @@
 //! Centred second-order stencils on cell-centred grids, with the ghost values of each boundary
 //! (see [`super::mol`] for the formulas), and the right-hand side type the time steppers take.
 
-/// Ghost values at the two ends of the grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Edge {
-    Neumann,
-    Periodic,
-    Extrapolate,
+crate::choices! {
+    /// Ghost values at the two ends of the grid.
+    pub enum Edge {
+        Neumann = "neumann",
+        Periodic = "periodic",
+        Extrapolate = "extrapolate",
+    }
 }
 
 impl Edge {
-    /// The script's names, the default first.
-    pub const NAMES: &'static [&'static str] = &["neumann", "periodic", "extrapolate"];
-
-    pub fn parse(s: &str) -> Option<Edge> {
-        match s {
-            "neumann" | "reflecting" => Some(Edge::Neumann),
-            "periodic" => Some(Edge::Periodic),
-            "extrapolate" => Some(Edge::Extrapolate),
-            _ => None,
-        }
-    }
-
     /// (u₋₁, uₙ).
     fn ghosts(self, u: &[f64]) -> (f64, f64) {
         let n = u.len();

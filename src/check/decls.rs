@@ -1,8 +1,8 @@
 //! Block declarations against their kind schemas, reports, expects and sweeps.
 
-use super::schema::{self, FieldKind, Form, KindSchema};
 use super::{suggest, Checker, GlobalDef, Res};
 use crate::diag::Diagnostic;
+use crate::schema::{self, FieldKind, Form, KindSchema};
 use crate::span::Span;
 use crate::syntax::ast::*;
 use crate::types::{Shape, Ty};
@@ -19,19 +19,23 @@ pub fn report_field_names(r: &Report) -> Vec<String> {
         .collect()
 }
 
+/// Kinds a reader of the design documents may write that this version has no implementation
+/// of: their "unknown kind" error says so instead of guessing a spelling.
+const NOT_YET: &[&str] = &["network", "data", "optimizer", "train", "kernel"];
+
 impl Checker {
     fn kind_schema(&mut self, kind: &Ident) -> Option<&'static KindSchema> {
-        if let Some(k) = schema::lookup(&kind.name) {
+        if let Some(k) = schema::lookup(&self.kinds, &kind.name) {
             return Some(k);
         }
-        let names = schema::KINDS.iter().map(|k| k.name);
-        let list = schema::KINDS
-            .iter()
-            .map(|k| k.name)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let help = match suggest::did_you_mean(&kind.name, names) {
+        let names: Vec<&str> = self.kinds.iter().map(|k| k.name).collect();
+        let list = names.join(", ");
+        let help = match suggest::did_you_mean(&kind.name, names.iter().copied()) {
             Some(s) => format!("{s} (kinds: {list})"),
+            None if NOT_YET.contains(&kind.name.as_str()) => format!(
+                "networks, data sets, optimizers and training are not in this version of wmd yet \
+                 (kinds: {list})"
+            ),
             None => format!("kinds: {list}"),
         };
         let d = Diagnostic::new(
@@ -44,18 +48,21 @@ impl Checker {
         None
     }
 
-    /// The type of a declared name: an ensemble is a matrix of its law's shape.
-    pub fn decl_ty(&mut self, d: &Decl) -> Ty {
-        let Some(k) = schema::lookup(&d.kind.name) else {
+    /// The type of a declared name (its constructor is checked here, once): a per-draw kind's
+    /// law samples to a matrix of the law's shape, another constructor's value is the call's,
+    /// a block's result is a record. Records the declaration's kind for lowering.
+    pub fn decl_ty(&mut self, id: usize, d: &Decl) -> Ty {
+        let Some(k) = self.kind_schema(&d.kind) else {
             return Ty::Any;
         };
+        self.out.decl_kinds.insert(id, k);
         match (&d.body, k.form) {
-            (DeclBody::Expr(e), Form::Constructor(_)) if k.name == "ensemble" => {
-                match self.constructor(k, e) {
-                    Ty::Law(s) => Ty::Matrix(s),
-                    _ => Ty::Matrix(Shape::default()),
-                }
-            }
+            (DeclBody::Expr(e), Form::Constructor(_)) => match (self.constructor(k, e), k.per_draw)
+            {
+                (Ty::Law(s), true) => Ty::Matrix(s),
+                (_, true) => Ty::Matrix(Shape::default()),
+                (t, false) => t,
+            },
             _ => Ty::Record,
         }
     }
@@ -114,16 +121,14 @@ impl Checker {
         }
     }
 
-    pub fn check_decl(&mut self, d: &Decl) {
-        let Some(k) = self.kind_schema(&d.kind) else {
+    /// Check a declaration's block against its kind (its constructor, if any, was checked
+    /// with its type).
+    pub fn check_decl(&mut self, id: usize, d: &Decl) {
+        let Some(&k) = self.out.decl_kinds.get(&id) else {
             return;
         };
         match (&d.body, k.form) {
-            (DeclBody::Expr(e), Form::Constructor(_)) => {
-                if k.name != "ensemble" {
-                    self.constructor(k, e);
-                }
-            }
+            (DeclBody::Expr(_), Form::Constructor(_)) => {}
             (DeclBody::Block(items), Form::Block) => self.check_block(k, d, items),
             (DeclBody::Block(_), Form::Constructor(c)) => {
                 let d = Diagnostic::new(

@@ -132,7 +132,7 @@ impl Checker {
         let ty = match self.out.globals[id].def.clone() {
             GlobalDef::Let(e) => self.expr(&e),
             GlobalDef::Fn(f) => fn_ty(&f.params),
-            GlobalDef::Decl(d) => self.decl_ty(&d),
+            GlobalDef::Decl(d) => self.decl_ty(id, &d),
             GlobalDef::Report(_) => Ty::Record,
         };
         self.locals = saved;
@@ -147,7 +147,7 @@ impl Checker {
         match self.out.globals[id].def.clone() {
             GlobalDef::Let(_) => {}
             GlobalDef::Fn(f) => self.check_fn(&f),
-            GlobalDef::Decl(d) => self.check_decl(&d),
+            GlobalDef::Decl(d) => self.check_decl(id, &d),
             GlobalDef::Report(r) => self.check_report(&r),
         }
         self.inferring.pop();

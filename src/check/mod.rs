@@ -6,10 +6,10 @@
 mod decls;
 mod expr;
 mod globals;
-pub mod schema;
 pub(crate) mod suggest;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::schema::KindSchema;
 use crate::span::Span;
 use crate::syntax::ast::*;
 use crate::types::Ty;
@@ -60,6 +60,8 @@ pub struct Checked {
     pub types: HashMap<usize, Ty>,
     /// Which globals each global refers to.
     pub deps: HashMap<usize, Vec<usize>>,
+    /// The kind of each declaration (`KIND NAME ...`), by global index.
+    pub decl_kinds: HashMap<usize, &'static KindSchema>,
 }
 
 impl Checked {
@@ -74,9 +76,13 @@ pub struct Unit<'a> {
     pub module: Option<String>,
 }
 
-/// Check parsed files (stdlib modules first, then the script) as one program.
-pub fn check(units: &[Unit]) -> Result<Checked, Diagnostics> {
-    let mut cx = Checker::default();
+/// Check parsed files (stdlib modules first, then the script) as one program, declarations
+/// against the schemas of `kinds` (the registry's, [`crate::kinds::schemas`]).
+pub fn check(units: &[Unit], kinds: &[&'static KindSchema]) -> Result<Checked, Diagnostics> {
+    let mut cx = Checker {
+        kinds: kinds.to_vec(),
+        ..Checker::default()
+    };
     for unit in units {
         cx.collect(unit);
     }
@@ -101,6 +107,8 @@ pub(crate) struct Checker {
     pub locals: Vec<(String, Ty)>,
     /// Globals whose type is being inferred (to stop on cycles).
     pub inferring: Vec<usize>,
+    /// The kinds declarations are held against.
+    pub kinds: Vec<&'static KindSchema>,
 }
 
 impl Checker {

@@ -18,7 +18,7 @@ impl Evaluator<'_> {
     fn eval_node(&self, code: &Code, frame: &mut Frame) -> Result<Value> {
         match code {
             Code::Const(v) => Ok(v.clone()),
-            Code::Global(id, span) => self.global(*id, *span, frame.draw),
+            Code::Global(id, _) => self.global(*id, frame.draw),
             Code::Local(slot) => frame.locals.get(*slot).cloned().ok_or_else(|| {
                 RunError::new(
                     Span::default(),

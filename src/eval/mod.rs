@@ -2,7 +2,7 @@
 //! ensembles are sampled from addressed random streams (seed, sweep point, name, draw), so
 //! results never depend on the thread count.
 
-mod args;
+pub mod args;
 mod builtins;
 mod calls;
 pub mod compile;
@@ -14,7 +14,7 @@ mod jobs;
 mod ops;
 pub mod run;
 mod spectral;
-mod state;
+pub mod state;
 mod vs;
 
 pub use error::{Result, RunError};

@@ -26,7 +26,7 @@ pub fn run_plan(
     let mut reports = Vec::new();
     for &id in &plan.reports {
         let g = &plan.globals[id];
-        let value = ev.global(id, g.span, &ev.top)?;
+        let value = ev.global(id, &ev.top)?;
         super::finite::result("report item", &g.name, &value, g.span)?;
         reports.push((g.name.clone(), value));
     }

@@ -90,24 +90,24 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The value of a global, computed once (or once per draw when it is random).
-    pub fn global(&self, id: usize, span: Span, draw: &Draw) -> Result<Value> {
+    pub fn global(&self, id: usize, draw: &Draw) -> Result<Value> {
         if let Some(v) = self.overrides.get(&id) {
             return Ok(v.clone());
         }
         if !self.plan.globals[id].random {
             return self.shared[id]
-                .get_or_init(|| self.compute_global(id, span, &self.top))
+                .get_or_init(|| self.compute_global(id, &self.top))
                 .clone();
         }
         if let Some(v) = draw.cache.lock().expect("draw cache").get(&id) {
             return Ok(v.clone());
         }
-        let v = self.compute_global(id, span, draw)?;
+        let v = self.compute_global(id, draw)?;
         draw.cache.lock().expect("draw cache").insert(id, v.clone());
         Ok(v)
     }
 
-    fn compute_global(&self, id: usize, span: Span, draw: &Draw) -> Result<Value> {
+    fn compute_global(&self, id: usize, draw: &Draw) -> Result<Value> {
         let g = &self.plan.globals[id];
         let mut frame = Frame {
             draw,
@@ -122,7 +122,7 @@ impl<'p> Evaluator<'p> {
                 let names = items.iter().map(|(n, _)| n.clone());
                 Ok(Value::record(names.zip(values).collect()))
             }
-            GlobalBody::Job { kind, fields } => self.run_job(id, kind, fields, span, &mut frame),
+            GlobalBody::Job { kind, fields } => self.run_job(id, kind, fields, &mut frame),
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::builtins::Builtin;
 use crate::ir::code::Code;
+use crate::schema::KindSchema;
 use crate::span::Span;
 use std::sync::Arc;
 
@@ -23,9 +24,9 @@ pub enum GlobalBody {
     Ensemble(Code),
     /// A report's items, named.
     Report(Vec<(String, Code)>),
-    /// A block declaration `KIND NAME { ... }`: its fields, for the kind's backend.
+    /// A block declaration `KIND NAME { ... }`: its kind and its fields, for the kind's runner.
     Job {
-        kind: String,
+        kind: &'static KindSchema,
         fields: Vec<JobField>,
     },
 }

@@ -115,3 +115,19 @@ impl Value {
         }
     }
 }
+
+impl Dist {
+    /// One sample: inverse-CDF for tabulated densities.
+    pub fn sample(&self, rng: &mut crate::backend::rng::Rng) -> f64 {
+        use rand::RngExt;
+        use rand_distr::{Distribution, StandardNormal};
+        match self {
+            Dist::Normal { mean, sd } => {
+                let z: f64 = StandardNormal.sample(rng);
+                mean + sd * z
+            }
+            Dist::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
+            Dist::Tabulated(t) => t.quantile(rng.random::<f64>()),
+        }
+    }
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 fn stage(module: &str) -> Option<u8> {
     Some(match module {
         "span" | "limits" | "deep" | "stdlib" => 0,
-        "diag" | "types" | "number" => 1,
+        "diag" | "types" | "number" | "schema" => 1,
         "backend" | "observe" | "builtins" => 2,
         "ir" => 3,
         "syntax" | "naming" => 4,

@@ -27,65 +27,34 @@ pub mod tridiagonal;
 
 use super::BackendError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Boundary {
-    /// Zero flux through the boundary.
-    Reflecting,
-    /// P = 0 on the boundary: mass leaves the domain.
-    Absorbing,
-    /// The last cell joins the first.
-    Periodic,
-}
-
-impl Boundary {
-    pub const NAMES: &'static [&'static str] = &["reflecting", "absorbing", "periodic"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Boundary::Reflecting => "reflecting",
-            Boundary::Absorbing => "absorbing",
-            Boundary::Periodic => "periodic",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Boundary> {
-        match s {
-            "reflecting" => Some(Boundary::Reflecting),
-            "absorbing" => Some(Boundary::Absorbing),
-            "periodic" => Some(Boundary::Periodic),
-            _ => None,
-        }
+crate::choices! {
+    /// What happens at the edges of the domain.
+    pub enum Boundary {
+        /// Zero flux through the boundary.
+        Reflecting = "reflecting",
+        /// P = 0 on the boundary: mass leaves the domain.
+        Absorbing = "absorbing",
+        /// The last cell joins the first.
+        Periodic = "periodic",
     }
 }
 
-/// 2D time stepping: along x and y lines (Strang for TR-BDF2, Lie for backward Euler), or
-/// with the whole operator (sparse LU).
-pub const SPLITTINGS: &[&str] = &["dimensional", "none"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
-    /// Backward Euler: first order, positivity preserving.
-    BackwardEuler,
-    /// TR-BDF2: second order, L-stable.
-    TrBdf2,
+crate::choices! {
+    /// 2D time stepping: along x and y lines (Strang for TR-BDF2, Lie for backward Euler), or
+    /// with the whole operator (sparse LU).
+    pub enum Splitting {
+        Dimensional = "dimensional",
+        None = "none",
+    }
 }
 
-impl Scheme {
-    pub const NAMES: &'static [&'static str] = &["tr_bdf2", "backward_euler"];
-
-    pub fn parse(s: &str) -> Option<Scheme> {
-        match s {
-            "tr_bdf2" => Some(Scheme::TrBdf2),
-            "backward_euler" => Some(Scheme::BackwardEuler),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Scheme::BackwardEuler => "backward_euler",
-            Scheme::TrBdf2 => "tr_bdf2",
-        }
+crate::choices! {
+    /// The time stepper.
+    pub enum Scheme {
+        /// TR-BDF2: second order, L-stable.
+        TrBdf2 = "tr_bdf2",
+        /// Backward Euler: first order, positivity preserving.
+        BackwardEuler = "backward_euler",
     }
 }
 

@@ -6,7 +6,7 @@
 //! ⌊10⁷/records⌋) runs), and the settings used. Memory stays bounded: records × d ≤ 10⁶ is
 //! required, and trajectories are held for one chunk of runs at a time.
 
-use super::{field_error, Fields};
+use super::fields::{field_error, Fields};
 use crate::backend::rng::Rng;
 use crate::backend::sde::{self, Calculus, Scheme, SdeConfig, SdeOutcome};
 use crate::eval::compile::{state_params, ScalarFn};
@@ -15,6 +15,70 @@ use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
 use faer::Mat;
 use std::sync::Arc;
+
+use super::kind::Kind;
+use crate::schema::{choice, f, func, Choice, Form, KindSchema};
+/// The schema of `sde` blocks.
+pub static SCHEMA: KindSchema = KindSchema {
+    name: "sde",
+    form: Form::Block,
+    fields: &[
+        f(
+            "dim",
+            false,
+            "dimension d of the state (default: from `init`, else 1)",
+        ),
+        func(
+            "drift",
+            &["x", "t"],
+            true,
+            "drift a(x, t): one entry per component, `[-x[0], x[0] - x[1]]`",
+        ),
+        func(
+            "diffusion",
+            &["x", "t"],
+            true,
+            "diagonal noise b(x, t): one entry per component, or one for all",
+        ),
+        f(
+            "init",
+            true,
+            "initial state: a number, d numbers, or a distribution sampled per run and component",
+        ),
+        f("dt", true, "time step"),
+        f("until", false, "final time (or `steps`)"),
+        f("steps", false, "number of steps (or `until`)"),
+        choice(
+            "scheme",
+            Scheme::NAMES,
+            "\"euler_maruyama\" (default), \"milstein\" or \"srk\" (Platen's weak order 2)",
+        ),
+        choice(
+            "calculus",
+            Calculus::NAMES,
+            "\"ito\" (default) or \"stratonovich\"",
+        ),
+        f("runs", false, "independent trajectories (default 1)"),
+        f(
+            "every",
+            false,
+            "record every k steps (default: about 100 records)",
+        ),
+    ],
+    scope: &[],
+    per_draw: false,
+    doc: "a stochastic differential equation dX = a(X, t) dt + b(X, t) dW with diagonal noise",
+};
+
+/// The kind in the registry.
+pub static KIND: Kind = Kind {
+    schema: &SCHEMA,
+    run: Some(run),
+};
+
+fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    ev.sde(f.id, f, frame)
+}
 
 /// Largest records × d kept for the per-time statistics.
 const MAX_RECORDED: usize = 1_000_000;
@@ -126,16 +190,16 @@ impl Evaluator<'_> {
             return Err(field_error(span, format!("recording {records} times of {d} components is more than the {MAX_RECORDED} values kept"))
                 .help(format!("raise `every` to at least {}", (steps * d).div_ceil(MAX_RECORDED - d).max(1))));
         }
-        let scheme = self.choice(f, "scheme", &Scheme::NAMES, frame)?;
-        let calculus = self.choice(f, "calculus", &Calculus::NAMES, frame)?;
+        let scheme: Scheme = self.choice(f, "scheme", frame)?;
+        let calculus: Calculus = self.choice(f, "calculus", frame)?;
         Ok(SdeConfig {
             dim: d,
             dt,
             steps,
             every,
             runs,
-            scheme: Scheme::parse(scheme).unwrap_or(Scheme::EulerMaruyama),
-            calculus: Calculus::parse(calculus).unwrap_or(Calculus::Ito),
+            scheme,
+            calculus,
             seed: self.seed,
             point: self.point,
             label: self.plan.globals[id].name.clone(),
@@ -147,7 +211,7 @@ impl Evaluator<'_> {
         })
     }
 
-    pub(super) fn sde(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    fn sde(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
         let (init, d) = self.sde_dim(f, frame)?;
         let cfg = self.sde_config(id, f, d, frame)?;
         let drift = self.state_field(f, "drift", d, false, frame)?;

@@ -5,7 +5,7 @@
 //! that know the grid and the boundary. Every stepper works in 1D and 2D; the Newton solves
 //! of the implicit ones need the grid's shape for the pattern of their Jacobian.
 
-use super::{cell_values, field_error, Fields};
+use super::fields::{cell_values, field_error, Fields};
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::save_times;
 use crate::backend::mol::{self, Edge, Grid2, MolConfig, Stepper};
@@ -16,7 +16,39 @@ use crate::ir::value::{Func, NativeFn, Value};
 use faer::Mat;
 use std::sync::Arc;
 
-/// The block's operators, in the order of the kind's scope.
+use super::kind::Kind;
+use crate::schema::{choice, f, func, special, Choice, FieldKind, Form, KindSchema};
+/// The schema of `pde` blocks.
+pub static SCHEMA: KindSchema = KindSchema {
+    name: "pde",
+    form: Form::Block,
+    fields: &[
+        special("domain", FieldKind::Domain, true, "`domain x in (a, b) cells n` or `domain (x, y) in box(ax, bx, ay, by) cells n x m`"),
+        func("dt", &["u", "x?", "y?", "t?"], true, "right-hand side ∂ₜu = F(u, x, t) in 1D or F(u, x, y, t) in 2D, written with the block's operators dx, dxx, dy, dyy, laplace, grad, div (2D vector fields as [Fx, Fy])"),
+        func("init", &["x", "y?"], true, "initial field: a number, one number per cell, or `init(x) = ...` / `init(x, y) = ...`"),
+        f("until", true, "final time"),
+        f("step", false, "time step (default until / 1000; rk4 needs step ≲ h²/(2ν·dims))"),
+        f("at", false, "times at which the field is kept (default [0, until])"),
+        choice("boundary", Edge::NAMES, "\"neumann\" (default, zero gradient), \"periodic\" or \"extrapolate\" (open: quadratic ghost values)"),
+        choice("scheme", Stepper::NAMES, "\"rk4\" (default, explicit, order 4), \"backward_euler\" (implicit, order 1) or \"tr_bdf2\" (implicit, order 2, L-stable); implicit ones by Newton with a sparse LU, 1D and 2D"),
+    ],
+    scope: OPERATORS,
+    per_draw: false,
+    doc: "a general PDE ∂ₜu = F(u, x, [y,] t) in 1D or 2D by the method of lines (centred stencils)",
+};
+
+/// The kind in the registry.
+pub static KIND: Kind = Kind {
+    schema: &SCHEMA,
+    run: Some(run),
+};
+
+fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    ev.pde(f, frame)
+}
+
+/// The block's operators: the names the kind binds in its block (its schema's `scope`), in
+/// the order of their frame slots.
 const OPERATORS: &[&str] = &["dx", "dxx", "grad", "div", "laplace", "dy", "dyy"];
 
 /// The grid: an interval, or a box of n × m cells.
@@ -112,8 +144,8 @@ fn operator(name: &'static str, shape: Shape, edge: Edge) -> Value {
 }
 
 impl Evaluator<'_> {
-    pub(super) fn pde(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
-        let (dims, grids) = self.fp_domain(f, frame)?;
+    fn pde(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
+        let (dims, grids) = self.domain(f, frame)?;
         let shape = match dims {
             1 => Shape::One(grids[0]),
             _ => Shape::Two(Grid2 {
@@ -157,10 +189,8 @@ impl Evaluator<'_> {
         let until = self
             .field_num(f, "until", None, frame)?
             .ok_or_else(|| f.missing("`until`"))?;
-        let edge =
-            Edge::parse(self.choice(f, "boundary", Edge::NAMES, frame)?).unwrap_or(Edge::Neumann);
-        let stepper = Stepper::parse(self.choice(f, "scheme", Stepper::NAMES, frame)?)
-            .unwrap_or(Stepper::Rk4);
+        let edge: Edge = self.choice(f, "boundary", frame)?;
+        let stepper: Stepper = self.choice(f, "scheme", frame)?;
         let step = self
             .field_num(f, "step", Some(until / 1000.0), frame)?
             .unwrap_or(until / 1000.0);

@@ -2,12 +2,12 @@
 //! runs [`crate::backend::fokker_planck`] in 1D or 2D. `diffusion` is G = g² in
 //! ∂ₜP = −∇·(DP) + Δ(GP) (001's convention; G = σ²/2 of 000 eq. 11).
 
-use super::Fields;
+use super::fields::Fields;
 use crate::backend::fokker_planck::full2d::Entry;
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::solve1d::{self, Fp1Config, Fp1Result};
 use crate::backend::fokker_planck::solve2d::{self, Fp2Config, Fp2Result};
-use crate::backend::fokker_planck::{spectrum, Boundary, Scheme, MAX_CELLS, SPLITTINGS};
+use crate::backend::fokker_planck::{spectrum, Boundary, Scheme, Splitting};
 use crate::backend::BackendError;
 use crate::eval::compile::ScalarFn;
 use crate::eval::error::{Result, RunError};
@@ -17,6 +17,39 @@ use crate::ir::value::Value;
 use faer::Mat;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+
+use super::kind::Kind;
+use crate::schema::{choice, f, func, special, Choice, FieldKind, Form, KindSchema};
+/// The schema of `fokker_planck` blocks.
+pub static SCHEMA: KindSchema = KindSchema {
+    name: "fokker_planck",
+    form: Form::Block,
+    fields: &[
+        special("domain", FieldKind::Domain, true, "`domain x in (a, b) cells n` or `domain (x, y) in box(ax, bx, ay, by) cells n x m`"),
+        func("drift", &["x", "y?", "t?"], true, "drift D: `drift(x) = ...`, `drift(x, t) = ...`, or in 2D `drift(x, y) = [Dx, Dy]`"),
+        func("diffusion", &["x", "y?", "t?"], true, "diffusion G = g² (001's ∂ₜP = ∂ₓ(g²∂ₓ − K)P; G = σ²/2): a number or `diffusion(x) = ...`"),
+        func("init", &["x", "y?"], true, "initial density: a distribution (1D), `init(x) = ...` or `init(x, y) = ...` (normalised on the domain)"),
+        f("until", true, "final time"),
+        f("dt", false, "largest time step (default until / 1000)"),
+        f("at", false, "times at which the density is kept (default [0, until]; until is always kept)"),
+        choice("boundary", Boundary::NAMES, "\"reflecting\" (default), \"absorbing\" or \"periodic\""),
+        choice("scheme", Scheme::NAMES, "\"tr_bdf2\" (default, 2nd order) or \"backward_euler\" (1st order, P ≥ 0)"),
+        choice("splitting", Splitting::NAMES, "2D: \"dimensional\" (default; x and y line solves, Strang for tr_bdf2, Lie for backward_euler) or \"none\" (the whole operator, sparse LU: no splitting error)"),
+    ],
+    scope: &[],
+    per_draw: false,
+    doc: "a Fokker–Planck equation ∂ₜP = −∇·(DP) + Δ(GP) in 1D or 2D (G = g² = σ²/2)",
+};
+
+/// The kind in the registry.
+pub static KIND: Kind = Kind {
+    schema: &SCHEMA,
+    run: Some(run),
+};
+
+fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    ev.fokker_planck(f, frame)
+}
 
 const CONVENTION: &str = "dP/dt = -div(D P) + laplace(G P), G = diffusion = g^2 = sigma^2/2";
 
@@ -46,7 +79,7 @@ struct Setup {
 }
 
 impl Evaluator<'_> {
-    pub(super) fn fokker_planck(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    fn fokker_planck(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
         let setup = self.fp_setup(f, frame)?;
         let d = setup.dims;
         let drift = self.fp_coef(f, "drift", d, d, frame)?;
@@ -70,7 +103,7 @@ impl Evaluator<'_> {
     }
 
     fn fp_setup(&self, f: &Fields, frame: &mut Frame) -> Result<Setup> {
-        let (dims, grids) = self.fp_domain(f, frame)?;
+        let (dims, grids) = self.domain(f, frame)?;
         let until = self
             .field_num(f, "until", None, frame)?
             .ok_or_else(|| f.missing("`until`"))?;
@@ -85,8 +118,8 @@ impl Evaluator<'_> {
             .field_num(f, "dt", Some(until / 1000.0), frame)?
             .unwrap_or(until / 1000.0);
         let at = self.field_times(f, until, frame)?;
-        let boundary = self.choice(f, "boundary", Boundary::NAMES, frame)?;
-        let scheme = self.choice(f, "scheme", Scheme::NAMES, frame)?;
+        let boundary: Boundary = self.choice(f, "boundary", frame)?;
+        let scheme: Scheme = self.choice(f, "scheme", frame)?;
         let unsplit = match (dims, f.get("splitting")) {
             (1, Some(field)) => {
                 return Err(RunError::new(
@@ -97,7 +130,7 @@ impl Evaluator<'_> {
                 .help("remove `splitting`"))
             }
             (1, None) => false,
-            _ => self.choice(f, "splitting", SPLITTINGS, frame)? == "none",
+            _ => self.choice::<Splitting>(f, "splitting", frame)? == Splitting::None,
         };
         Ok(Setup {
             dims,
@@ -105,85 +138,10 @@ impl Evaluator<'_> {
             until,
             dt,
             at,
-            boundary: Boundary::parse(boundary).unwrap_or(Boundary::Reflecting),
-            scheme: Scheme::parse(scheme).unwrap_or(Scheme::TrBdf2),
+            boundary,
+            scheme,
             unsplit,
         })
-    }
-
-    /// `domain x in (a, b) cells n` or `domain (x, y) in box(ax, bx, ay, by) cells n x m`.
-    pub(super) fn fp_domain(&self, f: &Fields, frame: &mut Frame) -> Result<(usize, Vec<Grid1>)> {
-        let field = f.get("domain").ok_or_else(|| f.missing("a `domain`"))?;
-        let dims = field.params.unwrap_or(1);
-        let bad = |msg: String| RunError::new(field.span, msg).code("wmd::run::field");
-        if !(1..=2).contains(&dims) {
-            return Err(bad(format!("a domain has 1 or 2 variables, not {dims}")));
-        }
-        let region = self.eval(&field.code, frame)?;
-        let ends = region
-            .as_slice()
-            .filter(|s| s.len() == 2 * dims)
-            .ok_or_else(|| {
-                bad(format!(
-                    "the region of a {dims}D domain must be {}, but is {}",
-                    if dims == 1 {
-                        "an interval (a, b)"
-                    } else {
-                        "box(ax, bx, ay, by)"
-                    },
-                    region.describe()
-                ))
-            })?;
-        let ends = ends.to_vec();
-        let cells = self.fp_cells(f, dims, frame)?;
-        let grids: Vec<Grid1> = (0..dims)
-            .map(|k| Grid1 {
-                a: ends[2 * k],
-                b: ends[2 * k + 1],
-                n: cells[k],
-            })
-            .collect();
-        for g in &grids {
-            solve1d::check_grid(g).map_err(|e| bad(e.to_string()))?;
-        }
-        let total = grids
-            .iter()
-            .map(|g| g.n)
-            .fold(1usize, usize::saturating_mul);
-        if total > MAX_CELLS {
-            return Err(bad(format!(
-                "{total} cells is more than this solver takes ({MAX_CELLS})"
-            )));
-        }
-        Ok((dims, grids))
-    }
-
-    fn fp_cells(&self, f: &Fields, dims: usize, frame: &mut Frame) -> Result<Vec<usize>> {
-        let field = f
-            .get("domain.cells")
-            .filter(|c| !matches!(&c.code, crate::ir::code::Code::Vector(v, _) if v.is_empty()));
-        let span = f.get("domain").map(|d| d.span).unwrap_or(f.span);
-        let Some(field) = field else {
-            return Err(RunError::new(span, "the domain needs a number of cells")
-                .code("wmd::run::field")
-                .help("write `domain x in (0, 9) cells 400` (2D: `cells 100 x 100`)"));
-        };
-        let v = self.eval(&field.code, frame)?;
-        let counts = v.as_slice().unwrap_or(&[]).to_vec();
-        if counts.len() != dims {
-            return Err(RunError::new(
-                field.span,
-                format!(
-                    "a {dims}D domain needs {dims} cell count(s), but has {}",
-                    counts.len()
-                ),
-            )
-            .code("wmd::run::field"));
-        }
-        counts
-            .iter()
-            .map(|c| crate::eval::args::count(&Value::Num(*c), "cells", field.span))
-            .collect()
     }
 
     /// Compile `drift`/`diffusion` with `comps` components in `dims` dimensions: a value, a
@@ -304,7 +262,7 @@ impl Evaluator<'_> {
                 locals,
             },
         )?;
-        super::cell_values(v, centres.len(), "`init`", field.span)
+        super::fields::cell_values(v, centres.len(), "`init`", field.span)
     }
 }
 
@@ -532,9 +490,18 @@ fn record_2d(out: Fp2Result, s: &Setup) -> Value {
         ("current_y".into(), grid(&out.current[1])),
         (
             "splitting".into(),
-            Value::Str(SPLITTINGS[usize::from(s.unsplit)].into()),
+            Value::Str(splitting(s.unsplit).name().into()),
         ),
     ];
     fields.extend(common(s, out.steps));
     Value::record(fields)
+}
+
+/// The splitting a 2D run used.
+fn splitting(unsplit: bool) -> Splitting {
+    if unsplit {
+        Splitting::None
+    } else {
+        Splitting::Dimensional
+    }
 }

@@ -2,7 +2,7 @@
 //! (eq. 23) and, on a 1D domain, P ∝ 1/G (eq. 26); numerics in
 //! [`crate::backend::characteristics`].
 
-use super::{field_error, Fields};
+use super::fields::{field_error, Fields};
 use crate::backend::characteristics::{self as cs, TraceConfig};
 use crate::backend::BackendError;
 use crate::eval::compile::ScalarFn;
@@ -12,8 +12,38 @@ use crate::ir::value::Value;
 use faer::Mat;
 use std::sync::Arc;
 
+use super::kind::Kind;
+use crate::schema::{f, func, special, FieldKind, Form, KindSchema};
+/// The schema of `characteristics` blocks.
+pub static SCHEMA: KindSchema = KindSchema {
+    name: "characteristics",
+    form: Form::Block,
+    fields: &[
+        func("beta", &["x", "y?"], true, "the flow field β = G of 000 eq. 17: `beta(x) = ...` or `beta(x, y) = [Gx, Gy]`"),
+        special("domain", FieldKind::Domain, false, "`domain x in (a, b) cells n`: P = const/G on its cells (eq. 26, 1D)"),
+        f("start", false, "start points of flow lines dw/ds = G: a number or vector (1D); [[x₁, y₁], [x₂, y₂], …] or a matrix of rows (2D)"),
+        f("p0", false, "P at s = 0 on every flow line (default 1)"),
+        f("length", false, "range of the flow parameter s (needed with `start`)"),
+        f("steps", false, "Runge–Kutta steps over `length` (default 1000)"),
+        f("every", false, "record every k steps (default ⌈steps/100⌉)"),
+    ],
+    scope: &[],
+    per_draw: false,
+    doc: "the Callan–Symanzik (drift-only) form of 000: P along flow lines, P = P₀ exp(−∫∇·G ds) (eq. 23), and P ∝ 1/G in 1D (eq. 26)",
+};
+
+/// The kind in the registry.
+pub static KIND: Kind = Kind {
+    schema: &SCHEMA,
+    run: Some(run),
+};
+
+fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    ev.characteristics(f, frame)
+}
+
 impl Evaluator<'_> {
-    pub(super) fn characteristics(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    fn characteristics(&self, f: &Fields, frame: &mut Frame) -> Result<Value> {
         let beta = self.beta(f, frame)?;
         let dims = beta.len();
         let mut fields = vec![("dims".into(), Value::Num(dims as f64))];
@@ -66,7 +96,7 @@ impl Evaluator<'_> {
         beta: &[ScalarFn],
         frame: &mut Frame,
     ) -> Result<Vec<(String, Value)>> {
-        let (dims, grids) = self.fp_domain(f, frame)?;
+        let (dims, grids) = self.domain(f, frame)?;
         let span = f.get("domain").map_or(f.span, |d| d.span);
         if dims != 1 || beta.len() != 1 {
             return Err(field_error(

@@ -1,6 +1,6 @@
 //! The `coulomb_gas` kind: reads its fields and runs [`crate::backend::coulomb`].
 
-use super::Fields;
+use super::fields::Fields;
 use crate::backend::coulomb::{self, CoulombConfig, Method};
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
@@ -10,13 +10,45 @@ use crate::ir::value::Value;
 use faer::Mat;
 use std::sync::Arc;
 
+use super::kind::Kind;
+use crate::schema::{choice, f, func, Choice, Form, KindSchema};
+/// The schema of `coulomb_gas` blocks.
+pub static SCHEMA: KindSchema = KindSchema {
+    name: "coulomb_gas",
+    form: Form::Block,
+    fields: &[
+        f("eigenvalues", true, "number of eigenvalues N"),
+        func("drift", &["x", "i"], true, "per-eigenvalue drift K_i(x)"),
+        func("noise", &["i"], false, "noise strength g̃_i (default 1)"),
+        f("lr", false, "learning rate α (discrete SGD form)"),
+        f("batch", false, "batch size |B| (discrete SGD form)"),
+        f("dt", false, "time step (continuous form)"),
+        f("until", false, "final time (continuous form)"),
+        f("steps", false, "number of steps"),
+        f("init", true, "initial spectrum: a distribution, eigvals(...) or explicit values"),
+        f("runs", false, "independent runs"),
+        choice("method", Method::NAMES, "\"eigenvalues\" (default: the eigenvalue SDE) or \"matrix\" (a symmetric matrix diagonalised each step, exact repulsion, O(N³) a step)"),
+        f("every", false, "record the spectra every k steps (as `history`)"),
+    ],
+    scope: &[],
+    per_draw: false,
+    doc: "Dyson Brownian motion / stochastic Coulomb gas of eigenvalues",
+};
+
+/// The kind in the registry.
+pub static KIND: Kind = Kind {
+    schema: &SCHEMA,
+    run: Some(run),
+};
+
+fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    ev.coulomb_gas(f.id, f, frame)
+}
+
 impl Evaluator<'_> {
     /// `method = "eigenvalues"` (the default, recorded) or `"matrix"`.
     fn method(&self, f: &Fields, frame: &mut Frame) -> Result<Method> {
-        Ok(match self.choice(f, "method", Method::NAMES, frame)? {
-            "matrix" => Method::Matrix,
-            _ => Method::Eigenvalues,
-        })
+        self.choice(f, "method", frame)
     }
 
     /// Noise strengths g̃_i: `noise(i) = ...`, a number, a vector of N numbers, or 1.
@@ -64,7 +96,7 @@ impl Evaluator<'_> {
         Ok(g)
     }
 
-    pub(super) fn coulomb_gas(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    fn coulomb_gas(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
         let n = self
             .field_count(f, "eigenvalues", None, frame)?
             .ok_or_else(|| f.missing("`eigenvalues`"))?;

@@ -1,33 +1,29 @@
-//! Running block declarations (`KIND NAME { ... }`) on their backends: the shared field
-//! readers here, one file per kind beside it.
+//! Reading a block's fields (`KIND NAME { ... }`) for its kind's runner: numbers, counts,
+//! choices, time grids, each default recorded in the manifest and each error at the field.
 
-mod characteristics;
-mod coulomb;
-mod fokker_planck;
-mod pde;
-mod sde;
-
-use crate::backend::rng::Rng;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::plan::JobField;
-use crate::ir::value::{Dist, Value};
+use crate::ir::value::Value;
+use crate::schema::Choice;
 use crate::span::Span;
 
 /// The fields of one block, with the span of the declaration for errors.
-pub(super) struct Fields<'a> {
-    pub(super) fields: &'a [JobField],
-    pub(super) span: Span,
-    pub(super) kind: &'a str,
+pub struct Fields<'a> {
+    /// The global the block declares.
+    pub id: usize,
+    pub fields: &'a [JobField],
+    pub span: Span,
+    pub kind: &'a str,
 }
 
 /// A run error about a block's field (`wmd::run::field`).
-pub(super) fn field_error(span: Span, message: String) -> RunError {
+pub fn field_error(span: Span, message: String) -> RunError {
     RunError::new(span, message).code("wmd::run::field")
 }
 
 /// A field over the cells as n numbers: a vector of n, or a number broadcast to every cell.
-pub(super) fn cell_values(v: Value, n: usize, what: &str, span: Span) -> Result<Vec<f64>> {
+pub fn cell_values(v: Value, n: usize, what: &str, span: Span) -> Result<Vec<f64>> {
     match v {
         Value::Num(c) => Ok(vec![c; n]),
         Value::Vector(u) if u.len() == n => Ok(u.to_vec()),
@@ -42,68 +38,19 @@ pub(super) fn cell_values(v: Value, n: usize, what: &str, span: Span) -> Result<
 }
 
 impl<'a> Fields<'a> {
-    pub(super) fn get(&self, name: &str) -> Option<&'a JobField> {
+    pub fn get(&self, name: &str) -> Option<&'a JobField> {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    pub(super) fn missing(&self, what: &str) -> RunError {
+    pub fn missing(&self, what: &str) -> RunError {
         RunError::new(self.span, format!("{} needs {what}", self.kind)).code("wmd::run::field")
     }
 }
 
 impl Evaluator<'_> {
-    pub(super) fn run_job(
-        &self,
-        id: usize,
-        kind: &str,
-        fields: &[JobField],
-        span: Span,
-        frame: &mut Frame,
-    ) -> Result<Value> {
-        let f = Fields {
-            fields,
-            span: self.plan.globals[id].span,
-            kind,
-        };
-        let start = std::time::Instant::now();
-        let out = self.dispatch(id, kind, &f, span, frame);
-        let seconds = start.elapsed().as_secs_f64();
-        let name = self.plan.globals[id].name.clone();
-        if let Ok(mut t) = self.timings.lock() {
-            t.push((name, kind.to_string(), seconds));
-        }
-        out
-    }
-
-    fn dispatch(
-        &self,
-        id: usize,
-        kind: &str,
-        f: &Fields,
-        span: Span,
-        frame: &mut Frame,
-    ) -> Result<Value> {
-        match kind {
-            "coulomb_gas" => self.coulomb_gas(id, f, frame),
-            "sde" => self.sde(id, f, frame),
-            "fokker_planck" => self.fokker_planck(f, frame),
-            "characteristics" => self.characteristics(f, frame),
-            "pde" => self.pde(f, frame),
-            _ => Err(RunError::new(span, format!("`{}` is declared as `{kind}`, a kind this version of wmd checks but cannot run yet", self.plan.globals[id].name))
-                .code("wmd::run::no_backend")
-                .label(format!("needs the {kind} backend"))
-                .help("backends for networks and training are on the roadmap (see README)")),
-        }
-    }
-
     /// `at = t` or `at = [t₁, t₂, …]`: the times at which a field is kept (default [0, until],
     /// recorded in the manifest).
-    pub(super) fn field_times(
-        &self,
-        f: &Fields,
-        until: f64,
-        frame: &mut Frame,
-    ) -> Result<Vec<f64>> {
+    pub fn field_times(&self, f: &Fields, until: f64, frame: &mut Frame) -> Result<Vec<f64>> {
         let Some(field) = f.get("at") else {
             let text = format!("[0, {}]", crate::number::exact(until));
             self.record_default(&format!("{}.at", f.kind), f.span, text);
@@ -121,22 +68,18 @@ impl Evaluator<'_> {
         }
     }
 
-    /// A string field that must be one of `names`; the first is the default (recorded in the
-    /// manifest). A literal was already checked by the checker; this catches computed ones.
-    pub(super) fn choice(
-        &self,
-        f: &Fields,
-        name: &str,
-        names: &'static [&'static str],
-        frame: &mut Frame,
-    ) -> Result<&'static str> {
+    /// A string field naming one of a [`Choice`]'s values; the first is the default (recorded
+    /// in the manifest). A literal was already checked by the checker against the same names;
+    /// this catches computed ones.
+    pub fn choice<C: Choice>(&self, f: &Fields, name: &str, frame: &mut Frame) -> Result<C> {
+        let names = C::NAMES;
         let Some(field) = f.get(name) else {
             self.record_default(&format!("{}.{name}", f.kind), f.span, names[0].into());
-            return Ok(names[0]);
+            return Ok(C::default_value());
         };
         let v = self.eval(&field.code, frame)?;
         let found = match &v {
-            Value::Str(s) => names.iter().find(|n| **n == &**s).copied(),
+            Value::Str(s) => C::parse(s),
             _ => None,
         };
         found.ok_or_else(|| {
@@ -161,7 +104,7 @@ impl Evaluator<'_> {
     }
 
     /// A numeric field, or its default (recorded in the manifest).
-    pub(super) fn field_num(
+    pub fn field_num(
         &self,
         f: &Fields,
         name: &str,
@@ -193,7 +136,7 @@ impl Evaluator<'_> {
         }
     }
 
-    pub(super) fn field_count(
+    pub fn field_count(
         &self,
         f: &Fields,
         name: &str,
@@ -209,7 +152,7 @@ impl Evaluator<'_> {
 
     /// dt, steps and the factor on g: the continuous form (dt, steps or until) or the discrete
     /// SGD form (lr, batch, steps): dt = α and g_i = √(α/|B|)·g̃_i.
-    pub(super) fn time_grid(
+    pub fn time_grid(
         &self,
         f: &Fields,
         frame: &mut Frame,
@@ -242,7 +185,7 @@ impl Evaluator<'_> {
     }
 
     /// The number of steps of length dt: `steps`, or `until` / dt rounded (at least 1).
-    pub(super) fn steps(&self, f: &Fields, dt: f64, frame: &mut Frame) -> Result<usize> {
+    pub fn steps(&self, f: &Fields, dt: f64, frame: &mut Frame) -> Result<usize> {
         match (
             self.field_count(f, "steps", None, frame)?,
             self.field_num(f, "until", None, frame)?,
@@ -261,22 +204,6 @@ impl Evaluator<'_> {
                 Ok(n as usize)
             }
             _ => Err(f.missing("exactly one of `steps` or `until` > 0")),
-        }
-    }
-}
-
-impl Dist {
-    /// One sample: inverse-CDF for tabulated densities.
-    pub fn sample(&self, rng: &mut Rng) -> f64 {
-        use rand::RngExt;
-        use rand_distr::{Distribution, StandardNormal};
-        match self {
-            Dist::Normal { mean, sd } => {
-                let z: f64 = StandardNormal.sample(rng);
-                mean + sd * z
-            }
-            Dist::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
-            Dist::Tabulated(t) => t.quantile(rng.random::<f64>()),
         }
     }
 }

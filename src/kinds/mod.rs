@@ -1,0 +1,42 @@
+//! One home per kind. Each kind is one module that declares its [`KindSchema`] (fields with
+//! their types, defaults and choices; the names it binds in its block), reads its block into
+//! the backend's typed config, and runs it; [`REGISTRY`] lists them. The checker holds blocks
+//! against [`schemas`], lowering reads each schema's form, the evaluator dispatches through
+//! [`runner`], and `:help` and `wmd kinds` print the same table, so adding a kind is one module
+//! and one line of [`REGISTRY`].
+
+pub mod characteristics;
+pub mod coulomb_gas;
+mod domain;
+pub mod ensemble;
+pub mod fields;
+pub mod fokker_planck;
+mod kind;
+pub mod pde;
+pub mod sde;
+
+use crate::schema::KindSchema;
+pub use kind::{Kind, Runner};
+
+/// Every kind of this version of wmd, in the order `:help` lists them.
+pub static REGISTRY: &[&Kind] = &[
+    &ensemble::KIND,
+    &coulomb_gas::KIND,
+    &sde::KIND,
+    &fokker_planck::KIND,
+    &characteristics::KIND,
+    &pde::KIND,
+];
+
+/// The schemas of every kind: what the checker holds declarations against.
+pub fn schemas() -> Vec<&'static KindSchema> {
+    REGISTRY.iter().map(|k| k.schema).collect()
+}
+
+/// The runner of a block kind (found by the schema's identity, never by its name).
+pub fn runner(schema: &KindSchema) -> Option<Runner> {
+    REGISTRY
+        .iter()
+        .find(|k| std::ptr::eq(k.schema, schema))
+        .and_then(|k| k.run)
+}
