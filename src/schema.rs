@@ -3,7 +3,7 @@
 //! the checker holds blocks against it, lowering reads its form, `:help` and the docs print it.
 //!
 //! A field that takes one of a fixed set of strings is a [`Choice`] enum, declared once with
-//! [`choices!`]: its names (the default first), the parser of a script's string and the
+//! [`choices!`](crate::choices): its names (the default first), the parser of a script's string and the
 //! names the schema lists all come from that one declaration.
 
 /// An enum whose values a script names by string, the first one the default.

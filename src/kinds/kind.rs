@@ -6,7 +6,7 @@ use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
 use crate::schema::KindSchema;
 
-/// Runs one block on its backend: its fields are read with the [`fields`] readers (each default
+/// Runs one block on its backend: its fields are read with the [`super::fields`] readers (each default
 /// recorded for the manifest), its result is a record.
 pub type Runner = fn(&Evaluator, &Fields, &mut Frame) -> Result<Value>;
 

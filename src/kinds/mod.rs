@@ -13,7 +13,10 @@ pub mod fields;
 pub mod fokker_planck;
 mod kind;
 pub mod pde;
+pub mod reference;
 pub mod sde;
+#[cfg(test)]
+mod toy;
 
 use crate::schema::KindSchema;
 pub use kind::{Kind, Runner};
@@ -26,6 +29,8 @@ pub static REGISTRY: &[&Kind] = &[
     &fokker_planck::KIND,
     &characteristics::KIND,
     &pde::KIND,
+    #[cfg(test)]
+    &toy::KIND,
 ];
 
 /// The schemas of every kind: what the checker holds declarations against.
@@ -39,4 +44,22 @@ pub fn runner(schema: &KindSchema) -> Option<Runner> {
         .iter()
         .find(|k| std::ptr::eq(k.schema, schema))
         .and_then(|k| k.run)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::Form;
+
+    #[test]
+    fn every_block_kind_has_a_runner_and_every_name_is_one_kind() {
+        for k in super::REGISTRY {
+            let block = k.schema.form == Form::Block;
+            assert_eq!(k.run.is_some(), block, "{}", k.schema.name);
+            assert!(super::runner(k.schema).is_some() == block);
+            let same = super::REGISTRY
+                .iter()
+                .filter(|o| o.schema.name == k.schema.name);
+            assert_eq!(same.count(), 1, "{}", k.schema.name);
+        }
+    }
 }

@@ -422,3 +422,13 @@ fn print_import_graph() {
         println!("{} → {}", name(&file), list.join(", "));
     }
 }
+
+#[test]
+fn docs_kinds_md_is_the_registry_reference() {
+    let path = crate::support::repo_path("docs/kinds.md");
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == wmd::kinds::reference::markdown(),
+        "docs/kinds.md is out of date: run `cargo run -- kinds > docs/kinds.md`"
+    );
+}

@@ -85,6 +85,8 @@ enum Cmd {
     Check { file: PathBuf },
     /// Explore interactively
     Repl,
+    /// Print the reference of every kind, its fields, defaults and choices (Markdown: docs/kinds.md)
+    Kinds,
 }
 
 fn main() -> ExitCode {
@@ -101,6 +103,10 @@ fn main() -> ExitCode {
         } => run(&file, &set, seed, threads, &out, (format, timings)),
         Cmd::Check { file } => check(&file),
         Cmd::Repl => repl::repl(),
+        Cmd::Kinds => {
+            print!("{}", wmd::kinds::reference::markdown());
+            0
+        }
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,86 @@
+//! A toy kind, compiled for tests only: the proof that adding a kind is this one module and
+//! its line in [`super::REGISTRY`]. `toy_walk T { steps = 5  sign = "down" }` walks ±1 per
+//! step and returns the positions.
+
+use super::fields::Fields;
+use super::kind::Kind;
+use crate::eval::error::Result;
+use crate::eval::state::{Evaluator, Frame};
+use crate::ir::value::Value;
+use crate::schema::{choice, f, Choice, Form, KindSchema};
+
+crate::choices! {
+    /// Which way the walk goes.
+    pub enum Sign {
+        Up = "up",
+        Down = "down",
+    }
+}
+
+/// The schema of `toy_walk` blocks.
+pub static SCHEMA: KindSchema = KindSchema {
+    name: "toy_walk",
+    form: Form::Block,
+    fields: &[
+        f("steps", true, "number of steps"),
+        choice("sign", Sign::NAMES, "\"up\" (default) or \"down\""),
+    ],
+    scope: &[],
+    per_draw: false,
+    doc: "a deterministic walk (tests only)",
+};
+
+/// The kind in the registry.
+pub static KIND: Kind = Kind {
+    schema: &SCHEMA,
+    run: Some(run),
+};
+
+/// x_k = ±k for k = 0..steps.
+fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    let steps = ev.field_count(f, "steps", None, frame)?.unwrap_or(0);
+    let sign = match ev.choice::<Sign>(f, "sign", frame)? {
+        Sign::Up => 1.0,
+        Sign::Down => -1.0,
+    };
+    let path = (0..=steps).map(|k| sign * k as f64).collect();
+    Ok(Value::record(vec![("path".into(), Value::vector(path))]))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::value::Value;
+    use crate::span::Sources;
+
+    fn run(text: &str) -> Result<crate::ir::outcome::Outcome, String> {
+        let mut sources = Sources::new();
+        crate::run_source(&mut sources, "toy.wmd", text, &[], &Default::default())
+            .map_err(|d| d.render(&sources, false))
+    }
+
+    #[test]
+    fn a_kind_added_by_one_module_checks_runs_and_has_help() {
+        let out =
+            run("toy_walk w { steps = 3\n sign = \"down\" }\nreport r { p = w.path }\n").unwrap();
+        let Value::Record(r) = &out.reports[0].1 else {
+            panic!("not a record")
+        };
+        assert_eq!(r[0].1.as_slice(), Some(&[0.0, -1.0, -2.0, -3.0][..]));
+        let help = crate::repl::kind_help("toy_walk");
+        assert!(
+            help.contains("a deterministic walk") && help.contains("sign"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn the_checker_holds_the_toy_kind_to_its_schema() {
+        let missing = run("toy_walk w { sign = \"up\" }\n").unwrap_err();
+        assert!(missing.contains("wmd::check::missing_field"), "{missing}");
+        let wrong = run("toy_walk w { steps = 2\n sign = \"sideways\" }\n").unwrap_err();
+        assert!(
+            wrong.contains("wmd::check::") && wrong.contains("\"up\""),
+            "{wrong}"
+        );
+    }
+}
