@@ -6,6 +6,9 @@ use miette::{LabeledSpan, NamedSource};
 use std::fmt;
 
 mod clip;
+mod codes;
+
+pub use codes::ErrorCode;
 
 /// A labelled span: the primary label comes first.
 #[derive(Debug, Clone)]
@@ -18,16 +21,16 @@ pub struct Label {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     /// Stable code such as `wmd::check::unknown_name`.
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub labels: Vec<Label>,
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Diagnostic {
-            code: code.to_string(),
+            code,
             message: message.into(),
             labels: Vec::new(),
             help: None,
@@ -155,7 +158,7 @@ impl Rendered {
             None => (None, Vec::new()),
         };
         Rendered {
-            code: d.code.clone(),
+            code: d.code.as_str().to_string(),
             message: d.message.clone(),
             help,
             source,

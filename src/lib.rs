@@ -23,6 +23,7 @@ pub mod stdlib;
 pub mod syntax;
 pub mod types;
 
+use crate::diag::ErrorCode;
 use diag::{Diagnostic, Diagnostics};
 use span::Sources;
 use std::sync::atomic::AtomicBool;
@@ -93,7 +94,7 @@ pub fn apply_sets(
             Some(e) => *e = value,
             None => {
                 let d = Diagnostic::new(
-                    "wmd::usage::set",
+                    ErrorCode::UsageSet,
                     format!("--set {name}: the script has no `let {name}`"),
                 )
                 .help("--set replaces the value of a `let` at the top of the script");
@@ -110,7 +111,7 @@ pub fn apply_sets(
 fn set_value_error(name: &str, d: Diagnostics) -> Diagnostics {
     let d = d.0.into_iter().map(|mut x| {
         x.message = format!("--set {name}: the value does not parse: {}", x.message);
-        x.code = "wmd::usage::set_value".into();
+        x.code = ErrorCode::UsageSetValue;
         x.help = Some(match x.help {
             Some(h) => format!("{h}\nthe value of --set is a wmd expression, e.g. --set n=2^10"),
             None => "the value of --set is a wmd expression, e.g. --set n=2^10".into(),
@@ -170,7 +171,7 @@ pub fn run(
     }
     let pool = builder.build().map_err(|e| {
         Diagnostics::one(Diagnostic::new(
-            "wmd::run::threads",
+            ErrorCode::RunThreads,
             format!("cannot start threads: {e}"),
         ))
     })?;

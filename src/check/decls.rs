@@ -2,6 +2,7 @@
 
 use super::{suggest, Checker, GlobalDef, Res};
 use crate::diag::Diagnostic;
+use crate::diag::ErrorCode;
 use crate::schema::{self, FieldKind, Form, KindSchema};
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -39,7 +40,7 @@ impl Checker {
             None => format!("kinds: {list}"),
         };
         let d = Diagnostic::new(
-            "wmd::check::unknown_kind",
+            ErrorCode::CheckUnknownKind,
             format!("unknown kind `{}`", kind.name),
         )
         .label(kind.span, "not a kind")
@@ -100,7 +101,7 @@ impl Checker {
                     None => format!("{} is made by: {list}", article(k.name)),
                 };
                 let d = Diagnostic::new(
-                    "wmd::check::constructor",
+                    ErrorCode::CheckConstructor,
                     format!("`{n}` does not make {}", article(k.name)),
                 )
                 .label(span, "not a constructor of this kind")
@@ -110,7 +111,7 @@ impl Checker {
             }
             None => {
                 let d = Diagnostic::new(
-                    "wmd::check::constructor",
+                    ErrorCode::CheckConstructor,
                     format!("{} is declared with a constructor call", article(k.name)),
                 )
                 .label(e.span, "expected a call such as `gaussian(...)`")
@@ -132,10 +133,13 @@ impl Checker {
             (DeclBody::Block(items), Form::Block) => self.check_block(k, d, items),
             (DeclBody::Block(_), Form::Constructor(c)) => {
                 let d = Diagnostic::new(
-                    "wmd::check::form",
+                    ErrorCode::CheckForm,
                     format!(
-                        "a {} is declared as `{} {} = {}(...)`",
-                        k.name, k.name, d.name.name, c[0]
+                        "{} is declared as `{} {} = {}(...)`",
+                        article(k.name),
+                        k.name,
+                        d.name.name,
+                        c[0]
                     ),
                 )
                 .label(d.name.span, "written as a block")
@@ -144,10 +148,12 @@ impl Checker {
             }
             (DeclBody::Expr(e), Form::Block) => {
                 let d = Diagnostic::new(
-                    "wmd::check::form",
+                    ErrorCode::CheckForm,
                     format!(
-                        "a {} is declared as a block `{} {} {{ ... }}`",
-                        k.name, k.name, d.name.name
+                        "{} is declared as a block `{} {} {{ ... }}`",
+                        article(k.name),
+                        k.name,
+                        d.name.name
                     ),
                 )
                 .label(e.span, "expected `{ field = value ... }`")
@@ -173,7 +179,7 @@ impl Checker {
             };
             if let Some((_, prev)) = seen.iter().find(|(n, _)| *n == name) {
                 let e = Diagnostic::new(
-                    "wmd::check::duplicate_field",
+                    ErrorCode::CheckDuplicateField,
                     format!("field `{name}` is given twice"),
                 )
                 .label(span, "again here")
@@ -196,7 +202,7 @@ impl Checker {
                 .collect::<Vec<_>>()
                 .join("; ");
             let e = Diagnostic::new(
-                "wmd::check::missing_field",
+                ErrorCode::CheckMissingField,
                 format!("{} `{}` is missing {list}", k.name, d.name.name),
             )
             .label(d.name.span, format!("needs {list}"))
@@ -255,7 +261,7 @@ impl Checker {
             }
             ItemKind::Bare(_) | ItemKind::Run(_) => {
                 let e = Diagnostic::new(
-                    "wmd::check::block_item",
+                    ErrorCode::CheckBlockItem,
                     format!("{} block holds `field = value` lines", article(k.name)),
                 )
                 .label(item.span, "not a field")
@@ -283,7 +289,7 @@ impl Checker {
                 None => format!("fields of {}: {}", k.name, field_list(k)),
             };
             let e = Diagnostic::new(
-                "wmd::check::unknown_field",
+                ErrorCode::CheckUnknownField,
                 format!("{} has no field `{name}`", k.name),
             )
             .label(span, "unknown field")
@@ -305,7 +311,7 @@ impl Checker {
                 };
                 let names: Vec<&str> = want.iter().map(|w| w.trim_end_matches('?')).collect();
                 let e = Diagnostic::new(
-                    "wmd::check::field_arity",
+                    ErrorCode::CheckFieldArity,
                     format!(
                         "`{name}` takes {count} parameter{}",
                         if want.len() == 1 { "" } else { "s" }
@@ -320,7 +326,7 @@ impl Checker {
             }
             (FieldKind::Value | FieldKind::Choice(_), FieldKind::Function(_), _) => {
                 let e = Diagnostic::new(
-                    "wmd::check::field_form",
+                    ErrorCode::CheckFieldForm,
                     format!("`{name}` is a value, not a function"),
                 )
                 .label(span, "written as a function")
@@ -331,7 +337,7 @@ impl Checker {
             | (FieldKind::Function(_), FieldKind::Function(_), _) => {}
             (a, b, _) if a != b => {
                 let e = Diagnostic::new(
-                    "wmd::check::field_form",
+                    ErrorCode::CheckFieldForm,
                     format!("`{name}` is written differently"),
                 )
                 .label(span, "unexpected form")
@@ -360,7 +366,7 @@ impl Checker {
             None => format!("`{name}` is one of {}", list.join(", ")),
         };
         let d = Diagnostic::new(
-            "wmd::check::field_value",
+            ErrorCode::CheckFieldValue,
             format!("`{name}` cannot be \"{given}\""),
         )
         .label(e.span, "not one of its values")
@@ -386,7 +392,7 @@ impl Checker {
                 }
                 _ => {
                     let e = Diagnostic::new(
-                        "wmd::check::block_item",
+                        ErrorCode::CheckBlockItem,
                         "a report holds `name = value` lines and expressions",
                     )
                     .label(item.span, "not allowed in a report");
@@ -396,7 +402,7 @@ impl Checker {
             };
             if let Some((_, prev)) = seen.iter().find(|(n, _)| *n == name) {
                 let e = Diagnostic::new(
-                    "wmd::check::duplicate_field",
+                    ErrorCode::CheckDuplicateField,
                     format!("report field `{name}` is given twice"),
                 )
                 .label(span, "again here")
@@ -418,7 +424,7 @@ impl Checker {
             }
             if !matches!(e.cond.kind, ExprKind::Binary(BinOp::Eq, _, _)) {
                 let d = Diagnostic::new(
-                    "wmd::check::tolerance",
+                    ErrorCode::CheckTolerance,
                     "`within` applies to an equality `a == b`",
                 )
                 .label(e.cond.span, "not of the form `a == b`")
@@ -454,7 +460,7 @@ impl Checker {
                     .map(|g| g.name.as_str());
                 let hint = suggest::did_you_mean(&b.var.name, names);
                 let d = Diagnostic::new(
-                    "wmd::check::sweep_variable",
+                    ErrorCode::CheckSweepVariable,
                     format!("`{}` is not a `let` that a sweep can vary", b.var.name),
                 )
                 .label(b.var.span, "not a `let`")
@@ -499,7 +505,7 @@ impl Checker {
                     }
                     _ => {
                         let d = Diagnostic::new(
-                            "wmd::check::sweep_run",
+                            ErrorCode::CheckSweepRun,
                             format!("`run {}` needs a report or a declared job", n.name),
                         )
                         .label(n.span, "not a report or job");
@@ -516,7 +522,7 @@ impl Checker {
                 }
                 _ => {
                     let d = Diagnostic::new(
-                        "wmd::check::block_item",
+                        ErrorCode::CheckBlockItem,
                         "a sweep holds `run NAME` and `name = value` lines",
                     )
                     .label(item.span, "not allowed in a sweep");

@@ -3,6 +3,7 @@
 use super::{suggest, Checker, GlobalDef, Res};
 use crate::builtins::{self, Builtin, DefaultValue, Ret};
 use crate::diag::Diagnostic;
+use crate::diag::ErrorCode;
 use crate::span::Span;
 use crate::syntax::ast::*;
 use crate::types::{Shape, Ty};
@@ -57,7 +58,7 @@ impl Checker {
 
     pub fn type_error(&mut self, span: Span, what: &str, found: &Ty) -> Ty {
         let d = Diagnostic::new(
-            "wmd::check::type",
+            ErrorCode::CheckType,
             format!("{what}, but this is {}", found.describe()),
         )
         .label(span, format!("this is {}", found.describe()));
@@ -112,7 +113,7 @@ impl Checker {
         candidates.extend(self.out.by_name.keys().cloned());
         candidates.extend(builtins::names().map(String::from));
         candidates.extend(builtins::CONSTANTS.iter().map(|(c, _)| c.to_string()));
-        let mut d = Diagnostic::new("wmd::check::unknown_name", format!("unknown name `{n}`"))
+        let mut d = Diagnostic::new(ErrorCode::CheckUnknownName, format!("unknown name `{n}`"))
             .label(span, "not defined");
         let hint = suggest::did_you_mean(n, candidates.iter().map(|s| s.as_str()));
         let from_module = crate::stdlib::module_defining(n);
@@ -160,7 +161,7 @@ impl Checker {
         for (name, value) in fields {
             if let Some(prev) = seen.iter().find(|p| p.name == name.name) {
                 let d = Diagnostic::new(
-                    "wmd::check::duplicate_field",
+                    ErrorCode::CheckDuplicateField,
                     format!("field `{}` is given twice", name.name),
                 )
                 .label(name.span, "again here")
@@ -286,7 +287,7 @@ impl Checker {
             }
             (Ty::Matrix(_), Ty::Vector) | (Ty::Vector, Ty::Matrix(_)) => {
                 let d = Diagnostic::new(
-                    "wmd::check::type",
+                    ErrorCode::CheckType,
                     format!("`{}` is not defined between a matrix and a vector", op.symbol()),
                 )
                 .label(span, "a matrix and a vector")
@@ -316,7 +317,7 @@ impl Checker {
             BinOp::Add | BinOp::Sub => (clash(x.rows, y.rows) || clash(x.cols, y.cols), x),
             _ => {
                 let d = Diagnostic::new(
-                    "wmd::check::type",
+                    ErrorCode::CheckType,
                     format!("`{}` is not defined between two matrices", op.symbol()),
                 )
                 .label(span, "matrix operands")
@@ -332,7 +333,7 @@ impl Checker {
                 format!("shapes differ: {x} {} {y}", op.symbol())
             };
             let d = Diagnostic::new(
-                "wmd::check::shape",
+                ErrorCode::CheckShape,
                 format!("matrix shapes do not match: {what}"),
             )
             .label(span, what)
@@ -385,7 +386,7 @@ impl Checker {
                     let fields = super::decls::report_field_names(r);
                     if !fields.iter().any(|f| f == &field.name) {
                         let mut d = Diagnostic::new(
-                            "wmd::check::unknown_field",
+                            ErrorCode::CheckUnknownField,
                             format!("report `{n}` has no field `{}`", field.name),
                         )
                         .label(field.span, "no such field");
@@ -472,7 +473,7 @@ impl Checker {
                 let ty = self.global_ty(id);
                 if !matches!(ty, Ty::Func { .. } | Ty::Any) {
                     let d = Diagnostic::new(
-                        "wmd::check::not_callable",
+                        ErrorCode::CheckNotCallable,
                         format!("`{}` is not a function", g.name),
                     )
                     .label(span, format!("`{}` is {}", g.name, ty.describe()))
@@ -501,7 +502,7 @@ impl Checker {
             if let Some(Some(p)) = slots.get(i).map(|s| s.map(|k| &b.params[k])) {
                 if !p.ty.accepts(&t) {
                     let d = Diagnostic::new(
-                        "wmd::check::argument_type",
+                        ErrorCode::CheckArgumentType,
                         format!("`{}` of `{}` must be {}", p.name, b.name, p.ty.describe()),
                     )
                     .label(a.value.span, format!("this is {}", t.describe()))
@@ -537,7 +538,7 @@ impl Checker {
             "eigvals" => {
                 if let Some(Ty::Matrix(s)) = tys.first() {
                     if matches!((s.rows, s.cols), (Some(r), Some(c)) if r != c) {
-                        let d = Diagnostic::new("wmd::check::shape", format!("`eigvals` needs a square matrix, but this is {s}"))
+                        let d = Diagnostic::new(ErrorCode::CheckShape, format!("`eigvals` needs a square matrix, but this is {s}"))
                             .label(args[0].value.span, format!("{s} matrix"))
                             .help("for a rectangular W use `eigvals(W' * W)` (the spectrum of WᵀW) or `singular_values(W)`");
                         self.error(d);
@@ -582,7 +583,7 @@ impl Checker {
             if let Some(k) = slot {
                 if filled[k] {
                     let d = Diagnostic::new(
-                        "wmd::check::duplicate_argument",
+                        ErrorCode::CheckDuplicateArgument,
                         format!("`{}` of `{callee}` is given twice", names[k]),
                     )
                     .label(
@@ -602,7 +603,7 @@ impl Checker {
         if !missing.is_empty() {
             let list = suggest::code_list(&missing);
             let d = Diagnostic::new(
-                "wmd::check::missing_argument",
+                ErrorCode::CheckMissingArgument,
                 format!("`{callee}` is missing {list}"),
             )
             .label(span, format!("needs {list}"))
@@ -614,7 +615,7 @@ impl Checker {
 
     fn too_many(&mut self, callee: &str, names: &[&str], span: Span) {
         let d = Diagnostic::new(
-            "wmd::check::arity",
+            ErrorCode::CheckArity,
             format!(
                 "`{callee}` takes at most {} argument{}",
                 names.len(),
@@ -631,7 +632,7 @@ impl Checker {
             return Some(k);
         }
         let mut d = Diagnostic::new(
-            "wmd::check::unknown_argument",
+            ErrorCode::CheckUnknownArgument,
             format!("`{callee}` has no parameter `{}`", n.name),
         )
         .label(n.span, "unknown parameter");

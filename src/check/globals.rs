@@ -2,6 +2,7 @@
 
 use super::{suggest, Checker, Global, GlobalDef, Unit};
 use crate::diag::Diagnostic;
+use crate::diag::ErrorCode;
 use crate::span::Span;
 use crate::syntax::ast::*;
 use crate::types::Ty;
@@ -61,7 +62,7 @@ impl Checker {
                 None => "first defined here".to_string(),
             };
             let d = Diagnostic::new(
-                "wmd::check::duplicate_definition",
+                ErrorCode::CheckDuplicateDefinition,
                 format!("`{}` is defined twice", name.name),
             )
             .label(name.span, "defined again here")
@@ -72,7 +73,7 @@ impl Checker {
         }
         if crate::builtins::lookup(&name.name).is_some() && module.is_none() {
             let d = Diagnostic::new(
-                "wmd::check::shadows_builtin",
+                ErrorCode::CheckShadowsBuiltin,
                 format!("`{}` is a built-in function", name.name),
             )
             .label(name.span, "this name is taken by a builtin")
@@ -98,7 +99,7 @@ impl Checker {
                 if let StmtKind::Use(m) = &stmt.kind {
                     if crate::stdlib::source(&m.name).is_none() {
                         let mut d = Diagnostic::new(
-                            "wmd::check::unknown_module",
+                            ErrorCode::CheckUnknownModule,
                             format!("no stdlib module `{}`", m.name),
                         )
                         .label(m.span, "not a module");
@@ -164,7 +165,7 @@ impl Checker {
                 let last = path.rsplit('.').next().unwrap_or(path);
                 if crate::builtins::lookup(last).is_none() {
                     let d = Diagnostic::new(
-                        "wmd::check::unknown_builtin",
+                        ErrorCode::CheckUnknownBuiltin,
                         format!("no builtin kernel `{path}`"),
                     )
                     .label(*span, "unknown kernel");
@@ -202,7 +203,7 @@ impl Checker {
                 .map(|&i| self.out.globals[i].name.as_str())
                 .collect();
             let first = &self.out.globals[cycle[0]];
-            let d = Diagnostic::new("wmd::check::cycle", format!("`{}` is defined in terms of itself", first.name))
+            let d = Diagnostic::new(ErrorCode::CheckCycle, format!("`{}` is defined in terms of itself", first.name))
                 .label(first.span, format!("cycle: {} → {}", names.join(" → "), names[0]))
                 .help("definitions (and functions) may not refer to themselves, directly or through others");
             self.errors.push(d);

@@ -2,6 +2,7 @@
 //! matrices and distributions, each with the error a script author should see.
 
 use super::error::{Result, RunError};
+use crate::diag::ErrorCode;
 use crate::ir::value::{Dist, Value};
 use crate::span::Span;
 use std::sync::Arc;
@@ -15,12 +16,12 @@ pub fn num(v: &Option<Value>, name: &str, span: Span) -> Result<f64> {
             span,
             format!("`{name}` is {x}, not a finite number"),
         )
-        .code("wmd::run::non_finite")),
+        .code(ErrorCode::RunNonFinite)),
         Some(other) => Err(RunError::new(
             span,
             format!("`{name}` must be a number, but is {}", other.describe()),
         )
-        .code("wmd::run::type")),
+        .code(ErrorCode::RunType)),
         None => Err(RunError::new(span, format!("`{name}` is missing"))),
     }
 }
@@ -35,7 +36,7 @@ pub fn count(v: &Value, name: &str, span: Span) -> Result<usize> {
             span,
             format!("`{name}` must be a whole number ≥ 1, but is {x}"),
         )
-        .code("wmd::run::value"));
+        .code(ErrorCode::RunValue));
     }
     if x > MAX_COUNT {
         return Err(too_many(span, &format!("`{name}`"), x));
@@ -53,7 +54,7 @@ pub fn too_many(span: Span, what: &str, x: f64) -> RunError {
             MAX_COUNT as u64
         ),
     )
-    .code("wmd::run::too_large")
+    .code(ErrorCode::RunTooLarge)
     .label("too large")
     .help("steps, runs, draws, cells and other counts are limited to 10⁹; use a smaller value")
 }
@@ -70,7 +71,7 @@ pub fn numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [
                 span,
                 format!("`{name}` must be a vector of numbers, but is {what}"),
             )
-            .code("wmd::run::type"))
+            .code(ErrorCode::RunType))
         }
     }
 }
@@ -82,7 +83,7 @@ pub fn finite_numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Resul
             span,
             format!("`{name}` has a non-finite value {} at position {i}", xs[i]),
         )
-        .code("wmd::run::non_finite"));
+        .code(ErrorCode::RunNonFinite));
     }
     Ok(xs)
 }
@@ -111,13 +112,13 @@ pub fn wrong_type(v: &Option<Value>, what: &str, span: Span) -> RunError {
         .as_ref()
         .map(|v| v.describe())
         .unwrap_or_else(|| "missing".into());
-    RunError::new(span, format!("{what}, but this is {found}")).code("wmd::run::type")
+    RunError::new(span, format!("{what}, but this is {found}")).code(ErrorCode::RunType)
 }
 
 /// Refuse, before allocating, a value of more than [`crate::limits::MAX_ELEMENTS`] numbers.
 pub fn limit(what: &str, count: f64, span: Span) -> Result<()> {
     crate::limits::check_elements(what, count)
-        .map_err(|m| RunError::new(span, m).code("wmd::run::too_large"))
+        .map_err(|m| RunError::new(span, m).code(ErrorCode::RunTooLarge))
 }
 
 /// Rows of a matrix (or the one row of a vector).

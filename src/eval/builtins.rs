@@ -6,13 +6,14 @@ use super::error::{Result, RunError};
 use super::state::{Draw, Evaluator};
 use crate::backend::linalg::{self, MatrixLaw};
 use crate::builtins::Builtin;
+use crate::diag::ErrorCode;
 use crate::ir::value::{Dist, Value};
 use crate::observe::{density::TabulatedDensity, histogram, ks, stats};
 use crate::span::Span;
 use std::sync::Arc;
 
 fn backend_err(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError {
-    move |e| RunError::new(span, e.to_string()).code("wmd::run::backend")
+    move |e| RunError::new(span, e.to_string()).code(ErrorCode::RunBackend)
 }
 
 /// Map each number of a number, vector or matrix through the elementary function `fname`,
@@ -110,7 +111,7 @@ fn reshape(a: &Args, span: Span) -> Result<Value> {
         None => None,
     };
     let Some(x) = x else {
-        return Err(RunError::new(span, "`x` must be a vector of numbers").code("wmd::run::type"));
+        return Err(RunError::new(span, "`x` must be a vector of numbers").code(ErrorCode::RunType));
     };
     let rows = count(a[1].as_ref().unwrap_or(&Value::Num(0.0)), "rows", span)?;
     if rows == 0 || x.len() % rows != 0 {
@@ -118,7 +119,7 @@ fn reshape(a: &Args, span: Span) -> Result<Value> {
             span,
             format!("{} numbers do not fill {rows} equal rows", x.len()),
         )
-        .code("wmd::run::shape")
+        .code(ErrorCode::RunShape)
         .help("len(x) must be a multiple of `rows` (≥ 1)"));
     }
     let cols = x.len() / rows;
@@ -143,7 +144,7 @@ fn distributions(
             if sd <= 0.0 {
                 return Err(
                     RunError::new(span, format!("`sd` must be positive, but is {sd}"))
-                        .code("wmd::run::value"),
+                        .code(ErrorCode::RunValue),
                 );
             }
             Ok(Value::Dist(Arc::new(Dist::Normal { mean, sd })))
@@ -155,7 +156,7 @@ fn distributions(
                     span,
                     format!("`high` ({high}) must exceed `low` ({low})"),
                 )
-                .code("wmd::run::value"));
+                .code(ErrorCode::RunValue));
             }
             Ok(Value::Dist(Arc::new(Dist::Uniform { low, high })))
         }
@@ -180,7 +181,7 @@ fn distributions(
             let xs = finite_numbers(&a[0], "x", span)?;
             let blocks = count(a[1].as_ref().unwrap_or(&Value::Num(0.0)), "blocks", span)?;
             let (u, err) = stats::binder_cumulant(xs, blocks)
-                .map_err(|e| RunError::new(span, e).code("wmd::run::value"))?;
+                .map_err(|e| RunError::new(span, e).code(ErrorCode::RunValue))?;
             Ok(Value::record(vec![
                 ("value".into(), Value::Num(u)),
                 ("error".into(), Value::Num(err)),
@@ -191,7 +192,7 @@ fn distributions(
         }
         other => Err(
             RunError::new(span, format!("builtin `{other}` has no implementation"))
-                .code("wmd::run::internal"),
+                .code(ErrorCode::RunInternal),
         ),
     }
 }
@@ -203,8 +204,9 @@ fn fit_line(a: &Args, span: Span) -> Result<Value> {
         finite_numbers(&a[0], "x", span)?,
         finite_numbers(&a[1], "y", span)?,
     );
-    let failed =
-        |e: String| RunError::new(span, format!("the line fit failed: {e}")).code("wmd::run::fit");
+    let failed = |e: String| {
+        RunError::new(span, format!("the line fit failed: {e}")).code(ErrorCode::RunFit)
+    };
     let (fit, chi2) = match &a[2] {
         Some(_) => {
             let sigma = finite_numbers(&a[2], "sigma", span)?;
@@ -281,7 +283,7 @@ fn too_few(name: &str, got: usize, span: Span) -> RunError {
         1 => "1 value".to_string(),
         n => format!("{n} values"),
     };
-    RunError::new(span, format!("`{name}` needs {need}, but got {got}")).code("wmd::run::value")
+    RunError::new(span, format!("`{name}` needs {need}, but got {got}")).code(ErrorCode::RunValue)
 }
 
 fn zip_max_min(
@@ -301,7 +303,7 @@ fn zip_max_min(
             span,
             format!("vector lengths differ: {} and {}", p.len(), q.len()),
         )
-        .code("wmd::run::shape"));
+        .code(ErrorCode::RunShape));
     }
     let at = |v: &[f64], i: usize| if v.len() == 1 { v[0] } else { v[i] };
     let out: Vec<f64> = (0..n).map(|i| f(at(p, i), at(q, i))).collect();
@@ -332,7 +334,7 @@ fn law(name: &str, a: &Args, span: Span) -> Result<Value> {
         },
     };
     law.validate()
-        .map_err(|e| RunError::new(span, e.to_string()).code("wmd::run::value"))?;
+        .map_err(|e| RunError::new(span, e.to_string()).code(ErrorCode::RunValue))?;
     Ok(Value::Law(Arc::new(law)))
 }
 
@@ -354,9 +356,9 @@ fn require(a: &Args, span: Span) -> Result<Value> {
     match (&a[0], &a[1]) {
         (Some(Value::Bool(true)), _) => Ok(a[2].clone().unwrap_or(Value::Bool(true))),
         (_, Some(Value::Str(msg))) => Err(RunError::new(span, msg.to_string())
-            .code("wmd::run::require")
+            .code(ErrorCode::RunRequire)
             .label("requirement not met")),
-        _ => Err(RunError::new(span, "requirement not met").code("wmd::run::require")),
+        _ => Err(RunError::new(span, "requirement not met").code(ErrorCode::RunRequire)),
     }
 }
 
@@ -375,7 +377,7 @@ fn density(ev: &Evaluator, a: &Args, span: Span, draw: &Draw) -> Result<Value> {
                 support.len()
             ),
         )
-        .code("wmd::run::value"));
+        .code(ErrorCode::RunValue));
     };
     let failure = std::cell::RefCell::new(None);
     let pdf = |xs: &[f64]| -> Vec<f64> {
@@ -403,7 +405,7 @@ fn density(ev: &Evaluator, a: &Args, span: Span, draw: &Draw) -> Result<Value> {
         return Err(e);
     }
     let table = table.map_err(|e| {
-        RunError::new(span, format!("cannot build the density: {e}")).code("wmd::run::density")
+        RunError::new(span, format!("cannot build the density: {e}")).code(ErrorCode::RunDensity)
     })?;
     Ok(Value::Dist(Arc::new(Dist::Tabulated(table))))
 }
@@ -427,7 +429,7 @@ fn hist(ev: &Evaluator, a: &Args, span: Span) -> Result<Value> {
         None => None,
     };
     let h = histogram::histogram(xs, bins, range)
-        .map_err(|e| RunError::new(span, e).code("wmd::run::value"))?;
+        .map_err(|e| RunError::new(span, e).code(ErrorCode::RunValue))?;
     if range.is_none() {
         let (lo, hi) = (h.edges[0], h.edges[h.edges.len() - 1]);
         ev.record_default(
@@ -460,17 +462,19 @@ pub fn histogram_value(h: &histogram::Histogram) -> Value {
 fn ks_distance(a: &Args, span: Span) -> Result<Value> {
     let xs = finite_numbers(&a[0], "x", span)?;
     if xs.is_empty() {
-        return Err(RunError::new(span, "`ks_distance` of an empty sample").code("wmd::run::value"));
+        return Err(
+            RunError::new(span, "`ks_distance` of an empty sample").code(ErrorCode::RunValue)
+        );
     }
     match &a[1] {
         Some(Value::Dist(d)) => Ok(Value::Num(ks::ks_distance(xs, |x| d.cdf(x)))),
         Some(Value::Vector(ys)) => Ok(Value::Num(ks::ks_two_sample(xs, ys))),
         Some(Value::Func(_)) => Err(RunError::new(span, "`ks_distance` needs a distribution; a function is only a density")
-                .code("wmd::run::type")
+                .code(ErrorCode::RunType)
                 .help("wrap it: `density(f, support = [a, b])`, or use a stdlib law such as `wigner(beta = 1)`")),
         other => {
             let what = other.as_ref().map(|v| v.describe()).unwrap_or_default();
-            Err(RunError::new(span, format!("`ks_distance` compares with a distribution or a sample, not {what}")).code("wmd::run::type"))
+            Err(RunError::new(span, format!("`ks_distance` compares with a distribution or a sample, not {what}")).code(ErrorCode::RunType))
         }
     }
 }

@@ -5,6 +5,7 @@ use super::error::{Result, RunError};
 use super::ops;
 use super::state::{Draw, Evaluator, Frame};
 use crate::builtins::{Builtin, DefaultValue, Mode};
+use crate::diag::ErrorCode;
 use crate::ir::code::{Code, Loop};
 use crate::ir::plan::{FnImpl, GlobalBody};
 use crate::ir::value::{Func, Value};
@@ -361,7 +362,7 @@ impl Evaluator<'_> {
                 self.apply_builtin(b, args.into_iter().map(Some).collect(), span, draw)
             }
             Func::Native(f) => (f.body)(&args).map_err(|e| {
-                RunError::new(span, format!("`{}`: {e}", f.name)).code("wmd::run::value")
+                RunError::new(span, format!("`{}`: {e}", f.name)).code(ErrorCode::RunValue)
             }),
         }
     }
@@ -384,6 +385,6 @@ fn not_random(name: &str, draws: usize, span: Span) -> RunError {
         span,
         format!("`{name}(…, draws = {draws})` would pool {draws} copies of one value: its argument does not depend on any ensemble"),
     )
-    .code("wmd::run::not_random")
+    .code(ErrorCode::RunNotRandom)
     .help("pooling draws needs an argument that reads an ensemble (or a `let` built from one) directly; a report item or a function parameter holds one fixed value — refer to the ensemble's own name instead")
 }

@@ -5,6 +5,7 @@
 use super::error::{Result, RunError};
 use super::state::{Evaluator, Frame};
 use crate::builtins::Builtin;
+use crate::diag::ErrorCode;
 use crate::ir::code::Code;
 use crate::ir::value::Value;
 use crate::span::Span;
@@ -16,7 +17,7 @@ pub type ScalarFn = Arc<dyn Fn(&[f64]) -> f64 + Send + Sync>;
 
 fn unsupported(span: Span, what: &str) -> RunError {
     RunError::new(span, format!("{what} cannot be used in a per-step function"))
-        .code("wmd::run::compile")
+        .code(ErrorCode::RunCompile)
         .help("per-step functions use numbers, their parameters, arithmetic, elementary functions, `if`, and globals (numbers, or vectors indexed by a parameter)")
 }
 
@@ -210,7 +211,7 @@ pub fn state_params(code: &Code, dim: usize, span: Span) -> Result<Code> {
                 span,
                 format!("the state `x` has {dim} components and is used whole"),
             )
-            .code("wmd::run::compile")
+            .code(ErrorCode::RunCompile)
             .label("uses `x` whole")
             .help(format!(
                 "per-step functions read components with a constant index, `x[0]` … `x[{}]`, and give one entry per component: `[-x[0], -x[1]]`",
@@ -253,7 +254,7 @@ fn state_index(items: &[Option<Code>], dim: usize, span: Span) -> Result<Code> {
         _ => {
             return Err(
                 RunError::new(span, "the state is indexed by a non-constant")
-                    .code("wmd::run::compile")
+                    .code(ErrorCode::RunCompile)
                     .help("write each component with a constant index: `x[0]`, `x[1]`, …"),
             )
         }
@@ -268,7 +269,7 @@ fn state_index(items: &[Option<Code>], dim: usize, span: Span) -> Result<Code> {
                 if dim == 1 { "" } else { "s" }
             ),
         )
-        .code("wmd::run::compile")
+        .code(ErrorCode::RunCompile)
         .label("no such component"))
     }
 }

@@ -2,11 +2,12 @@
 
 use crate::backend::BackendError;
 use crate::diag::Diagnostic;
+use crate::diag::ErrorCode;
 use crate::span::Span;
 
 #[derive(Debug, Clone)]
 pub struct RunError {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub span: Span,
     pub label: String,
@@ -16,7 +17,7 @@ pub struct RunError {
 impl RunError {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
         RunError {
-            code: "wmd::run::error",
+            code: ErrorCode::RunError,
             message: message.into(),
             span,
             label: String::new(),
@@ -26,15 +27,15 @@ impl RunError {
 
     /// A backend's error at `span` with `code`, except an interruption, which is always
     /// `wmd::run::interrupted` whatever the backend.
-    pub fn backend(span: Span, e: &BackendError, code: &'static str) -> Self {
+    pub fn backend(span: Span, e: &BackendError, code: ErrorCode) -> Self {
         let code = match e {
-            BackendError::Interrupted => "wmd::run::interrupted",
+            BackendError::Interrupted => ErrorCode::RunInterrupted,
             _ => code,
         };
         RunError::new(span, e.to_string()).code(code)
     }
 
-    pub fn code(mut self, code: &'static str) -> Self {
+    pub fn code(mut self, code: ErrorCode) -> Self {
         self.code = code;
         self
     }

@@ -4,6 +4,7 @@
 use super::error::{Result, RunError};
 use super::state::{Evaluator, Frame};
 use super::{ops, vs};
+use crate::diag::ErrorCode;
 use crate::ir::code::Code;
 use crate::ir::value::{self as value, Value};
 use crate::span::Span;
@@ -24,7 +25,7 @@ impl Evaluator<'_> {
                     Span::default(),
                     format!("internal error: no local in slot {slot}"),
                 )
-                .code("wmd::run::internal")
+                .code(ErrorCode::RunInternal)
             }),
             Code::Vector(items, span) => self.vector(items, *span, frame),
             Code::Comprehension(body, lp, span) => self.comprehension(body, lp, *span, frame),

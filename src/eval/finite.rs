@@ -7,6 +7,7 @@
 //! that is still not finite is an error naming the item.
 
 use super::error::{Result, RunError};
+use crate::diag::ErrorCode;
 use crate::ir::value::Value;
 use crate::number::sig4 as fmt;
 use crate::span::Span;
@@ -18,7 +19,7 @@ fn error(span: Span, what: String, reason: &str, at: Option<(usize, usize)>) -> 
         _ => String::new(),
     };
     RunError::new(span, format!("{what} is not finite{place}: {reason}"))
-        .code("wmd::run::not_finite")
+        .code(ErrorCode::RunNotFinite)
         .help("wmd stops at the first operation that makes a NaN or an infinity (README, \"Numbers that are not finite\")")
 }
 
@@ -130,7 +131,7 @@ pub fn result(kind: &str, name: &str, v: &Value, span: Span) -> Result<()> {
             span,
             format!("{kind} `{name}{path}` is {x}, not a finite number"),
         )
-        .code("wmd::run::not_finite")
+        .code(ErrorCode::RunNotFinite)
         .help("a result is never silently NaN or infinite (README, \"Numbers that are not finite\"); the operation that made it is the place to fix")),
     }
 }

@@ -4,6 +4,7 @@
 
 use super::error::{Result, RunError};
 use crate::backend::fokker_planck::{hamiltonian2d, measures, spectrum};
+use crate::diag::ErrorCode;
 use crate::ir::value::Value;
 use crate::span::Span;
 use faer::Mat;
@@ -24,13 +25,14 @@ fn num(a: &Args, k: usize, name: &str, span: Span) -> Result<f64> {
                     .unwrap_or("missing".into())
             ),
         )
-        .code("wmd::run::type")),
+        .code(ErrorCode::RunType)),
     }
 }
 
 fn vector<'a>(v: Option<&'a Value>, name: &str, span: Span) -> Result<&'a [f64]> {
     v.and_then(|v| v.as_slice()).ok_or_else(|| {
-        RunError::new(span, format!("`{name}` must be a vector of numbers")).code("wmd::run::type")
+        RunError::new(span, format!("`{name}` must be a vector of numbers"))
+            .code(ErrorCode::RunType)
     })
 }
 
@@ -40,7 +42,7 @@ fn run_field<'a>(fp: &'a Option<Value>, name: &str, why: &str, span: Span) -> Re
     let Some(rec) = rec else {
         return Err(
             RunError::new(span, "`fp` must be the result of a fokker_planck block")
-                .code("wmd::run::type")
+                .code(ErrorCode::RunType)
                 .help(
                     "pass the block's name: `stationary_density(mode)` after `fokker_planck mode { ... }`",
                 ),
@@ -52,7 +54,7 @@ fn run_field<'a>(fp: &'a Option<Value>, name: &str, why: &str, span: Span) -> Re
             _ => String::new(),
         };
         RunError::new(span, format!("this fokker_planck run has no {why}{reason}"))
-            .code("wmd::run::value")
+            .code(ErrorCode::RunValue)
             .help("stationary densities and H_FP need time-independent drift and diffusion and no absorbing walls (H_FP: reflecting walls; in 2D a drift in detailed balance)")
     })
 }
@@ -61,7 +63,7 @@ fn run_field<'a>(fp: &'a Option<Value>, name: &str, why: &str, span: Span) -> Re
 /// 2D runs as entries (`rows`, `cols`, `vals`).
 fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
     let err = |e: crate::backend::BackendError| {
-        RunError::new(span, e.to_string()).code("wmd::run::fokker_planck")
+        RunError::new(span, e.to_string()).code(ErrorCode::RunFokkerPlanck)
     };
     let h = run_field(&a[0], "hamiltonian", "Fokker–Planck Hamiltonian", span)?;
     let levels = super::args::count(&Value::Num(num(a, 1, "levels", span)?), "levels", span)?;
@@ -99,7 +101,7 @@ fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
 
 pub(super) fn apply(name: &str, a: &Args, span: Span) -> Result<Value> {
     let err = |e: crate::backend::BackendError| {
-        RunError::new(span, e.to_string()).code("wmd::run::fokker_planck")
+        RunError::new(span, e.to_string()).code(ErrorCode::RunFokkerPlanck)
     };
     match name {
         "box" => {
@@ -124,7 +126,7 @@ pub(super) fn apply(name: &str, a: &Args, span: Span) -> Result<Value> {
         }
         other => Err(
             RunError::new(span, format!("builtin `{other}` has no implementation"))
-                .code("wmd::run::internal"),
+                .code(ErrorCode::RunInternal),
         ),
     }
 }

@@ -3,6 +3,7 @@
 
 use super::error::{Result, RunError};
 use super::state::{Evaluator, Frame};
+use crate::diag::ErrorCode;
 use crate::ir::plan::JobField;
 use crate::ir::value::Value;
 use crate::kinds::fields::Fields;
@@ -28,7 +29,7 @@ impl Evaluator<'_> {
                 global.span,
                 format!("internal error: the {} kind has no runner", kind.name),
             )
-            .code("wmd::run::internal"));
+            .code(ErrorCode::RunInternal));
         };
         let start = std::time::Instant::now();
         let out = run(self, &f, frame);

@@ -3,6 +3,7 @@
 
 use super::error::{Result, RunError};
 use crate::backend::linalg;
+use crate::diag::ErrorCode;
 use crate::ir::value::Value;
 use crate::span::Span;
 use crate::syntax::ast::{BinOp, UnOp};
@@ -67,7 +68,7 @@ fn zip_with<T>(a: &[f64], b: &[f64], span: Span, f: impl Fn(f64, f64) -> T) -> R
         (n, m) if n == m => Ok(a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect()),
         (n, m) => Err(
             RunError::new(span, format!("vector lengths differ: {n} and {m}"))
-                .code("wmd::run::shape"),
+                .code(ErrorCode::RunShape),
         ),
     }
 }
@@ -114,13 +115,13 @@ fn numeric(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
                 bad.describe()
             ),
         )
-        .code("wmd::run::type"));
+        .code(ErrorCode::RunType));
     };
     let scalar = matches!((&a, &b), (Value::Num(_), Value::Num(_)));
     if op.is_comparison() {
         if let Some(nan) = x.iter().chain(y).find(|v| v.is_nan()) {
             let msg = format!("`{}` compares {nan}, which is not a number", op.symbol());
-            return Err(RunError::new(span, msg).code("wmd::run::not_finite"));
+            return Err(RunError::new(span, msg).code(ErrorCode::RunNotFinite));
         }
         let m = zip_with(x, y, span, |p, q| compare(op, p, q))?;
         return Ok(if scalar {
@@ -143,7 +144,7 @@ fn column(v: &[f64]) -> Mat<f64> {
 /// v w' (n × 1 times 1 × m) the outer product, an n × m matrix.
 fn matrix_vector(a: &Value, b: &Value, span: Span) -> Option<Result<Value>> {
     let shape_err = |e: crate::backend::BackendError| {
-        RunError::new(span, e.to_string()).code("wmd::run::shape")
+        RunError::new(span, e.to_string()).code(ErrorCode::RunShape)
     };
     match (a, b) {
         (Value::Matrix(m), Value::Vector(v)) => Some(
@@ -172,7 +173,7 @@ fn matrix(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
         }
     }
     let shape_err = |e: crate::backend::BackendError| {
-        RunError::new(span, e.to_string()).code("wmd::run::shape")
+        RunError::new(span, e.to_string()).code(ErrorCode::RunShape)
     };
     let out: Mat<f64> = match (op, &a, &b) {
         (BinOp::Mul, Value::Matrix(x), Value::Matrix(y)) => {
@@ -189,7 +190,7 @@ fn matrix(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
                     y.nrows(),
                     y.ncols()
                 );
-                return Err(RunError::new(span, msg).code("wmd::run::shape"));
+                return Err(RunError::new(span, msg).code(ErrorCode::RunShape));
             }
             let s = if op == BinOp::Add { 1.0 } else { -1.0 };
             Mat::from_fn(x.nrows(), x.ncols(), |i, j| x[(i, j)] + s * y[(i, j)])
@@ -208,7 +209,7 @@ fn matrix(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
                 a.describe(),
                 b.describe()
             );
-            return Err(RunError::new(span, msg).code("wmd::run::type"));
+            return Err(RunError::new(span, msg).code(ErrorCode::RunType));
         }
     };
     let finite_input = |v: &Value| match v {
@@ -368,7 +369,7 @@ fn positions(idx: Option<&Value>, len: usize, span: Span) -> Result<(Vec<usize>,
         if x < 0.0 || x != x.trunc() || x as usize >= len {
             return Err(
                 RunError::new(span, format!("index {x} is out of range 0..{len}"))
-                    .code("wmd::run::index")
+                    .code(ErrorCode::RunIndex)
                     .help("indices count from 0; `end` is the last"),
             );
         }

@@ -2,6 +2,7 @@
 
 use super::error::{Result, RunError};
 use super::state::Evaluator;
+use crate::diag::ErrorCode;
 use crate::ir::code::Code;
 use crate::ir::outcome::{ExpectResult, Outcome};
 use crate::ir::plan::{ExpectPlan, Plan, SweepPlan};
@@ -188,7 +189,7 @@ fn check_expect(ev: &Evaluator, e: &ExpectPlan) -> Result<ExpectResult> {
         let tol = number(&ev.eval_top(tol_code)?).unwrap_or(f64::NAN);
         let (Some(a), Some(b)) = (lhs, rhs) else {
             return Err(
-                RunError::new(e.span, "`within` compares two numbers").code("wmd::run::expect")
+                RunError::new(e.span, "`within` compares two numbers").code(ErrorCode::RunExpect)
             );
         };
         let allowed = if *relative {
@@ -223,7 +224,7 @@ fn check_expect(ev: &Evaluator, e: &ExpectPlan) -> Result<ExpectResult> {
                     other.describe()
                 ),
             )
-            .code("wmd::run::expect"))
+            .code(ErrorCode::RunExpect))
         }
     };
     let detail = match parts {

@@ -3,6 +3,7 @@
 
 use super::args::{dist, finite_numbers, matrix, num, rows_of, Args};
 use super::error::{Result, RunError};
+use crate::diag::ErrorCode;
 use crate::ir::value::Value;
 use crate::observe::density::TabulatedDensity;
 use crate::observe::{fit, spacing, stats};
@@ -39,7 +40,7 @@ pub(super) fn apply(name: &str, a: &Args, span: Span) -> Option<Result<Value>> {
 }
 
 fn value_error(span: Span, message: String) -> RunError {
-    RunError::new(span, message).code("wmd::run::value")
+    RunError::new(span, message).code(ErrorCode::RunValue)
 }
 
 /// Rows of a matrix (runs), or a vector as one column of a single-column table.
@@ -156,7 +157,7 @@ fn fitted(
 ) -> Result<Value> {
     let x = finite_numbers(&a[0], "x", span)?;
     let fit = f(x)
-        .map_err(|e| RunError::new(span, format!("the fit failed: {e}")).code("wmd::run::fit"))?;
+        .map_err(|e| RunError::new(span, format!("the fit failed: {e}")).code(ErrorCode::RunFit))?;
     let mut fields = Vec::new();
     for (name, e) in &fit.params {
         fields.push((name.to_string(), Value::Num(e.value)));

@@ -4,6 +4,7 @@
 
 use super::error::{Result, RunError};
 use crate::backend::{linalg, rng};
+use crate::diag::ErrorCode;
 use crate::ir::code::Code;
 use crate::ir::plan::{GlobalBody, Plan};
 use crate::ir::value::{self as value, Value};
@@ -172,7 +173,7 @@ impl<'p> Evaluator<'p> {
 
     pub fn check_interrupt(&self, span: Span) -> Result<()> {
         if self.interrupt.load(Ordering::Relaxed) {
-            return Err(RunError::new(span, "interrupted").code("wmd::run::interrupted"));
+            return Err(RunError::new(span, "interrupted").code(ErrorCode::RunInterrupted));
         }
         Ok(())
     }

@@ -8,6 +8,7 @@
 
 use super::error::{Result, RunError};
 use super::state::{Evaluator, Frame};
+use crate::diag::ErrorCode;
 use crate::ir::value::{Dist, Value};
 use crate::observe::{ks, stats};
 use crate::span::Span;
@@ -32,7 +33,7 @@ pub fn compare(ev: &Evaluator, a: Value, b: Value, span: Span, frame: &mut Frame
         (Value::Vector(m), Value::Vector(t)) if m.len() == t.len() => Ok(vectors(m, t)),
         (Value::Vector(xs), Value::Dist(d)) => sample_vs(xs, d, span),
         _ => Err(RunError::new(span, format!("cannot set {} beside {}", a.describe(), b.describe()))
-            .code("wmd::run::vs")
+            .code(ErrorCode::RunVs)
             .help("`vs` compares a histogram with a distribution or density, a sample with a distribution, or numbers with numbers")),
     }
 }
@@ -86,7 +87,7 @@ fn histogram_vs(
                     other.describe()
                 ),
             )
-            .code("wmd::run::vs"))
+            .code(ErrorCode::RunVs))
         }
     };
     if let Some(i) = t.iter().position(|x| !x.is_finite()) {
@@ -94,7 +95,7 @@ fn histogram_vs(
             span,
             format!("the theory density is {} at x = {}", t[i], centres[i]),
         )
-        .code("wmd::run::non_finite"));
+        .code(ErrorCode::RunNonFinite));
     }
     let widths: Vec<f64> = edges.windows(2).map(|w| w[1] - w[0]).collect();
     let l1: f64 = measured
@@ -127,7 +128,7 @@ fn sample_vs(xs: &[f64], d: &Dist, span: Span) -> Result<Value> {
     if xs.len() < 2 || xs.iter().any(|x| !x.is_finite()) {
         return Err(
             RunError::new(span, "a sample needs at least two finite values")
-                .code("wmd::run::value"),
+                .code(ErrorCode::RunValue),
         );
     }
     let mean_t = d.moment(1);

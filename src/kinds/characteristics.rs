@@ -5,6 +5,7 @@
 use super::fields::{field_error, Fields};
 use crate::backend::characteristics::{self as cs, TraceConfig};
 use crate::backend::BackendError;
+use crate::diag::ErrorCode;
 use crate::eval::compile::ScalarFn;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
@@ -145,7 +146,7 @@ impl Evaluator<'_> {
             }
         };
         let curves = cs::trace(&g, &starts, &cfg).map_err(|e: BackendError| {
-            RunError::new(f.span, e.to_string()).code("wmd::run::characteristics")
+            RunError::new(f.span, e.to_string()).code(ErrorCode::RunCharacteristics)
         })?;
         let table = |get: &dyn Fn(usize, usize) -> f64| {
             Value::Matrix(Arc::new(Mat::from_fn(starts.len(), curves.s.len(), get)))

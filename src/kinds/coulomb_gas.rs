@@ -4,6 +4,7 @@ use super::fields::Fields;
 use crate::backend::coulomb::{self, CoulombConfig, Method};
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
+use crate::diag::ErrorCode;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
@@ -91,7 +92,7 @@ impl Evaluator<'_> {
                     g[i]
                 ),
             )
-            .code("wmd::run::field"));
+            .code(ErrorCode::RunField));
         }
         Ok(g)
     }
@@ -112,7 +113,7 @@ impl Evaluator<'_> {
             let what = "the history (runs × steps/every × eigenvalues)";
             crate::limits::check_elements(what, values).map_err(|m| {
                 RunError::new(f.get("every").map_or(f.span, |e| e.span), m)
-                    .code("wmd::run::field")
+                    .code(ErrorCode::RunField)
                     .help("record less often: raise `every`")
             })?;
         }
@@ -148,7 +149,7 @@ impl Evaluator<'_> {
         let init_fn = |_run: usize, rng: &mut Rng| initial_spectrum(&init, n, rng);
         let drift_fn = |x: f64, i: usize| drift(&[x, i as f64]);
         let out = coulomb::run_ensemble(&cfg, &drift_fn, &init_fn, &self.interrupt)
-            .map_err(|e| RunError::backend(f.span, &e, "wmd::run::coulomb_gas"))?;
+            .map_err(|e| RunError::backend(f.span, &e, ErrorCode::RunCoulombGas))?;
         let finals = Mat::from_fn(runs, n, |r, i| out.finals[r][i]);
         let history = Mat::from_fn(out.history.len(), n, |r, i| out.history[r][i]);
         let record_times: Vec<f64> = match every {

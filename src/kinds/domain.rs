@@ -5,6 +5,7 @@
 use super::fields::Fields;
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::{solve1d, MAX_CELLS};
+use crate::diag::ErrorCode;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
@@ -14,7 +15,7 @@ impl Evaluator<'_> {
     pub fn domain(&self, f: &Fields, frame: &mut Frame) -> Result<(usize, Vec<Grid1>)> {
         let field = f.get("domain").ok_or_else(|| f.missing("a `domain`"))?;
         let dims = field.params.unwrap_or(1);
-        let bad = |msg: String| RunError::new(field.span, msg).code("wmd::run::field");
+        let bad = |msg: String| RunError::new(field.span, msg).code(ErrorCode::RunField);
         if !(1..=2).contains(&dims) {
             return Err(bad(format!("a domain has 1 or 2 variables, not {dims}")));
         }
@@ -64,7 +65,7 @@ impl Evaluator<'_> {
         let span = f.get("domain").map(|d| d.span).unwrap_or(f.span);
         let Some(field) = field else {
             return Err(RunError::new(span, "the domain needs a number of cells")
-                .code("wmd::run::field")
+                .code(ErrorCode::RunField)
                 .help("write `domain x in (0, 9) cells 400` (2D: `cells 100 x 100`)"));
         };
         let v = self.eval(&field.code, frame)?;
@@ -77,7 +78,7 @@ impl Evaluator<'_> {
                     counts.len()
                 ),
             )
-            .code("wmd::run::field"));
+            .code(ErrorCode::RunField));
         }
         counts
             .iter()

@@ -1,6 +1,7 @@
 //! Reading a block's fields (`KIND NAME { ... }`) for its kind's runner: numbers, counts,
 //! choices, time grids, each default recorded in the manifest and each error at the field.
 
+use crate::diag::ErrorCode;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::plan::JobField;
@@ -19,7 +20,7 @@ pub struct Fields<'a> {
 
 /// A run error about a block's field (`wmd::run::field`).
 pub fn field_error(span: Span, message: String) -> RunError {
-    RunError::new(span, message).code("wmd::run::field")
+    RunError::new(span, message).code(ErrorCode::RunField)
 }
 
 /// A field over the cells as n numbers: a vector of n, or a number broadcast to every cell.
@@ -43,7 +44,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn missing(&self, what: &str) -> RunError {
-        RunError::new(self.span, format!("{} needs {what}", self.kind)).code("wmd::run::field")
+        RunError::new(self.span, format!("{} needs {what}", self.kind)).code(ErrorCode::RunField)
     }
 }
 
@@ -63,7 +64,7 @@ impl Evaluator<'_> {
                     field.span,
                     format!("`at` must be times, but is {}", v.describe()),
                 )
-                .code("wmd::run::field")
+                .code(ErrorCode::RunField)
             }),
         }
     }
@@ -94,7 +95,7 @@ impl Evaluator<'_> {
                 _ => None,
             };
             RunError::new(field.span, format!("`{name}` cannot be {given}"))
-                .code("wmd::run::field")
+                .code(ErrorCode::RunField)
                 .help(format!(
                     "{}`{name}` is one of {}",
                     close.unwrap_or_default(),
@@ -121,7 +122,7 @@ impl Evaluator<'_> {
                         other.describe()
                     ),
                 )
-                .code("wmd::run::field")),
+                .code(ErrorCode::RunField)),
             },
             None => {
                 if let Some(d) = default {
@@ -178,7 +179,7 @@ impl Evaluator<'_> {
                 f.span,
                 "give either `dt` > 0, or `lr` > 0 and `batch` ≥ 1 — not both, not one of lr/batch",
             )
-            .code("wmd::run::field")),
+            .code(ErrorCode::RunField)),
         };
         let steps = self.steps(f, dt, frame)?;
         Ok((dt, steps, scale, form))

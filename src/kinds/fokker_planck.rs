@@ -9,6 +9,7 @@ use crate::backend::fokker_planck::solve1d::{self, Fp1Config, Fp1Result};
 use crate::backend::fokker_planck::solve2d::{self, Fp2Config, Fp2Result};
 use crate::backend::fokker_planck::{spectrum, Boundary, Scheme, Splitting};
 use crate::backend::BackendError;
+use crate::diag::ErrorCode;
 use crate::eval::compile::ScalarFn;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
@@ -111,7 +112,7 @@ impl Evaluator<'_> {
             let span = f.get("until").map(|x| x.span).unwrap_or(f.span);
             return Err(
                 RunError::new(span, format!("`until` must be > 0, but is {until}"))
-                    .code("wmd::run::field"),
+                    .code(ErrorCode::RunField),
             );
         }
         let dt = self
@@ -126,7 +127,7 @@ impl Evaluator<'_> {
                     field.span,
                     "`splitting` is a 2D setting: a 1D equation is never split",
                 )
-                .code("wmd::run::field")
+                .code(ErrorCode::RunField)
                 .help("remove `splitting`"))
             }
             (1, None) => false,
@@ -162,7 +163,7 @@ impl Evaluator<'_> {
                 field.span,
                 format!("in a {dims}D domain `{name}` takes ({vars}) or ({vars}, t), not {params} parameters"),
             )
-            .code("wmd::run::field"));
+            .code(ErrorCode::RunField));
         }
         let mut fr = Frame {
             draw: frame.draw,
@@ -181,7 +182,7 @@ impl Evaluator<'_> {
                     fs.len()
                 ),
             )
-            .code("wmd::run::field")
+            .code(ErrorCode::RunField)
             .help(format!("write `{name}({vars}) = [Dx, Dy]`")));
         }
         Ok(Coef { f: fs, params })
@@ -213,7 +214,7 @@ impl Evaluator<'_> {
                 field.span,
                 format!("`init` must be a distribution, {cells} cell values or `init(x) = ...`, but is {}", other.describe()),
             )
-            .code("wmd::run::field")),
+            .code(ErrorCode::RunField)),
         }
     }
 
@@ -230,7 +231,7 @@ impl Evaluator<'_> {
                 field.span,
                 format!("in a {dims}D domain `init` takes {dims} parameter(s), not {params}"),
             )
-            .code("wmd::run::field"));
+            .code(ErrorCode::RunField));
         }
         let mut fr = Frame {
             draw: frame.draw,
@@ -280,7 +281,11 @@ fn backend_error(f: &Fields, e: BackendError) -> RunError {
         .iter()
         .find(|(w, _)| msg.contains(w))
         .and_then(|(_, field)| f.get(field));
-    RunError::backend(at.map_or(f.span, |x| x.span), &e, "wmd::run::fokker_planck")
+    RunError::backend(
+        at.map_or(f.span, |x| x.span),
+        &e,
+        ErrorCode::RunFokkerPlanck,
+    )
 }
 
 /// A checked block with its compiled coefficients.

@@ -9,6 +9,7 @@ use super::fields::{cell_values, field_error, Fields};
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::save_times;
 use crate::backend::mol::{self, Edge, Grid2, MolConfig, Stepper};
+use crate::diag::ErrorCode;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::plan::JobField;
@@ -227,7 +228,7 @@ impl Evaluator<'_> {
         let mut rhs = |u: &[f64], t: f64| {
             self.pde_rhs(rhs_field, ops, u, coords, t, frame.draw)
                 .map_err(|e| {
-                    let overflow = e.code == "wmd::run::not_finite";
+                    let overflow = e.code == ErrorCode::RunNotFinite;
                     script_error = Some(e);
                     if overflow {
                         let top = u.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -241,11 +242,11 @@ impl Evaluator<'_> {
         match (kept, script_error) {
             (Ok(k), _) => Ok(k),
             // The field blew up (an unstable step): the integrator's message names the time.
-            (Err(e), Some(se)) if se.code == "wmd::run::not_finite" => {
-                Err(RunError::new(rhs_field.span, e.to_string()).code("wmd::run::pde"))
+            (Err(e), Some(se)) if se.code == ErrorCode::RunNotFinite => {
+                Err(RunError::new(rhs_field.span, e.to_string()).code(ErrorCode::RunPde))
             }
             (Err(_), Some(e)) => Err(e),
-            (Err(e), None) => Err(RunError::backend(rhs_field.span, &e, "wmd::run::pde")),
+            (Err(e), None) => Err(RunError::backend(rhs_field.span, &e, ErrorCode::RunPde)),
         }
     }
 

@@ -9,6 +9,7 @@
 use super::fields::{field_error, Fields};
 use crate::backend::rng::Rng;
 use crate::backend::sde::{self, Calculus, Scheme, SdeConfig, SdeOutcome};
+use crate::diag::ErrorCode;
 use crate::eval::compile::{state_params, ScalarFn};
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
@@ -152,7 +153,7 @@ impl Evaluator<'_> {
                     if n == 1 { "" } else { "s" }
                 ),
             )
-            .code("wmd::run::shape")
+            .code(ErrorCode::RunShape)
             .label(format!("{n} ≠ {d}"))
             .help(if broadcast {
                 format!("give one entry per component, `[..., ...]` with {d} entries, or one expression for all")
@@ -181,7 +182,8 @@ impl Evaluator<'_> {
         let finals = runs as f64 * d as f64;
         crate::limits::check_elements("the final states (runs × components)", finals).map_err(
             |m| {
-                field_error(f.get("runs").map_or(f.span, |x| x.span), m).code("wmd::run::too_large")
+                field_error(f.get("runs").map_or(f.span, |x| x.span), m)
+                    .code(ErrorCode::RunTooLarge)
             },
         )?;
         let records = steps / every + 1;
@@ -220,7 +222,7 @@ impl Evaluator<'_> {
         let (a, b) = (apply(&drift), apply(&diffusion));
         let init_fn = |_run: usize, rng: &mut Rng| Ok(initial_state(&init, d, rng));
         let out = sde::run_ensemble(&cfg, &a, &b, &init_fn, &self.interrupt).map_err(|e| {
-            RunError::backend(f.span, &e, "wmd::run::sde").label("integrating this sde")
+            RunError::backend(f.span, &e, ErrorCode::RunSde).label("integrating this sde")
         })?;
         Ok(results(&cfg, out))
     }

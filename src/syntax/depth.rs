@@ -3,6 +3,7 @@
 use super::ast::{Expr, ExprKind, IndexItem};
 use crate::deep::deep;
 use crate::diag::Diagnostic;
+use crate::diag::ErrorCode;
 use crate::limits::MAX_EXPR_DEPTH;
 use crate::span::Span;
 
@@ -42,7 +43,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
 pub fn too_deep(span: Span) -> Diagnostic {
     let head = Span::new(span.file, span.start as usize, span.start as usize + 1);
     Diagnostic::new(
-        "wmd::parse::too_deep",
+        ErrorCode::ParseTooDeep,
         format!("this expression is more than {MAX_EXPR_DEPTH} operations deep"),
     )
     .label(head, "this expression")

@@ -2,6 +2,7 @@
 //! name, and the message says what was found and what could come there instead.
 
 use super::grammar::Rule;
+use crate::diag::ErrorCode;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::span::{FileId, Span};
 use pest::error::{ErrorVariant, InputLocation};
@@ -72,7 +73,7 @@ pub fn to_diagnostic(e: pest::error::Error<Rule>, file: FileId, text: &str) -> D
         [] => "not expected here".to_string(),
         list => format!("expected {}", join_or(list)),
     };
-    let mut d = Diagnostic::new("wmd::parse::syntax", message).label(span, label);
+    let mut d = Diagnostic::new(ErrorCode::ParseSyntax, message).label(span, label);
     if let Some(h) = hint(text, pos, &found) {
         d = d.help(h);
     }

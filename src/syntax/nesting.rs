@@ -5,6 +5,7 @@
 //! keyword), whether or not the next one is nested inside it.
 
 use crate::diag::Diagnostic;
+use crate::diag::ErrorCode;
 use crate::limits::MAX_NESTING;
 use crate::span::{FileId, Span};
 
@@ -94,7 +95,7 @@ fn string_len(rest: &[u8]) -> usize {
 
 fn too_deep(span: Span) -> Diagnostic {
     Diagnostic::new(
-        "wmd::parse::too_deep",
+        ErrorCode::ParseTooDeep,
         format!("this expression nests more than {MAX_NESTING} levels deep"),
     )
     .label(span, "one level too many")

@@ -40,6 +40,7 @@ fn exit_codes() {
         Some(2),
         "an unknown --set is a usage error"
     );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wmd::usage::set"));
     let o = wmd(&["run", "does/not/exist.wmd"]);
     assert_eq!(o.status.code(), Some(2));
     let o = wmd(&["frobnicate"]);

@@ -6,6 +6,7 @@ mod cases;
 mod characteristics;
 mod cli;
 mod coulomb;
+mod error_codes;
 mod examples;
 mod fokker_planck;
 mod fuzz_replay;

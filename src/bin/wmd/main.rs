@@ -37,6 +37,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wmd::diag::Diagnostics;
+use wmd::diag::ErrorCode;
 use wmd::output::folder::Staging;
 use wmd::span::Sources;
 
@@ -125,9 +126,13 @@ fn read(file: &Path) -> Result<String, u8> {
 /// Print diagnostics; an interruption exits 130, usage errors 2, script errors 1.
 fn report(d: &Diagnostics, sources: &Sources) -> u8 {
     err!("{}", d.render(sources, color()));
-    if d.0.iter().any(|x| x.code == "wmd::run::interrupted") {
+    if d.0.iter().any(|x| x.code == ErrorCode::RunInterrupted) {
         INTERRUPTED
-    } else if d.0.iter().any(|x| x.code.starts_with("wmd::usage")) {
+    } else if d
+        .0
+        .iter()
+        .any(|x| x.code.as_str().starts_with("wmd::usage"))
+    {
         2
     } else {
         1
