@@ -37,4 +37,30 @@ pub enum BackendError {
     /// as `wmd::run::interrupted` and the CLI exits 130.
     #[error("interrupted")]
     Interrupted,
+    /// An error about one setting, named as the script names it (`dt`, `drift`, `init`, `at`,
+    /// `domain`, ...), so that the evaluator points at that field (by this name, never by
+    /// reading the message).
+    #[error("{error}")]
+    Setting {
+        field: &'static str,
+        error: Box<BackendError>,
+    },
+}
+
+impl BackendError {
+    /// This error, about the setting `field`.
+    pub fn at(self, field: &'static str) -> Self {
+        BackendError::Setting {
+            field,
+            error: Box::new(self),
+        }
+    }
+
+    /// The setting the error is about, if it names one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            BackendError::Setting { field, .. } => Some(field),
+            _ => None,
+        }
+    }
 }

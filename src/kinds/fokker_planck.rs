@@ -268,19 +268,9 @@ impl Evaluator<'_> {
 }
 
 /// A backend error at the field it is about (drift, diffusion, init), else at the block.
+/// A backend error at the field it names ([`BackendError::field`]), else at the block.
 fn backend_error(f: &Fields, e: BackendError) -> RunError {
-    let msg = e.to_string();
-    let topics = [
-        ("the drift", "drift"),
-        ("the diffusion", "diffusion"),
-        ("the initial density", "init"),
-        ("dt", "dt"),
-        ("save time", "at"),
-    ];
-    let at = topics
-        .iter()
-        .find(|(w, _)| msg.contains(w))
-        .and_then(|(_, field)| f.get(field));
+    let at = e.field().and_then(|field| f.get(field));
     RunError::backend(
         at.map_or(f.span, |x| x.span),
         &e,

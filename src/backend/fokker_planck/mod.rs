@@ -63,7 +63,8 @@ pub fn save_times(at: &[f64], until: f64) -> Result<Vec<f64>, BackendError> {
     if !(until.is_finite() && until > 0.0) {
         return Err(BackendError::Invalid(format!(
             "`until` must be a finite time > 0, but is {until}"
-        )));
+        ))
+        .at("until"));
     }
     if let Some(t) = at
         .iter()
@@ -71,12 +72,13 @@ pub fn save_times(at: &[f64], until: f64) -> Result<Vec<f64>, BackendError> {
     {
         return Err(BackendError::Invalid(format!(
             "save time {t} is outside [0, until = {until}]"
-        )));
+        ))
+        .at("at"));
     }
     if at.windows(2).any(|w| w[1] <= w[0]) {
-        return Err(BackendError::Invalid(
-            "save times `at` must be strictly increasing".into(),
-        ));
+        return Err(
+            BackendError::Invalid("save times `at` must be strictly increasing".into()).at("at"),
+        );
     }
     let mut out = at.to_vec();
     if out.last() != Some(&until) {
@@ -92,7 +94,8 @@ pub(crate) fn check_dt(dt: f64) -> Result<(), BackendError> {
     } else {
         Err(BackendError::Invalid(format!(
             "the time step dt must be finite and > 0, but is {dt}"
-        )))
+        ))
+        .at("dt"))
     }
 }
 
@@ -105,13 +108,15 @@ pub(crate) fn check_work(cells: usize, until: f64, dt: f64) -> Result<(), Backen
     if cells > MAX_CELLS {
         return Err(BackendError::Invalid(format!(
             "{cells} cells is more than this solver takes ({MAX_CELLS})"
-        )));
+        ))
+        .at("domain"));
     }
     if until / dt > MAX_STEPS {
         return Err(BackendError::Invalid(format!(
             "until / dt = {:.3e} steps is more than this solver takes ({MAX_STEPS:e}); raise dt",
             until / dt
-        )));
+        ))
+        .at("dt"));
     }
     Ok(())
 }

@@ -75,9 +75,10 @@ fn sample(
         let x = grid.face(k);
         let (d, g) = (drift(x, t), diffusion(x, t));
         if !d.is_finite() {
-            return Err(BackendError::Numerical(format!(
-                "the drift is {d} at x = {x}, t = {t}"
-            )));
+            return Err(
+                BackendError::Numerical(format!("the drift is {d} at x = {x}, t = {t}"))
+                    .at("drift"),
+            );
         }
         check_g(&[g], t, |_| x)?;
         z_face.push(d / g);
@@ -91,7 +92,8 @@ fn check_g(g: &[f64], t: f64, x: impl Fn(usize) -> f64) -> Result<(), BackendErr
             "the diffusion must be finite and > 0, but is {} at x = {}, t = {t}",
             g[i],
             x(i)
-        ))),
+        ))
+        .at("diffusion")),
         None => Ok(()),
     }
 }
@@ -210,9 +212,6 @@ mod tests {
             x - 0.5
         })
         .unwrap_err();
-        assert!(
-            matches!(e, BackendError::Invalid(ref m) if m.contains("diffusion")),
-            "{e}"
-        );
+        assert!(e.field() == Some("diffusion"), "{e}");
     }
 }

@@ -53,20 +53,23 @@ pub fn initial_density(grid: &Grid1, init: &[f64]) -> Result<Vec<f64>, BackendEr
             "the initial density has {} values for {} cells",
             init.len(),
             grid.n
-        )));
+        ))
+        .at("init"));
     }
     if let Some(i) = init.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
         return Err(BackendError::Invalid(format!(
             "the initial density must be finite and ≥ 0, but is {} at x = {}",
             init[i],
             grid.centre(i)
-        )));
+        ))
+        .at("init"));
     }
     let mass: f64 = init.iter().sum::<f64>() * grid.h();
     if mass <= 0.0 {
-        return Err(BackendError::Invalid(
-            "the initial density has no mass on the domain".into(),
-        ));
+        return Err(
+            BackendError::Invalid("the initial density has no mass on the domain".into())
+                .at("init"),
+        );
     }
     Ok(init.iter().map(|v| v / mass).collect())
 }
@@ -76,20 +79,23 @@ pub fn check_grid(grid: &Grid1) -> Result<(), BackendError> {
         return Err(BackendError::Invalid(format!(
             "the domain ({}, {}) must be a finite interval with a < b",
             grid.a, grid.b
-        )));
+        ))
+        .at("domain"));
     }
     if grid.n > super::MAX_CELLS {
         return Err(BackendError::Invalid(format!(
             "{} cells is more than this solver takes ({})",
             grid.n,
             super::MAX_CELLS
-        )));
+        ))
+        .at("domain"));
     }
     if grid.n < 3 {
         return Err(BackendError::Invalid(format!(
             "the domain needs at least 3 cells, not {}",
             grid.n
-        )));
+        ))
+        .at("domain"));
     }
     Ok(())
 }
