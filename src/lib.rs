@@ -131,7 +131,11 @@ pub fn check(parsed: &Parsed) -> Result<check::Checked, Diagnostics> {
             module: m.clone(),
         })
         .collect();
-    check::check(&units, &kinds::schemas())
+    let tables = check::Tables {
+        kinds: kinds::schemas(),
+        builtins: eval::rows::signatures(),
+    };
+    check::check(&units, tables)
 }
 
 /// Lower a checked program to a plan.

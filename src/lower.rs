@@ -2,7 +2,6 @@
 //! named arguments become parameter positions, and each global is marked random when it
 //! depends on an ensemble (so it is re-evaluated for every draw).
 
-use crate::builtins;
 use crate::check::{Checked, GlobalDef, Res};
 use crate::ir::code::*;
 use crate::ir::plan::*;
@@ -86,10 +85,10 @@ impl Lowerer<'_> {
                     .collect();
                 let body = match &f.body {
                     FnBody::Expr(e) => FnImpl::Code(Arc::new(self.expr(e))),
-                    FnBody::Builtin(path, _) => {
-                        let last = path.rsplit('.').next().unwrap_or(path);
-                        FnImpl::Builtin(builtins::lookup(last).expect("checked builtin"))
-                    }
+                    FnBody::Builtin(_, span) => match self.checked.resolutions.get(span) {
+                        Some(Res::Builtin(b)) => FnImpl::Builtin(b),
+                        _ => unreachable!("the checker resolves every `= builtin` body"),
+                    },
                 };
                 GlobalBody::Fn { params, body }
             }
@@ -223,9 +222,7 @@ impl Lowerer<'_> {
             Some(Res::Global(id)) => Code::Global(*id, span),
             Some(Res::Local(slot)) => Code::Local(*slot),
             Some(Res::Const(v)) => Code::Const(Value::Num(*v)),
-            Some(Res::Builtin(b)) => Code::Const(Value::builtin(
-                builtins::lookup(b).expect("checked builtin"),
-            )),
+            Some(Res::Builtin(b)) => Code::Const(Value::builtin(b)),
             None => match self.checked.by_name.get(n) {
                 Some(&id) => Code::Global(id, span),
                 None => Code::Const(Value::Num(f64::NAN)),
@@ -294,8 +291,7 @@ impl Lowerer<'_> {
     fn call(&self, callee: &Expr, args: &[Arg], span: Span) -> Code {
         let res = self.checked.resolutions.get(&callee.span).copied();
         match res {
-            Some(Res::Builtin(name)) => {
-                let b = builtins::lookup(name).expect("checked builtin");
+            Some(Res::Builtin(b)) => {
                 let names: Vec<&str> = b.params.iter().map(|p| p.name).collect();
                 Code::CallBuiltin(b, self.by_position(&names, args), span)
             }

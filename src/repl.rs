@@ -54,7 +54,10 @@ impl Session {
 
     /// Names for completion: definitions, builtins, kinds and keywords.
     pub fn completions(&self) -> Vec<String> {
-        let mut names: Vec<String> = crate::builtins::names().map(String::from).collect();
+        let mut names: Vec<String> = crate::eval::rows::ROWS
+            .iter()
+            .map(|r| r.sig.name.to_string())
+            .collect();
         names.extend(
             crate::kinds::REGISTRY
                 .iter()
@@ -278,7 +281,8 @@ pub fn kind_help(name: &str) -> String {
         }
         return out;
     }
-    if let Some(b) = crate::builtins::lookup(name) {
+    if let Some(r) = crate::eval::rows::ROWS.iter().find(|r| r.sig.name == name) {
+        let b = &r.sig;
         let params: Vec<String> = b.params.iter().map(|p| p.name.to_string()).collect();
         return format!("{}({}) — {}\n", b.name, params.join(", "), b.doc);
     }

@@ -82,9 +82,7 @@ impl Checker {
         };
         let list = allowed.join(", ");
         match callee {
-            Some((n, _))
-                if allowed.contains(&n.as_str()) && crate::builtins::lookup(&n).is_some() =>
-            {
+            Some((n, _)) if allowed.contains(&n.as_str()) && self.builtin(&n).is_some() => {
                 self.expr(e)
             }
             Some((n, _)) if allowed.contains(&n.as_str()) => {

@@ -90,14 +90,14 @@ impl Checker {
             }
             return Some((Res::Global(id), self.global_ty(id)));
         }
-        if let Some(b) = builtins::lookup(n) {
+        if let Some(b) = self.builtin(n) {
             let required = b
                 .params
                 .iter()
                 .filter(|p| p.default == DefaultValue::Required)
                 .count();
             return Some((
-                Res::Builtin(b.name),
+                Res::Builtin(b),
                 Ty::Func {
                     required,
                     optional: b.params.len() - required,
@@ -111,7 +111,7 @@ impl Checker {
     fn unknown_name(&mut self, n: &str, span: Span) {
         let mut candidates: Vec<String> = self.locals.iter().map(|(l, _)| l.clone()).collect();
         candidates.extend(self.out.by_name.keys().cloned());
-        candidates.extend(builtins::names().map(String::from));
+        candidates.extend(self.builtins.iter().map(|b| b.name.to_string()));
         candidates.extend(builtins::CONSTANTS.iter().map(|(c, _)| c.to_string()));
         let mut d = Diagnostic::new(ErrorCode::CheckUnknownName, format!("unknown name `{n}`"))
             .label(span, "not defined");
@@ -422,10 +422,7 @@ impl Checker {
         self.callable_builtin_behind(callee, &ct);
         let res = self.out.resolutions.get(&callee.span).copied();
         match res {
-            Some(Res::Builtin(name)) => {
-                let b = builtins::lookup(name).expect("resolved builtin");
-                self.builtin_call(b, args, span)
-            }
+            Some(Res::Builtin(b)) => self.builtin_call(b, args, span),
             Some(Res::Global(id)) => self.global_call(id, args, span),
             _ => {
                 if !matches!(ct, Ty::Func { .. } | Ty::Any) {
@@ -448,10 +445,8 @@ impl Checker {
         };
         let local = matches!(self.out.resolutions.get(&callee.span), Some(Res::Local(_)));
         if local && !matches!(ty, Ty::Func { .. } | Ty::Any) {
-            if let Some(b) = builtins::lookup(n) {
-                self.out
-                    .resolutions
-                    .insert(callee.span, Res::Builtin(b.name));
+            if let Some(b) = self.builtin(n) {
+                self.out.resolutions.insert(callee.span, Res::Builtin(b));
             }
         }
     }

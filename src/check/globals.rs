@@ -1,6 +1,6 @@
 //! Collecting top-level definitions, inferring their types lazily, and finding cycles.
 
-use super::{suggest, Checker, Global, GlobalDef, Unit};
+use super::{suggest, Checker, Global, GlobalDef, Res, Unit};
 use crate::diag::Diagnostic;
 use crate::diag::ErrorCode;
 use crate::span::Span;
@@ -71,7 +71,7 @@ impl Checker {
             self.error(d);
             return;
         }
-        if crate::builtins::lookup(&name.name).is_some() && module.is_none() {
+        if self.builtin(&name.name).is_some() && module.is_none() {
             let d = Diagnostic::new(
                 ErrorCode::CheckShadowsBuiltin,
                 format!("`{}` is a built-in function", name.name),
@@ -163,7 +163,9 @@ impl Checker {
             }
             FnBody::Builtin(path, span) => {
                 let last = path.rsplit('.').next().unwrap_or(path);
-                if crate::builtins::lookup(last).is_none() {
+                if let Some(b) = self.builtin(last) {
+                    self.out.resolutions.insert(*span, Res::Builtin(b));
+                } else {
                     let d = Diagnostic::new(
                         ErrorCode::CheckUnknownBuiltin,
                         format!("no builtin kernel `{path}`"),

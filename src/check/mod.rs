@@ -8,6 +8,7 @@ mod expr;
 mod globals;
 pub(crate) mod suggest;
 
+use crate::builtins::Builtin;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::schema::KindSchema;
 use crate::span::Span;
@@ -23,7 +24,7 @@ pub enum Res {
     Global(usize),
     /// A slot of the current frame (function parameters, lambda parameters, loop variables).
     Local(usize),
-    Builtin(&'static str),
+    Builtin(&'static Builtin),
     Const(f64),
 }
 
@@ -76,11 +77,18 @@ pub struct Unit<'a> {
     pub module: Option<String>,
 }
 
-/// Check parsed files (stdlib modules first, then the script) as one program, declarations
-/// against the schemas of `kinds` (the registry's, [`crate::kinds::schemas`]).
-pub fn check(units: &[Unit], kinds: &[&'static KindSchema]) -> Result<Checked, Diagnostics> {
+/// The tables a program is checked against: the kinds' schemas (the registry's,
+/// [`crate::kinds::schemas`]) and the builtins' signatures ([`crate::eval::rows::signatures`]).
+pub struct Tables {
+    pub kinds: Vec<&'static KindSchema>,
+    pub builtins: Vec<&'static Builtin>,
+}
+
+/// Check parsed files (stdlib modules first, then the script) as one program.
+pub fn check(units: &[Unit], tables: Tables) -> Result<Checked, Diagnostics> {
     let mut cx = Checker {
-        kinds: kinds.to_vec(),
+        kinds: tables.kinds,
+        builtins: tables.builtins,
         ..Checker::default()
     };
     for unit in units {
@@ -109,9 +117,16 @@ pub(crate) struct Checker {
     pub inferring: Vec<usize>,
     /// The kinds declarations are held against.
     pub kinds: Vec<&'static KindSchema>,
+    /// The builtins' signatures, which names and calls are resolved to.
+    pub builtins: Vec<&'static Builtin>,
 }
 
 impl Checker {
+    /// The builtin called `name`.
+    pub fn builtin(&self, name: &str) -> Option<&'static Builtin> {
+        self.builtins.iter().copied().find(|b| b.name == name)
+    }
+
     pub fn error(&mut self, d: Diagnostic) {
         self.errors.push(d);
     }

@@ -5,7 +5,6 @@ use super::args::*;
 use super::error::{Result, RunError};
 use super::state::{Draw, Evaluator};
 use crate::backend::linalg::{self, MatrixLaw};
-use crate::builtins::Builtin;
 use crate::diag::ErrorCode;
 use crate::ir::value::{Dist, Value};
 use crate::observe::{density::TabulatedDensity, histogram, ks, stats};
@@ -18,7 +17,12 @@ fn backend_err(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError 
 
 /// Map each number of a number, vector or matrix through the elementary function `fname`,
 /// refusing a result that is not finite (the non-finite policy, [`super::finite`]).
-fn map(v: &Option<Value>, fname: &str, span: Span, f: impl Fn(f64) -> f64) -> Result<Value> {
+pub(super) fn map(
+    v: &Option<Value>,
+    fname: &str,
+    span: Span,
+    f: impl Fn(f64) -> f64,
+) -> Result<Value> {
     let checked = |x: f64, at: Option<(usize, usize)>| -> Result<f64> {
         let r = f(x);
         super::finite::function(fname, x, r, at, span)?;
@@ -41,71 +45,40 @@ fn map(v: &Option<Value>, fname: &str, span: Span, f: impl Fn(f64) -> f64) -> Re
     }
 }
 
-pub fn elementwise(name: &str) -> Option<fn(f64) -> f64> {
-    Some(match name {
-        "sqrt" => f64::sqrt,
-        "exp" => f64::exp,
-        "log" => f64::ln,
-        "abs" => f64::abs,
-        "sin" => f64::sin,
-        "cos" => f64::cos,
-        "tan" => f64::tan,
-        "tanh" => f64::tanh,
-        "erf" => crate::observe::special::erf,
-        "floor" => f64::floor,
-        "ceil" => f64::ceil,
-        "round" => f64::round,
-        _ => return None,
-    })
+/// `eigvals(m)`: the ascending eigenvalues of a symmetric matrix.
+pub(super) fn eigvals(a: &Args, span: Span) -> Result<Value> {
+    let m = matrix(&a[0], "m", span)?;
+    Ok(Value::vector(
+        linalg::sym_eigvals(m.as_ref()).map_err(backend_err(span))?,
+    ))
 }
 
-pub fn apply(
-    ev: &Evaluator,
-    b: &'static Builtin,
-    a: Args,
-    span: Span,
-    draw: &Draw,
-) -> Result<Value> {
-    if let Some(f) = elementwise(b.name) {
-        return map(&a[0], b.name, span, f);
-    }
-    if let Some(result) = super::spectral::apply(b.name, &a, span) {
-        return result;
-    }
-    match b.name {
-        "max" | "min" | "sum" | "mean" | "variance" | "std" | "moment" | "quantile" | "len"
-        | "sort" => reductions(b.name, &a, span),
-        "gaussian" | "goe" | "wishart" => law(b.name, &a, span),
-        "eigvals" => Ok(Value::vector(
-            linalg::sym_eigvals(matrix(&a[0], "m", span)?.as_ref()).map_err(backend_err(span))?,
-        )),
-        "singular_values" => Ok(Value::vector(
-            linalg::singular_values(matrix(&a[0], "m", span)?.as_ref())
-                .map_err(backend_err(span))?,
-        )),
-        "identity" => {
-            let n = count(a[0].as_ref().unwrap_or(&Value::Num(0.0)), "n", span)?;
-            let what = format!("identity({n})");
-            limit(&what, n as f64 * n as f64, span)?;
-            Ok(Value::Matrix(Arc::new(faer::Mat::identity(n, n))))
-        }
-        "reshape" => reshape(&a, span),
-        "rows" => Ok(Value::Num(matrix(&a[0], "m", span)?.nrows() as f64)),
-        "cols" => Ok(Value::Num(matrix(&a[0], "m", span)?.ncols() as f64)),
-        "trace" => {
-            let m = matrix(&a[0], "m", span)?;
-            Ok(Value::Num(
-                (0..m.nrows().min(m.ncols())).map(|i| m[(i, i)]).sum(),
-            ))
-        }
-        "linspace" => linspace(&a, span),
-        "require" => require(&a, span),
-        _ => distributions(ev, b, a, span, draw),
-    }
+/// `singular_values(m)`, descending.
+pub(super) fn singular_values(a: &Args, span: Span) -> Result<Value> {
+    let m = matrix(&a[0], "m", span)?;
+    Ok(Value::vector(
+        linalg::singular_values(m.as_ref()).map_err(backend_err(span))?,
+    ))
+}
+
+/// `identity(n)`, refused above the element limit before allocating.
+pub(super) fn identity(a: &Args, span: Span) -> Result<Value> {
+    let n = count(a[0].as_ref().unwrap_or(&Value::Num(0.0)), "n", span)?;
+    let what = format!("identity({n})");
+    limit(&what, n as f64 * n as f64, span)?;
+    Ok(Value::Matrix(Arc::new(faer::Mat::identity(n, n))))
+}
+
+/// `trace(m)`: the sum of the diagonal.
+pub(super) fn trace(a: &Args, span: Span) -> Result<Value> {
+    let m = matrix(&a[0], "m", span)?;
+    Ok(Value::Num(
+        (0..m.nrows().min(m.ncols())).map(|i| m[(i, i)]).sum(),
+    ))
 }
 
 /// `reshape(x, rows)`: x row by row into rows × (len(x)/rows).
-fn reshape(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn reshape(a: &Args, span: Span) -> Result<Value> {
     let x = match a[0].as_ref() {
         Some(v) => v.as_slice().map(<[f64]>::to_vec),
         None => None,
@@ -130,76 +103,45 @@ fn reshape(a: &Args, span: Span) -> Result<Value> {
     ))))
 }
 
-fn distributions(
-    ev: &Evaluator,
-    b: &'static Builtin,
-    a: Args,
-    span: Span,
-    draw: &Draw,
-) -> Result<Value> {
-    match b.name {
-        "density" => density(ev, &a, span, draw),
-        "normal" => {
-            let (mean, sd) = (num(&a[0], "mean", span)?, num(&a[1], "sd", span)?);
-            if sd <= 0.0 {
-                return Err(
-                    RunError::new(span, format!("`sd` must be positive, but is {sd}"))
-                        .code(ErrorCode::RunValue),
-                );
-            }
-            Ok(Value::Dist(Arc::new(Dist::Normal { mean, sd })))
-        }
-        "uniform" => {
-            let (low, high) = (num(&a[0], "low", span)?, num(&a[1], "high", span)?);
-            if high <= low {
-                return Err(RunError::new(
-                    span,
-                    format!("`high` ({high}) must exceed `low` ({low})"),
-                )
-                .code(ErrorCode::RunValue));
-            }
-            Ok(Value::Dist(Arc::new(Dist::Uniform { low, high })))
-        }
-        "pdf" => {
-            let d = dist(&a[0], span)?;
-            map(&a[1], "x", span, |x| d.pdf(x))
-        }
-        "cdf" => {
-            let d = dist(&a[0], span)?;
-            map(&a[1], "x", span, |x| d.cdf(x))
-        }
-        "support" => {
-            let (lo, hi) = dist(&a[0], span)?.support();
-            Ok(Value::vector(vec![lo, hi]))
-        }
-        "histogram" => hist(ev, &a, span),
-        "ks_distance" => ks_distance(&a, span),
-        "spacings" => Ok(Value::vector(spacings(&a[0], span)?)),
-        "fit_line" => fit_line(&a, span),
-        "flatten" => Ok(Value::vector(rows_of(&a[0], span)?.concat())),
-        "binder_cumulant" => {
-            let xs = finite_numbers(&a[0], "x", span)?;
-            let blocks = count(a[1].as_ref().unwrap_or(&Value::Num(0.0)), "blocks", span)?;
-            let (u, err) = stats::binder_cumulant(xs, blocks)
-                .map_err(|e| RunError::new(span, e).code(ErrorCode::RunValue))?;
-            Ok(Value::record(vec![
-                ("value".into(), Value::Num(u)),
-                ("error".into(), Value::Num(err)),
-            ]))
-        }
-        "box" | "stationary_density" | "hamiltonian_spectrum" | "density_distances" => {
-            super::fp_builtins::apply(b.name, &a, span)
-        }
-        other => Err(
-            RunError::new(span, format!("builtin `{other}` has no implementation"))
-                .code(ErrorCode::RunInternal),
-        ),
+/// `normal(mean, sd)`, sd > 0.
+pub(super) fn normal(a: &Args, span: Span) -> Result<Value> {
+    let (mean, sd) = (num(&a[0], "mean", span)?, num(&a[1], "sd", span)?);
+    if sd <= 0.0 {
+        return Err(
+            RunError::new(span, format!("`sd` must be positive, but is {sd}"))
+                .code(ErrorCode::RunValue),
+        );
     }
+    Ok(Value::Dist(Arc::new(Dist::Normal { mean, sd })))
+}
+
+/// `uniform(low, high)`, low < high.
+pub(super) fn uniform(a: &Args, span: Span) -> Result<Value> {
+    let (low, high) = (num(&a[0], "low", span)?, num(&a[1], "high", span)?);
+    if high <= low {
+        return Err(
+            RunError::new(span, format!("`high` ({high}) must exceed `low` ({low})"))
+                .code(ErrorCode::RunValue),
+        );
+    }
+    Ok(Value::Dist(Arc::new(Dist::Uniform { low, high })))
+}
+
+/// `binder_cumulant(x, blocks)`: U₄ with its jackknife error.
+pub(super) fn binder_cumulant(a: &Args, span: Span) -> Result<Value> {
+    let xs = finite_numbers(&a[0], "x", span)?;
+    let blocks = count(a[1].as_ref().unwrap_or(&Value::Num(0.0)), "blocks", span)?;
+    let (u, err) = stats::binder_cumulant(xs, blocks)
+        .map_err(|e| RunError::new(span, e).code(ErrorCode::RunValue))?;
+    Ok(Value::record(vec![
+        ("value".into(), Value::Num(u)),
+        ("error".into(), Value::Num(err)),
+    ]))
 }
 
 /// `fit_line(x, y)` (errors from the residuals) or `fit_line(x, y, sigma)` (weighted by the
 /// given standard errors of y, with χ²).
-fn fit_line(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn fit_line(a: &Args, span: Span) -> Result<Value> {
     let (x, y) = (
         finite_numbers(&a[0], "x", span)?,
         finite_numbers(&a[1], "y", span)?,
@@ -229,7 +171,7 @@ fn fit_line(a: &Args, span: Span) -> Result<Value> {
     Ok(Value::record(fields))
 }
 
-fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
+pub(super) fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
     if let (Some(Value::Dist(d)), "mean" | "variance" | "moment") = (&a[0], name) {
         return Ok(Value::Num(match name {
             "mean" => d.moment(1),
@@ -314,7 +256,7 @@ fn zip_max_min(
     })
 }
 
-fn law(name: &str, a: &Args, span: Span) -> Result<Value> {
+pub(super) fn law(name: &str, a: &Args, span: Span) -> Result<Value> {
     let size = |i: usize, n: &str| count(a[i].as_ref().unwrap_or(&Value::Num(0.0)), n, span);
     let law = match name {
         "gaussian" => MatrixLaw::Gaussian {
@@ -338,7 +280,7 @@ fn law(name: &str, a: &Args, span: Span) -> Result<Value> {
     Ok(Value::Law(Arc::new(law)))
 }
 
-fn linspace(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn linspace(a: &Args, span: Span) -> Result<Value> {
     let (lo, hi) = (num(&a[0], "start", span)?, num(&a[1], "stop", span)?);
     let n = count(a[2].as_ref().unwrap_or(&Value::Num(0.0)), "n", span)?;
     limit("linspace", n as f64, span)?;
@@ -352,7 +294,7 @@ fn linspace(a: &Args, span: Span) -> Result<Value> {
     ))
 }
 
-fn require(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn require(a: &Args, span: Span) -> Result<Value> {
     match (&a[0], &a[1]) {
         (Some(Value::Bool(true)), _) => Ok(a[2].clone().unwrap_or(Value::Bool(true))),
         (_, Some(Value::Str(msg))) => Err(RunError::new(span, msg.to_string())
@@ -363,7 +305,7 @@ fn require(a: &Args, span: Span) -> Result<Value> {
 }
 
 /// `density(pdf, support)`: evaluate the (vectorised) pdf once on the quadrature nodes.
-fn density(ev: &Evaluator, a: &Args, span: Span, draw: &Draw) -> Result<Value> {
+pub(super) fn density(ev: &Evaluator, a: &Args, span: Span, draw: &Draw) -> Result<Value> {
     let f = a[0]
         .clone()
         .ok_or_else(|| RunError::new(span, "`density` needs a pdf"))?;
@@ -410,7 +352,7 @@ fn density(ev: &Evaluator, a: &Args, span: Span, draw: &Draw) -> Result<Value> {
     Ok(Value::Dist(Arc::new(Dist::Tabulated(table))))
 }
 
-fn hist(ev: &Evaluator, a: &Args, span: Span) -> Result<Value> {
+pub(super) fn hist(ev: &Evaluator, a: &Args, span: Span) -> Result<Value> {
     let xs = finite_numbers(&a[0], "x", span)?;
     let bins = count(a[1].as_ref().unwrap_or(&Value::Num(0.0)), "bins", span)?;
     let range = match &a[2] {
@@ -459,7 +401,7 @@ pub fn histogram_value(h: &histogram::Histogram) -> Value {
 }
 
 /// KS distance to a distribution, to a density function, or to a second sample.
-fn ks_distance(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn ks_distance(a: &Args, span: Span) -> Result<Value> {
     let xs = finite_numbers(&a[0], "x", span)?;
     if xs.is_empty() {
         return Err(
@@ -480,7 +422,7 @@ fn ks_distance(a: &Args, span: Span) -> Result<Value> {
 }
 
 /// Sorted nearest-neighbour spacings within each row, pooled.
-fn spacings(v: &Option<Value>, span: Span) -> Result<Vec<f64>> {
+pub(super) fn spacings(v: &Option<Value>, span: Span) -> Result<Vec<f64>> {
     let mut out = Vec::new();
     for mut row in rows_of(v, span)? {
         row.sort_by(f64::total_cmp);

@@ -179,7 +179,7 @@ impl Evaluator<'_> {
                 _ => {}
             }
         }
-        super::builtins::apply(self, b, values, span, draw)
+        super::rows::apply(self, b, values, span, draw)
     }
 
     /// `eigvals(expr, draws = K)`: evaluate `expr` under K independent draws (in parallel,

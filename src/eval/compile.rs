@@ -183,8 +183,10 @@ impl Evaluator<'_> {
             return Err(unsupported(span, "a call without argument"));
         };
         let x = self.compile_scalar(arg, params, span, frame)?;
-        let f: fn(f64) -> f64 = super::builtins::elementwise(b.name)
-            .ok_or_else(|| unsupported(span, &format!("`{}`", b.name)))?;
+        let f: fn(f64) -> f64 = match super::rows::row_of(b).map(|r| r.run) {
+            Some(super::kernel::Kernel::Map(f)) => f,
+            _ => return Err(unsupported(span, &format!("`{}`", b.name))),
+        };
         Ok(Node::Scalar(Arc::new(move |p: &[f64]| f(x(p)))))
     }
 }

@@ -61,7 +61,7 @@ fn run_field<'a>(fp: &'a Option<Value>, name: &str, why: &str, span: Span) -> Re
 
 /// `hamiltonian_spectrum(fp, levels)`: 1D runs keep H_FP as a tridiagonal (`diag`, `off`),
 /// 2D runs as entries (`rows`, `cols`, `vals`).
-fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
     let err = |e: crate::backend::BackendError| {
         RunError::new(span, e.to_string()).code(ErrorCode::RunFokkerPlanck)
     };
@@ -99,34 +99,30 @@ fn hamiltonian_spectrum(a: &Args, span: Span) -> Result<Value> {
     ]))
 }
 
-pub(super) fn apply(name: &str, a: &Args, span: Span) -> Result<Value> {
+/// `box(ax, bx, ay, by)`: the region of a 2D domain.
+pub(super) fn region_box(a: &Args, span: Span) -> Result<Value> {
+    let v = (0..4)
+        .map(|k| num(a, k, ["ax", "bx", "ay", "by"][k], span))
+        .collect::<Result<Vec<f64>>>()?;
+    Ok(Value::vector(v))
+}
+
+/// `stationary_density(fp)`: the stationary density a fokker_planck run kept.
+pub(super) fn stationary_density(a: &Args, span: Span) -> Result<Value> {
+    Ok(run_field(&a[0], "stationary", "stationary density", span)?.clone())
+}
+
+/// `density_distances(p, q, dx)`: L1, MSE and Pearson correlation of two densities.
+pub(super) fn density_distances(a: &Args, span: Span) -> Result<Value> {
     let err = |e: crate::backend::BackendError| {
         RunError::new(span, e.to_string()).code(ErrorCode::RunFokkerPlanck)
     };
-    match name {
-        "box" => {
-            let v = (0..4)
-                .map(|k| num(a, k, ["ax", "bx", "ay", "by"][k], span))
-                .collect::<Result<Vec<f64>>>()?;
-            Ok(Value::vector(v))
-        }
-        "stationary_density" => {
-            Ok(run_field(&a[0], "stationary", "stationary density", span)?.clone())
-        }
-        "hamiltonian_spectrum" => hamiltonian_spectrum(a, span),
-        "density_distances" => {
-            let p = vector(a[0].as_ref(), "p", span)?;
-            let q = vector(a[1].as_ref(), "q", span)?;
-            let d = measures::distances(p, q, num(a, 2, "dx", span)?).map_err(err)?;
-            Ok(Value::record(vec![
-                ("l1".into(), Value::Num(d.l1)),
-                ("mse".into(), Value::Num(d.mse)),
-                ("pearson".into(), Value::Num(d.pearson)),
-            ]))
-        }
-        other => Err(
-            RunError::new(span, format!("builtin `{other}` has no implementation"))
-                .code(ErrorCode::RunInternal),
-        ),
-    }
+    let p = vector(a[0].as_ref(), "p", span)?;
+    let q = vector(a[1].as_ref(), "q", span)?;
+    let d = measures::distances(p, q, num(a, 2, "dx", span)?).map_err(err)?;
+    Ok(Value::record(vec![
+        ("l1".into(), Value::Num(d.l1)),
+        ("mse".into(), Value::Num(d.mse)),
+        ("pearson".into(), Value::Num(d.pearson)),
+    ]))
 }

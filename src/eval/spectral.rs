@@ -1,4 +1,4 @@
-//! The level-statistics and fit builtins (`crate::builtins::SPECTRAL`): argument values in,
+//! The level-statistics and fit builtins (their rows are in `rows.rs`): argument values in,
 //! a value out; the numerics are in `observe::spacing` and `observe::fit`.
 
 use super::args::{dist, finite_numbers, matrix, num, rows_of, Args};
@@ -11,31 +11,23 @@ use crate::span::Span;
 use faer::Mat;
 use std::sync::Arc;
 
-/// Apply the builtin `name` if it is one of the spectral ones.
-pub(super) fn apply(name: &str, a: &Args, span: Span) -> Option<Result<Value>> {
-    Some(match name {
-        "degenerate" => degenerate(a, span),
-        "level_spacing" => level_spacing(a, span),
-        "mean_level_spacing" => columns(&a[0], span).map(|m| {
-            let (mean, error) = spacing::column_means(&m);
-            Value::record(vec![
-                ("mean".into(), Value::vector(mean)),
-                ("error".into(), Value::vector(error)),
-            ])
-        }),
-        "unit_mean" => columns(&a[0], span).and_then(|m| {
-            spacing::unit_mean_pooled(&m)
-                .map(Value::vector)
-                .map_err(|e| value_error(span, e))
-        }),
-        "unfolded_spacings" => unfolded(a, span),
-        "spacing_ratio" => spacing_ratio(a, span),
-        "fit_gaussian" => fitted(a, span, fit::gaussian),
-        "fit_semicircle" => fitted(a, span, fit::semicircle),
-        "fit_two_mode" => fitted(a, span, fit::two_mode),
-        "kde" => kde(a, span),
-        "kde2d" => kde2d(a, span),
-        _ => return None,
+/// `mean_level_spacing(s)`: ⟨S⟩ of each column with its standard error.
+pub(super) fn mean_level_spacing(a: &Args, span: Span) -> Result<Value> {
+    columns(&a[0], span).map(|m| {
+        let (mean, error) = spacing::column_means(&m);
+        Value::record(vec![
+            ("mean".into(), Value::vector(mean)),
+            ("error".into(), Value::vector(error)),
+        ])
+    })
+}
+
+/// `unit_mean(s)`: each column over its mean, pooled.
+pub(super) fn unit_mean(a: &Args, span: Span) -> Result<Value> {
+    columns(&a[0], span).and_then(|m| {
+        spacing::unit_mean_pooled(&m)
+            .map(Value::vector)
+            .map_err(|e| value_error(span, e))
     })
 }
 
@@ -58,7 +50,7 @@ fn to_matrix(rows: &[Vec<f64>], cols: usize) -> Value {
     Value::Matrix(Arc::new(Mat::from_fn(rows.len(), cols, |i, j| rows[i][j])))
 }
 
-fn degenerate(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn degenerate(a: &Args, span: Span) -> Result<Value> {
     let v = finite_numbers(&a[0], "values", span)?;
     let tol = num(&a[1], "tol", span)?;
     let pairs = spacing::degenerate_pairs(v, tol);
@@ -72,7 +64,7 @@ fn degenerate(a: &Args, span: Span) -> Result<Value> {
     Ok(to_matrix(&rows, 2))
 }
 
-fn level_spacing(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn level_spacing(a: &Args, span: Span) -> Result<Value> {
     let rows = rows_of(&a[0], span)?;
     let p = matrix(&a[1], "pairs", span)?;
     if p.ncols() != 2 {
@@ -93,7 +85,7 @@ fn level_spacing(a: &Args, span: Span) -> Result<Value> {
     Ok(to_matrix(&s, pairs.len()))
 }
 
-fn unfolded(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn unfolded(a: &Args, span: Span) -> Result<Value> {
     let rows = rows_of(&a[0], span)?;
     let s = match &a[1] {
         Some(_) => {
@@ -111,7 +103,7 @@ fn unfolded(a: &Args, span: Span) -> Result<Value> {
     Ok(Value::vector(s))
 }
 
-fn spacing_ratio(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn spacing_ratio(a: &Args, span: Span) -> Result<Value> {
     let rows = rows_of(&a[0], span)?;
     let r = spacing::spacing_ratios(&rows);
     if r.len() < 2 {
@@ -150,7 +142,7 @@ fn too_few_ratios(rows: &[Vec<f64>], defined: usize, span: Span) -> RunError {
 }
 
 /// A fit's parameters as `name`, `name_error`, and the negative log-likelihood if any.
-fn fitted(
+pub(super) fn fitted(
     a: &Args,
     span: Span,
     f: fn(&[f64]) -> std::result::Result<fit::Fit, String>,
@@ -172,7 +164,7 @@ fn fitted(
 /// Gaussian kernel density estimate ρ(x) = (1/(nh)) Σᵢ φ((x − xᵢ)/h), tabulated on
 /// [min − 6h, max + 6h] (the mass outside is below 10⁻⁸). Bandwidth h: given, or Silverman's
 /// rule 0.9·min(s, IQR/1.34)·n^(−1/5).
-fn kde(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn kde(a: &Args, span: Span) -> Result<Value> {
     let x = finite_numbers(&a[0], "points", span)?;
     if x.len() < 2 {
         return Err(value_error(
@@ -222,7 +214,7 @@ fn kde(a: &Args, span: Span) -> Result<Value> {
 /// 2D Gaussian kernel density estimate with a product kernel,
 /// ρ(x, y) = (1/(n hₓ h_y)) Σₖ φ((x − pxₖ)/hₓ) φ((y − pyₖ)/h_y), at the points (xᵢ, yᵢ).
 /// Bandwidths: given as [hₓ, h_y], or Scott's rule h = s·n^(−1/6) per axis (s the sample sd).
-fn kde2d(a: &Args, span: Span) -> Result<Value> {
+pub(super) fn kde2d(a: &Args, span: Span) -> Result<Value> {
     let (px, py) = (
         finite_numbers(&a[0], "px", span)?,
         finite_numbers(&a[1], "py", span)?,

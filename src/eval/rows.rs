@@ -1,0 +1,150 @@
+//! The builtins, one row each: the name, the signature the checker holds calls to (parameters
+//! with types and defaults, the return type, how the call is evaluated) and the implementation,
+//! side by side, so that a builtin cannot be declared without one. The checker and `:help` read
+//! the signatures ([`signatures`]); the evaluator calls [`apply`], which finds the row by the
+//! signature's identity.
+
+use super::args::*;
+use super::builtins::*;
+use super::error::{Result, RunError};
+use super::fp_builtins as fp;
+use super::kernel::{Kernel, Row};
+use super::spectral;
+use super::state::{Draw, Evaluator};
+use crate::builtins::{auto, num, req, Builtin, Mode, Param, Ret};
+use crate::diag::ErrorCode;
+use crate::ir::value::Value;
+use crate::observe::fit;
+use crate::span::Span;
+use crate::types::ParamTy;
+use Kernel::{Eval, Pure};
+
+const X: &[Param] = &[req("x", ParamTy::Numeric)];
+
+/// An elementwise function of one numeric argument: a number, or every entry of a vector or
+/// matrix (the per-step compiler calls `f` directly).
+const fn elementwise(name: &'static str, f: fn(f64) -> f64, doc: &'static str) -> Row {
+    Row {
+        sig: Builtin {
+            name,
+            params: X,
+            ret: Ret::SameAsFirst,
+            mode: Mode::Plain,
+            doc,
+        },
+        run: Kernel::Map(f),
+    }
+}
+
+/// Every builtin.
+pub static ROWS: &[Row] = &[
+    elementwise("sqrt", f64::sqrt, "square root √x"),
+    elementwise("exp", f64::exp, "exponential eˣ"),
+    elementwise("log", f64::ln, "natural logarithm"),
+    elementwise("abs", f64::abs, "absolute value |x|"),
+    elementwise("sin", f64::sin, "sine"),
+    elementwise("cos", f64::cos, "cosine"),
+    elementwise("tan", f64::tan, "tangent"),
+    elementwise("tanh", f64::tanh, "hyperbolic tangent"),
+    elementwise("erf", crate::observe::special::erf, "error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt"),
+    elementwise("floor", f64::floor, "largest integer ≤ x"),
+    elementwise("ceil", f64::ceil, "smallest integer ≥ x"),
+    elementwise("round", f64::round, "nearest integer"),
+    Row { sig: Builtin { name: "max", params: &[req("x", ParamTy::Numeric), auto("y", ParamTy::Numeric, "absent: the largest element of x")], ret: Ret::Any, mode: Mode::Plain, doc: "max(x): largest element; max(x, y): elementwise maximum" }, run: Pure(|a, s| reductions("max", a, s)) },
+    Row { sig: Builtin { name: "min", params: &[req("x", ParamTy::Numeric), auto("y", ParamTy::Numeric, "absent: the smallest element of x")], ret: Ret::Any, mode: Mode::Plain, doc: "min(x): smallest element; min(x, y): elementwise minimum" }, run: Pure(|a, s| reductions("min", a, s)) },
+    Row { sig: Builtin { name: "sum", params: &[req("x", ParamTy::Numeric)], ret: Ret::Num, mode: Mode::Plain, doc: "sum of the elements (see also `sum(j in 0..n: ...)`)" }, run: Pure(|a, s| reductions("sum", a, s)) },
+    Row { sig: Builtin { name: "mean", params: &[req("x", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "mean of a vector's elements, or of a distribution" }, run: Pure(|a, s| reductions("mean", a, s)) },
+    Row { sig: Builtin { name: "variance", params: &[req("x", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "unbiased sample variance of a vector, or the variance of a distribution" }, run: Pure(|a, s| reductions("variance", a, s)) },
+    Row { sig: Builtin { name: "std", params: &[req("x", ParamTy::Vector)], ret: Ret::Num, mode: Mode::Plain, doc: "sample standard deviation" }, run: Pure(|a, s| reductions("std", a, s)) },
+    Row { sig: Builtin { name: "moment", params: &[req("x", ParamTy::Any), req("k", ParamTy::Num)], ret: Ret::Num, mode: Mode::Plain, doc: "k-th raw moment ⟨x^k⟩ of a vector's elements or of a distribution" }, run: Pure(|a, s| reductions("moment", a, s)) },
+    Row { sig: Builtin { name: "quantile", params: &[req("x", ParamTy::Vector), req("q", ParamTy::Num)], ret: Ret::Num, mode: Mode::Plain, doc: "q-quantile (linear interpolation)" }, run: Pure(|a, s| reductions("quantile", a, s)) },
+    Row { sig: Builtin { name: "len", params: &[req("x", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "number of elements" }, run: Pure(|a, s| reductions("len", a, s)) },
+    Row { sig: Builtin { name: "sort", params: &[req("x", ParamTy::Vector)], ret: Ret::Vector, mode: Mode::Plain, doc: "elements in ascending order" }, run: Pure(|a, s| reductions("sort", a, s)) },
+    Row { sig: Builtin { name: "linspace", params: &[req("start", ParamTy::Num), req("stop", ParamTy::Num), req("n", ParamTy::Num)], ret: Ret::Vector, mode: Mode::Plain, doc: "n equally spaced points from start to stop inclusive" }, run: Pure(linspace) },
+    Row { sig: Builtin { name: "require", params: &[req("cond", ParamTy::Bool), req("message", ParamTy::Str), req("value", ParamTy::Any)], ret: Ret::Any, mode: Mode::Plain, doc: "value if cond holds, else a run error with message at the call site" }, run: Pure(require) },
+    Row { sig: Builtin { name: "gaussian", params: &[req("rows", ParamTy::Num), req("cols", ParamTy::Num), num("var", 1.0), num("mean", 0.0)], ret: Ret::Law, mode: Mode::Plain, doc: "rows×cols matrix of independent N(mean, var) entries" }, run: Pure(|a, s| law("gaussian", a, s)) },
+    Row { sig: Builtin { name: "goe", params: &[req("n", ParamTy::Num), num("var", 1.0)], ret: Ret::Law, mode: Mode::Plain, doc: "n×n Gaussian orthogonal ensemble: symmetric, off-diagonal variance var, diagonal 2·var" }, run: Pure(|a, s| law("goe", a, s)) },
+    Row { sig: Builtin { name: "wishart", params: &[req("rows", ParamTy::Num), req("cols", ParamTy::Num), num("var", 1.0)], ret: Ret::Law, mode: Mode::Plain, doc: "cols×cols matrix WᵀW of a rows×cols Gaussian W with entry variance var" }, run: Pure(|a, s| law("wishart", a, s)) },
+    Row { sig: Builtin { name: "eigvals", params: &[req("m", ParamTy::Matrix), num("draws", 1.0)], ret: Ret::Vector, mode: Mode::Pooled, doc: "ascending eigenvalues of a symmetric matrix; with draws = K, pooled over K independent samples" }, run: Pure(eigvals) },
+    Row { sig: Builtin { name: "singular_values", params: &[req("m", ParamTy::Matrix), num("draws", 1.0)], ret: Ret::Vector, mode: Mode::Pooled, doc: "descending singular values; with draws = K, pooled over K independent samples" }, run: Pure(singular_values) },
+    Row { sig: Builtin { name: "identity", params: &[req("n", ParamTy::Num)], ret: Ret::Matrix, mode: Mode::Plain, doc: "n×n identity matrix" }, run: Pure(identity) },
+    Row { sig: Builtin { name: "reshape", params: &[req("x", ParamTy::Vector), req("rows", ParamTy::Num)], ret: Ret::Matrix, mode: Mode::Plain, doc: "the rows × (len(x)/rows) matrix filled row by row from x (the inverse of flatten): reshape([1, 2, 3, 4], 2)" }, run: Pure(reshape) },
+    Row { sig: Builtin { name: "rows", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "number of rows" }, run: Pure(|a, s| Ok(Value::Num(matrix(&a[0], "m", s)?.nrows() as f64))) },
+    Row { sig: Builtin { name: "cols", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "number of columns" }, run: Pure(|a, s| Ok(Value::Num(matrix(&a[0], "m", s)?.ncols() as f64))) },
+    Row { sig: Builtin { name: "trace", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "sum of the diagonal" }, run: Pure(trace) },
+    Row { sig: Builtin { name: "density", params: &[req("pdf", ParamTy::Func), req("support", ParamTy::Vector), num("nodes", 4097.0)], ret: Ret::Dist, mode: Mode::Plain, doc: "distribution with density pdf on support [a, b]; normalised, CDF tabulated by quadrature" }, run: Eval(density) },
+    Row { sig: Builtin { name: "normal", params: &[num("mean", 0.0), num("sd", 1.0)], ret: Ret::Dist, mode: Mode::Plain, doc: "normal distribution N(mean, sd²)" }, run: Pure(normal) },
+    Row { sig: Builtin { name: "uniform", params: &[num("low", 0.0), num("high", 1.0)], ret: Ret::Dist, mode: Mode::Plain, doc: "uniform distribution on [low, high]" }, run: Pure(uniform) },
+    Row { sig: Builtin { name: "pdf", params: &[req("dist", ParamTy::Dist), req("x", ParamTy::Numeric)], ret: Ret::Any, mode: Mode::Plain, doc: "density of dist at x" }, run: Pure(|a, s| { let d = dist(&a[0], s)?; map(&a[1], "x", s, |x| d.pdf(x)) }) },
+    Row { sig: Builtin { name: "cdf", params: &[req("dist", ParamTy::Dist), req("x", ParamTy::Numeric)], ret: Ret::Any, mode: Mode::Plain, doc: "cumulative distribution of dist at x" }, run: Pure(|a, s| { let d = dist(&a[0], s)?; map(&a[1], "x", s, |x| d.cdf(x)) }) },
+    Row { sig: Builtin { name: "support", params: &[req("dist", ParamTy::Dist)], ret: Ret::Vector, mode: Mode::Plain, doc: "[low, high] of a distribution's support" }, run: Pure(|a, s| { let (lo, hi) = dist(&a[0], s)?.support(); Ok(Value::vector(vec![lo, hi])) }) },
+    Row { sig: Builtin { name: "histogram", params: &[req("x", ParamTy::Vector), num("bins", 40.0), auto("range", ParamTy::Vector, "[min(x), max(x)]")], ret: Ret::Record, mode: Mode::Plain, doc: "histogram of x: edges, centres, counts and density (integrates to the fraction inside range)" }, run: Eval(|ev, a, s, _| hist(ev, a, s)) },
+    Row { sig: Builtin { name: "ks_distance", params: &[req("x", ParamTy::Vector), req("theory", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "Kolmogorov–Smirnov distance sup|F_n − F| between a sample and a distribution (or a second sample)" }, run: Pure(ks_distance) },
+    Row { sig: Builtin { name: "spacings", params: &[req("x", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "nearest-neighbour spacings of the sorted values; of a matrix, within each row (run), pooled" }, run: Pure(|a, s| Ok(Value::vector(spacings(&a[0], s)?))) },
+    Row { sig: Builtin { name: "fit_line", params: &[req("x", ParamTy::Vector), req("y", ParamTy::Vector), auto("sigma", ParamTy::Vector, "absent: errors from the residual scatter")], ret: Ret::Record, mode: Mode::Plain, doc: "least-squares line y = slope·x + intercept with standard errors (≥ 3 points); with sigma = standard errors of y, weighted, with chi2 and dof" }, run: Pure(fit_line) },
+    Row { sig: Builtin { name: "flatten", params: &[req("m", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "all entries of a matrix, row by row, as a vector" }, run: Pure(|a, s| Ok(Value::vector(rows_of(&a[0], s)?.concat()))) },
+    Row { sig: Builtin { name: "binder_cumulant", params: &[req("x", ParamTy::Vector), num("blocks", 20.0)], ret: Ret::Record, mode: Mode::Plain, doc: "U₄ = ⟨x⁴⟩/(3⟨x²⟩²) − 1 with a delete-one-block jackknife error" }, run: Pure(binder_cumulant) },
+    Row { sig: Builtin { name: "box", params: &[req("ax", ParamTy::Num), req("bx", ParamTy::Num), req("ay", ParamTy::Num), req("by", ParamTy::Num)], ret: Ret::Vector, mode: Mode::Plain, doc: "the 2D region (ax, bx) × (ay, by) of a `domain`, as [ax, bx, ay, by]" }, run: Pure(fp::region_box) },
+    Row { sig: Builtin { name: "stationary_density", params: &[req("fp", ParamTy::Any)], ret: Ret::Any, mode: Mode::Plain, doc: "the stationary density of a fokker_planck run with time-independent coefficients (null vector of its discrete operator), on its cells: a vector in 1D, an n × m matrix in 2D" }, run: Pure(fp::stationary_density) },
+    Row { sig: Builtin { name: "hamiltonian_spectrum", params: &[req("fp", ParamTy::Any), num("levels", 5.0)], ret: Ret::Record, mode: Mode::Plain, doc: "lowest levels E_n and eigenfunctions ψ_n of H_FP = ½L†L (001) of a reflecting fokker_planck run (1D, or 2D with a drift in detailed balance, ≤ 4000 cells); E_0 = 0, ψ_0 = √P_s" }, run: Pure(fp::hamiltonian_spectrum) },
+    Row { sig: Builtin { name: "density_distances", params: &[req("p", ParamTy::Vector), req("q", ParamTy::Vector), req("dx", ParamTy::Num)], ret: Ret::Record, mode: Mode::Plain, doc: "L1 = Σ|p − q|·dx, MSE = mean (p − q)² and Pearson correlation (000 eq. 28) of two densities on the same cells" }, run: Pure(fp::density_distances) },
+    Row { sig: Builtin { name: "degenerate", params: &[req("values", ParamTy::Vector), num("tol", 1e-9)], ret: Ret::Matrix, mode: Mode::Plain, doc: "index pairs (i, i+1), one per row, of consecutive values equal within tol·max(1, |vᵢ|): the degenerate modes of a target spectrum" }, run: Pure(spectral::degenerate) },
+    Row { sig: Builtin { name: "level_spacing", params: &[req("x", ParamTy::Any), req("pairs", ParamTy::Matrix)], ret: Ret::Matrix, mode: Mode::Plain, doc: "runs × pairs matrix of S = x_j − x_i for each index pair (i, j) of each run's sorted spectrum" }, run: Pure(spectral::level_spacing) },
+    Row { sig: Builtin { name: "mean_level_spacing", params: &[req("s", ParamTy::Any)], ret: Ret::Record, mode: Mode::Plain, doc: "⟨S⟩ of each column (pair) with its standard error" }, run: Pure(spectral::mean_level_spacing) },
+    Row { sig: Builtin { name: "unit_mean", params: &[req("s", ParamTy::Any)], ret: Ret::Vector, mode: Mode::Plain, doc: "each column divided by its mean, pooled: s = S/⟨S⟩, the variable of the Wigner surmise" }, run: Pure(spectral::unit_mean) },
+    Row { sig: Builtin { name: "unfolded_spacings", params: &[req("x", ParamTy::Any), auto("theory", ParamTy::Dist, "the empirical spectral CDF of all runs pooled")], ret: Ret::Vector, mode: Mode::Plain, doc: "nearest-neighbour spacings of ξ = n·F(x) within each run (unit mean density), pooled" }, run: Pure(spectral::unfolded) },
+    Row { sig: Builtin { name: "spacing_ratio", params: &[req("x", ParamTy::Any)], ret: Ret::Record, mode: Mode::Plain, doc: "⟨r̃⟩, r̃ = min(sᵢ, sᵢ₊₁)/max(sᵢ, sᵢ₊₁), with its error: ≈ 0.386 Poisson, 0.531 GOE, 0.600 GUE" }, run: Pure(spectral::spacing_ratio) },
+    Row { sig: Builtin { name: "fit_gaussian", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "mean and sd of a normal law with standard errors" }, run: Pure(|a, s| spectral::fitted(a, s, fit::gaussian)) },
+    Row { sig: Builtin { name: "fit_semicircle", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "centre and radius R = 2σ of a semicircle, with standard errors" }, run: Pure(|a, s| spectral::fitted(a, s, fit::semicircle)) },
+    Row { sig: Builtin { name: "kde", params: &[req("points", ParamTy::Vector), auto("bandwidth", ParamTy::Num, "Silverman's rule 0.9·min(sd, IQR/1.34)·n^(−1/5)")], ret: Ret::Dist, mode: Mode::Plain, doc: "Gaussian kernel density estimate of sample points, as a distribution (e.g. a Fokker–Planck `init` from data, as 000 does with latent points)" }, run: Pure(spectral::kde) },
+    Row { sig: Builtin { name: "kde2d", params: &[req("px", ParamTy::Vector), req("py", ParamTy::Vector), req("x", ParamTy::Vector), req("y", ParamTy::Vector), auto("bandwidth", ParamTy::Vector, "Scott's rule per axis: [sd_x, sd_y]·n^(−1/6)")], ret: Ret::Vector, mode: Mode::Plain, doc: "2D Gaussian kernel density estimate of the points (px[k], py[k]) at the points (x[i], y[i]) (e.g. `init(x, y) = kde2d(px, py, x, y)` of a 2D Fokker–Planck run from latent data, as in 000)" }, run: Pure(spectral::kde2d) },
+    Row { sig: Builtin { name: "fit_two_mode", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "maximum-likelihood centre and σ of the two-mode density of 001, with errors from the observed information" }, run: Pure(|a, s| spectral::fitted(a, s, fit::two_mode)) },
+];
+
+/// The signature of every builtin: what the checker resolves names to.
+pub fn signatures() -> Vec<&'static Builtin> {
+    ROWS.iter().map(|r| &r.sig).collect()
+}
+
+/// The row of a signature from [`ROWS`] (found by identity: plans only hold those).
+pub fn row_of(b: &Builtin) -> Option<&'static Row> {
+    ROWS.iter().find(|r| std::ptr::eq(&r.sig, b))
+}
+
+/// Call a builtin on its argument values (`None` = the parameter's default was not given).
+pub fn apply(
+    ev: &Evaluator,
+    b: &'static Builtin,
+    a: Args,
+    span: Span,
+    draw: &Draw,
+) -> Result<Value> {
+    match row_of(b).map(|r| r.run) {
+        Some(Kernel::Map(f)) => map(&a[0], b.name, span, f),
+        Some(Kernel::Pure(f)) => f(&a, span),
+        Some(Kernel::Eval(f)) => f(ev, &a, span, draw),
+        None => Err(RunError::new(
+            span,
+            format!("internal error: `{}` is not in the builtin table", b.name),
+        )
+        .code(ErrorCode::RunInternal)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{row_of, signatures, Kernel, ROWS};
+
+    #[test]
+    fn every_builtin_is_one_row_found_by_its_signature() {
+        for (i, r) in ROWS.iter().enumerate() {
+            let same = ROWS.iter().filter(|o| o.sig.name == r.sig.name).count();
+            assert_eq!(same, 1, "{} has {same} rows", r.sig.name);
+            assert!(std::ptr::eq(row_of(signatures()[i]).unwrap(), r));
+            if matches!(r.run, Kernel::Map(_)) {
+                assert_eq!(r.sig.params.len(), 1, "{}", r.sig.name);
+            }
+        }
+        assert!(ROWS.len() >= 60, "{} rows", ROWS.len());
+    }
+}
