@@ -149,6 +149,29 @@ impl Lowerer<'_> {
                         },
                     ])
                 }
+                // `observe every k { items }`: field `observe` holds the items as a record,
+                // `observe.every` the period; `stop when c`: field `stop` holds c. The kind's
+                // step executor (`kinds::observe`) evaluates them with its scope bound.
+                ItemKind::Observe { every, items } => Some(vec![
+                    JobField {
+                        name: "observe".into(),
+                        span: i.span,
+                        params: None,
+                        code: Code::Record(self.named_items(items)),
+                    },
+                    JobField {
+                        name: "observe.every".into(),
+                        span: every.span,
+                        params: None,
+                        code: self.expr(every),
+                    },
+                ]),
+                ItemKind::Stop(c) => Some(vec![JobField {
+                    name: "stop".into(),
+                    span: c.span,
+                    params: None,
+                    code: self.expr(c),
+                }]),
                 _ => None,
             })
             .flatten()

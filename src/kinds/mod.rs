@@ -12,6 +12,7 @@ pub mod ensemble;
 pub mod fields;
 pub mod fokker_planck;
 mod kind;
+pub mod observe;
 pub mod pde;
 pub mod reference;
 pub mod sde;

@@ -1,13 +1,15 @@
 //! A toy kind, compiled for tests only: the proof that adding a kind is this one module and
 //! its line in [`super::REGISTRY`]. `toy_walk T { steps = 5  sign = "down" }` walks ±1 per
-//! step and returns the positions.
+//! step and returns the positions; it steps through the observer executor
+//! ([`super::observe`]), so `observe every k { ... }` and `stop when ...` see `position` and
+//! `step`, as they will see `loss` and `epoch` in `train`.
 
 use super::fields::Fields;
 use super::kind::Kind;
 use crate::eval::error::Result;
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
-use crate::schema::{choice, f, Choice, Form, KindSchema};
+use crate::schema::{choice, f, special, Choice, FieldKind, Form, KindSchema};
 
 crate::choices! {
     /// Which way the walk goes.
@@ -24,8 +26,15 @@ pub static SCHEMA: KindSchema = KindSchema {
     fields: &[
         f("steps", true, "number of steps"),
         choice("sign", Sign::NAMES, "\"up\" (default) or \"down\""),
+        special(
+            "observe",
+            FieldKind::Observe,
+            false,
+            "`observe every k { ... }`",
+        ),
+        special("stop", FieldKind::Stop, false, "`stop when cond`"),
     ],
-    scope: &[],
+    scope: &["position", "step"],
     per_draw: false,
     doc: "a deterministic walk (tests only)",
 };
@@ -36,15 +45,21 @@ pub static KIND: Kind = Kind {
     run: Some(run),
 };
 
-/// x_k = ±k for k = 0..steps.
+/// x_k = ±k for k = 0..steps (fewer when `stop` holds first).
 fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
     let steps = ev.field_count(f, "steps", None, frame)?.unwrap_or(0);
     let sign = match ev.choice::<Sign>(f, "sign", frame)? {
         Sign::Up => 1.0,
         Sign::Down => -1.0,
     };
-    let path = (0..=steps).map(|k| sign * k as f64).collect();
-    Ok(Value::record(vec![("path".into(), Value::vector(path))]))
+    let mut path = vec![0.0];
+    let observed = super::observe::run_steps(ev, f, frame, steps, |k| {
+        path.push(sign * k as f64);
+        Ok(vec![Value::Num(sign * k as f64), Value::Num(k as f64)])
+    })?;
+    let mut out = vec![("path".into(), Value::vector(path))];
+    out.extend(observed.into_fields());
+    Ok(Value::record(out))
 }
 
 #[cfg(test)]
@@ -71,6 +86,32 @@ mod tests {
             help.contains("a deterministic walk") && help.contains("sign"),
             "{help}"
         );
+    }
+
+    #[test]
+    fn observers_see_the_scope_every_k_steps_and_stop_ends_the_loop() {
+        let text = "toy_walk w {\n steps = 10\n observe every 2 { x = position\n twice = 2 * step }\n stop when position >= 7\n}\nreport r { o = w.observed\n s = w.stopped_at\n p = w.path }\n";
+        let out = run(text).unwrap();
+        let r = &out.reports[0].1;
+        let o = r.field("o").unwrap();
+        assert_eq!(
+            o.field("step").unwrap().as_slice(),
+            Some(&[2.0, 4.0, 6.0][..])
+        );
+        assert_eq!(o.field("x").unwrap().as_slice(), Some(&[2.0, 4.0, 6.0][..]));
+        assert_eq!(
+            o.field("twice").unwrap().as_slice(),
+            Some(&[4.0, 8.0, 12.0][..])
+        );
+        assert!(matches!(r.field("s"), Some(Value::Num(s)) if *s == 7.0));
+        assert_eq!(r.field("p").unwrap().as_slice().map(|p| p.len()), Some(8));
+    }
+
+    #[test]
+    fn a_stop_that_is_not_a_condition_is_an_error_at_it() {
+        let err = run("toy_walk w { steps = 3\n stop when position }\nreport r { p = w.path }\n")
+            .unwrap_err();
+        assert!(err.contains("`stop when` needs a condition"), "{err}");
     }
 
     #[test]
