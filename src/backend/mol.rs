@@ -20,7 +20,7 @@ use super::mol_implicit::Implicit;
 use super::BackendError;
 use std::sync::atomic::AtomicBool;
 
-pub use super::stencil::{along, dx, dxx, laplace2, Edge, Grid2, Rhs};
+pub use super::stencil::{along, dx, dxx, laplace2, Edge, Grid2, Rhs, StepError};
 
 crate::choices! {
     /// Time integrator.
@@ -91,7 +91,7 @@ fn axpy(u: &[f64], c: f64, k: &[f64]) -> Vec<f64> {
     u.iter().zip(k).map(|(a, b)| a + c * b).collect()
 }
 
-fn rk4(rhs: &mut Rhs, u: &[f64], t: f64, h: f64) -> Result<Vec<f64>, String> {
+fn rk4(rhs: &mut Rhs, u: &[f64], t: f64, h: f64) -> Result<Vec<f64>, StepError> {
     let k1 = rhs(u, t)?;
     let k2 = rhs(&axpy(u, 0.5 * h, &k1), t + 0.5 * h)?;
     let k3 = rhs(&axpy(u, 0.5 * h, &k2), t + 0.5 * h)?;

@@ -40,7 +40,7 @@
 //! has a non-zero outside it (the pattern grows, never shrinks; for a linear F it is made
 //! once), so the Newton iterations of all steps share it.
 
-use super::stencil::{Edge, Rhs};
+use super::stencil::{Edge, Rhs, StepError};
 use super::tr_bdf2;
 use crate::backend::sparse::{Analysis, SparseLu};
 use faer::sparse::{SparseColMatRef, SymbolicSparseColMat};
@@ -167,7 +167,7 @@ impl Implicit {
     }
 
     /// The entries to factorise: those kept before, the diagonal, and the non-zeros of J.
-    fn activate(&self, jacobian: &[f64], kept: Option<&[bool]>) -> Result<Active, String> {
+    fn activate(&self, jacobian: &[f64], kept: Option<&[bool]>) -> Result<Active, StepError> {
         let kept: Vec<bool> = (0..jacobian.len())
             .map(|k| kept.is_some_and(|e| e[k]) || self.diagonal[k] || jacobian[k] != 0.0)
             .collect();
@@ -181,8 +181,8 @@ impl Implicit {
         }
         let n = col_ptr.len() - 1;
         let symbolic = SymbolicSparseColMat::new_checked(n, n, col_ptr, None, row_idx);
-        let lu = Analysis::new(symbolic.as_ref())
-            .map_err(|e| format!("the sparse LU analysis failed ({e})"))?;
+        let lu =
+            Analysis::new(symbolic.as_ref()).map_err(|e| StepError::Analysis(format!("{e}")))?;
         Ok(Active {
             kept,
             at,
@@ -193,16 +193,16 @@ impl Implicit {
 
     /// The sparse LU of I − h·J. The symbolic analysis is redone only when J has a non-zero
     /// outside the entries factorised so far (for a linear F: once per run).
-    fn factor(&mut self, jacobian: &[f64], h: f64) -> Result<SparseLu, String> {
+    fn factor(&mut self, jacobian: &[f64], h: f64) -> Result<SparseLu, StepError> {
         if jacobian.iter().any(|v| !v.is_finite()) {
-            return Err("the Jacobian of the right-hand side is not finite; reduce `step`".into());
+            return Err(StepError::JacobianNotFinite);
         }
         let kept = self.active.as_ref().map(|a| a.kept.as_slice());
         if kept.is_none_or(|e| jacobian.iter().zip(e).any(|(v, &k)| *v != 0.0 && !k)) {
             self.active = Some(self.activate(jacobian, kept)?);
         }
         let Some(active) = &self.active else {
-            return Err("the sparse LU analysis is missing".into());
+            return Err(StepError::MissingAnalysis);
         };
         let values: Vec<f64> = active
             .at
@@ -210,12 +210,18 @@ impl Implicit {
             .map(|&k| if self.diagonal[k] { 1.0 } else { 0.0 } - h * jacobian[k])
             .collect();
         let a = SparseColMatRef::new(active.symbolic.as_ref(), &values);
-        SparseLu::with_analysis(&active.lu, a).map_err(|_| singular())
+        SparseLu::with_analysis(&active.lu, a).map_err(|_| StepError::Singular)
     }
 
     /// ∂F/∂u at (w, t), its values in the order of the pattern's `row_idx`, by one evaluation
     /// of F per colour (`f0` = F(w, t)).
-    fn jacobian(&self, rhs: &mut Rhs, w: &[f64], f0: &[f64], t: f64) -> Result<Vec<f64>, String> {
+    fn jacobian(
+        &self,
+        rhs: &mut Rhs,
+        w: &[f64],
+        f0: &[f64],
+        t: f64,
+    ) -> Result<Vec<f64>, StepError> {
         let mut values = vec![0.0; self.row_idx.len()];
         for group in &self.groups {
             let mut v = w.to_vec();
@@ -224,11 +230,10 @@ impl Implicit {
             }
             let f1 = rhs(&v, t)?;
             if f1.len() != w.len() {
-                return Err(format!(
-                    "the right-hand side has {} values for {} cells",
-                    f1.len(),
-                    w.len()
-                ));
+                return Err(StepError::RhsLength {
+                    got: f1.len(),
+                    cells: w.len(),
+                });
             }
             for &j in group {
                 let (eps, range) = (v[j] - w[j], self.col_ptr[j]..self.col_ptr[j + 1]);
@@ -249,7 +254,7 @@ impl Implicit {
         t: f64,
         h: f64,
         tr_bdf2: bool,
-    ) -> Result<Vec<f64>, String> {
+    ) -> Result<Vec<f64>, StepError> {
         if !tr_bdf2 {
             return self.stage(rhs, u, u, t + h, h);
         }
@@ -258,7 +263,7 @@ impl Implicit {
         tr_bdf2::step(&mut w, t, h, f0, |b, guess, t, c| {
             let solved = self.stage(rhs, b, guess, t, c)?;
             b.copy_from_slice(&solved);
-            Ok::<(), String>(())
+            Ok::<(), StepError>(())
         })?;
         Ok(w)
     }
@@ -272,17 +277,17 @@ impl Implicit {
         guess: &[f64],
         t: f64,
         c: f64,
-    ) -> Result<Vec<f64>, String> {
+    ) -> Result<Vec<f64>, StepError> {
         let mut w = guess.to_vec();
         let mut lu = None;
         for _ in 0..NEWTON_ITERATIONS {
             let f = rhs(&w, t)?;
             let mut r: Vec<f64> = (0..w.len()).map(|i| b[i] + c * f[i] - w[i]).collect();
             if let Some(i) = r.iter().position(|v| !v.is_finite()) {
-                return Err(format!(
-                    "in Newton's method the right-hand side is {} in cell {i}; reduce `step`",
-                    f[i]
-                ));
+                return Err(StepError::NewtonNotFinite {
+                    cell: i,
+                    value: f[i],
+                });
             }
             let size = r.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             let scale = w.iter().fold(1.0f64, |m, v| m.max(v.abs()));
@@ -298,20 +303,17 @@ impl Implicit {
                 return Ok(w);
             }
         }
-        Err(format!(
-            "Newton's method did not converge in {NEWTON_ITERATIONS} iterations: the step is too large, or the right-hand side couples cells more than {REACH} apart (the Jacobian's pattern); reduce `step`"
-        ))
+        Err(StepError::NewtonDiverged {
+            iterations: NEWTON_ITERATIONS,
+            reach: REACH,
+        })
     }
-}
-
-fn singular() -> String {
-    "the Newton matrix I − h·J is singular; reduce `step`".into()
 }
 
 /// Solve (I − h·J)δ = r in place from the factorisation (sequential: the same numbers on
 /// any thread count).
-fn solve(lu: &SparseLu, r: &mut [f64]) -> Result<(), String> {
-    lu.solve(r).map_err(|_| singular())
+fn solve(lu: &SparseLu, r: &mut [f64]) -> Result<(), StepError> {
+    lu.solve(r).map_err(|_| StepError::Singular)
 }
 
 #[cfg(test)]

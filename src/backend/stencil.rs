@@ -86,5 +86,34 @@ pub fn laplace2(u: &[f64], g: Grid2, edge: Edge) -> Vec<f64> {
     xx.iter().zip(&yy).map(|(a, b)| a + b).collect()
 }
 
-/// The right-hand side F(u, t); an error message stops the run.
-pub type Rhs<'a> = dyn FnMut(&[f64], f64) -> Result<Vec<f64>, String> + 'a;
+/// The right-hand side F(u, t); an error stops the run.
+pub type Rhs<'a> = dyn FnMut(&[f64], f64) -> Result<Vec<f64>, StepError> + 'a;
+
+/// Why one time step failed (the integrator adds the time, as a [`super::BackendError`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StepError {
+    /// The right-hand side could not be evaluated: the caller's reason.
+    #[error("{0}")]
+    Rhs(String),
+    /// The right-hand side returned the wrong number of values.
+    #[error("the right-hand side has {got} values for {cells} cells")]
+    RhsLength { got: usize, cells: usize },
+    /// Newton's residual is not finite in a cell.
+    #[error("in Newton's method the right-hand side is {value} in cell {cell}; reduce `step`")]
+    NewtonNotFinite { cell: usize, value: f64 },
+    /// Newton's method did not converge.
+    #[error("Newton's method did not converge in {iterations} iterations: the step is too large, or the right-hand side couples cells more than {reach} apart (the Jacobian's pattern); reduce `step`")]
+    NewtonDiverged { iterations: usize, reach: usize },
+    /// A Jacobian entry is not finite.
+    #[error("the Jacobian of the right-hand side is not finite; reduce `step`")]
+    JacobianNotFinite,
+    /// The Newton matrix cannot be factorised.
+    #[error("the Newton matrix I − h·J is singular; reduce `step`")]
+    Singular,
+    /// The sparse LU's symbolic analysis failed (faer's reason).
+    #[error("the sparse LU analysis failed ({0})")]
+    Analysis(String),
+    /// A factorisation was asked for before its analysis.
+    #[error("the sparse LU analysis is missing")]
+    MissingAnalysis,
+}

@@ -8,7 +8,7 @@
 use super::fields::{cell_values, field_error, Fields};
 use crate::backend::fokker_planck::operator::Grid1;
 use crate::backend::fokker_planck::save_times;
-use crate::backend::mol::{self, Edge, Grid2, MolConfig, Stepper};
+use crate::backend::mol::{self, Edge, Grid2, MolConfig, StepError, Stepper};
 use crate::diag::ErrorCode;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
@@ -230,12 +230,12 @@ impl Evaluator<'_> {
                 .map_err(|e| {
                     let overflow = e.code == ErrorCode::RunNotFinite;
                     script_error = Some(e);
-                    if overflow {
+                    StepError::Rhs(if overflow {
                         let top = u.iter().fold(0.0f64, |m, v| m.max(v.abs()));
                         format!("the right-hand side is not finite on a field grown to |u| = {top:.3e}; with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν·dims)) or use an implicit scheme (\"tr_bdf2\", \"backward_euler\")")
                     } else {
                         "the right-hand side failed".to_string()
-                    }
+                    })
                 })
         };
         let kept = mol::integrate(&mut rhs, u0, cfg, &self.interrupt);
