@@ -105,12 +105,18 @@ pub fn trace(g: Field, starts: &[Vec<f64>], cfg: &TraceConfig) -> Result<Curves,
         density: Vec::new(),
     };
     for (index, w0) in starts.iter().enumerate() {
-        let (points, density) = trace_one(g, w0, cfg, h).map_err(|(step, what)| {
-            BackendError::Numerical(format!(
-                "flow line {index} (from {w0:?}), step {step}, s = {}: {what}",
-                step as f64 * h
-            ))
-        })?;
+        let (points, density) =
+            trace_one(g, w0, cfg, h).map_err(|(step, what, value)| BackendError::NotFinite {
+                place: Box::new(super::Place {
+                    run: Some(("flow line", index)),
+                    step: Some(step),
+                    time: Some(("s", step as f64 * h)),
+                    cell: None,
+                }),
+                quantity: format!("{what} (from {w0:?})"),
+                value,
+                hint: "",
+            })?;
         curves.points.push(points);
         curves.density.push(density);
     }
@@ -119,7 +125,10 @@ pub fn trace(g: Field, starts: &[Vec<f64>], cfg: &TraceConfig) -> Result<Curves,
 
 type Traced = (Vec<Vec<f64>>, Vec<f64>);
 
-fn trace_one(g: Field, w0: &[f64], cfg: &TraceConfig, h: f64) -> Result<Traced, (usize, String)> {
+/// The step, the quantity and its value when the state stops being finite.
+type Blowup = (usize, String, f64);
+
+fn trace_one(g: Field, w0: &[f64], cfg: &TraceConfig, h: f64) -> Result<Traced, Blowup> {
     let d = w0.len();
     let mut y: Vec<f64> = w0.iter().copied().chain([cfg.p0.ln()]).collect();
     let (mut points, mut density) = (vec![w0.to_vec()], vec![cfg.p0]);
@@ -127,11 +136,11 @@ fn trace_one(g: Field, w0: &[f64], cfg: &TraceConfig, h: f64) -> Result<Traced, 
         rk4_step(g, &mut y, h);
         if let Some(k) = y.iter().position(|v| !v.is_finite()) {
             let what = if k < d {
-                format!("component {k} of w is {}", y[k])
+                format!("component {k} of w")
             } else {
-                format!("log P is {}", y[d])
+                "log P".to_string()
             };
-            return Err((step, what));
+            return Err((step, what, y[k]));
         }
         if step % cfg.every == 0 {
             points.push(y[..d].to_vec());

@@ -146,10 +146,16 @@ impl StepError {
                 x[i],
                 x.get(i + 1).copied().unwrap_or(f64::NAN)
             )),
-            StepError::NonFinite(i, v) => BackendError::Numerical(format!(
-                "run {run}, step {step}: the drift of eigenvalue {i} at x = {} is {v}; the gas has left the region where the drift is finite",
-                x[i]
-            )),
+            StepError::NonFinite(i, v) => BackendError::NotFinite {
+                place: Box::new(super::Place {
+                    run: Some(("run", run)),
+                    step: Some(step),
+                    ..Default::default()
+                }),
+                quantity: format!("the drift of eigenvalue {i} at x = {}", x[i]),
+                value: v,
+                hint: "the gas has left the region where the drift is finite",
+            },
         }
     }
 }

@@ -126,10 +126,15 @@ pub(super) fn simulate(
         }
         m.decompose()?;
         m.step(&|x, i| drift(x, i), cfg.dt, cfg.g[0], rng)
-            .map_err(|(i, x, k)| {
-                BackendError::Numerical(format!(
-                    "run {run}, step {step}: the drift of eigenvalue {i} at x = {x} is {k} (matrix method)"
-                ))
+            .map_err(|(i, x, k)| BackendError::NotFinite {
+                place: Box::new(super::Place {
+                    run: Some(("run", run)),
+                    step: Some(step),
+                    ..Default::default()
+                }),
+                quantity: format!("the drift of eigenvalue {i} at x = {x}"),
+                value: k,
+                hint: "the gas has left the region where the drift is finite (matrix method)",
             })?;
         if records(cfg, step) {
             m.decompose()?;

@@ -37,6 +37,15 @@ pub enum BackendError {
     /// as `wmd::run::interrupted` and the CLI exits 130.
     #[error("interrupted")]
     Interrupted,
+    /// A number of a run's state stopped being finite: where (run, step, time, cell), what,
+    /// its value, and what to try.
+    #[error("numerical failure: {place}: {quantity} became {value}{}", hint_text(.hint))]
+    NotFinite {
+        place: Box<Place>,
+        quantity: String,
+        value: f64,
+        hint: &'static str,
+    },
     /// An error about one setting, named as the script names it (`dt`, `drift`, `init`, `at`,
     /// `domain`, ...), so that the evaluator points at that field (by this name, never by
     /// reading the message).
@@ -45,6 +54,46 @@ pub enum BackendError {
         field: &'static str,
         error: Box<BackendError>,
     },
+}
+
+/// Where in a job something failed: any of the run (or flow line), the step, the time (or flow
+/// parameter) and the cell.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Place {
+    /// ("run", r) or ("flow line", l).
+    pub run: Option<(&'static str, usize)>,
+    pub step: Option<usize>,
+    /// ("t", t) or ("s", s).
+    pub time: Option<(&'static str, f64)>,
+    pub cell: Option<usize>,
+}
+
+impl std::fmt::Display for Place {
+    /// `run 0, step 12, t = 1.2, cell 3` (the parts that are known).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some((what, r)) = self.run {
+            parts.push(format!("{what} {r}"));
+        }
+        if let Some(s) = self.step {
+            parts.push(format!("step {s}"));
+        }
+        if let Some((name, t)) = self.time {
+            parts.push(format!("{name} = {t}"));
+        }
+        if let Some(c) = self.cell {
+            parts.push(format!("cell {c}"));
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+fn hint_text(hint: &str) -> String {
+    if hint.is_empty() {
+        String::new()
+    } else {
+        format!("; {hint}")
+    }
 }
 
 impl BackendError {

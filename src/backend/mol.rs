@@ -76,10 +76,16 @@ pub fn integrate(
             .map_err(|e| BackendError::Numerical(format!("at t = {t}: {e}")))?;
             t += h;
             if let Some(i) = u.iter().position(|v| !v.is_finite()) {
-                return Err(BackendError::Numerical(format!(
-                    "at t = {t} the field is {} in cell {i}; with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν·dims)) or use an implicit scheme (\"tr_bdf2\", \"backward_euler\")",
-                    u[i]
-                )));
+                return Err(BackendError::NotFinite {
+                    place: Box::new(super::Place {
+                        time: Some(("t", t)),
+                        cell: Some(i),
+                        ..Default::default()
+                    }),
+                    quantity: "the field".into(),
+                    value: u[i],
+                    hint: "with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν·dims)) or use an implicit scheme (\"tr_bdf2\", \"backward_euler\")",
+                });
             }
         }
         kept.push(u.clone());
@@ -195,6 +201,14 @@ mod tests {
             &cfg,
             &AtomicBool::new(false),
         );
-        assert!(e.unwrap_err().to_string().contains("at t = "));
+        match e.unwrap_err() {
+            BackendError::NotFinite {
+                place, quantity, ..
+            } => {
+                assert!(place.time.is_some_and(|(name, t)| name == "t" && t > 0.0));
+                assert!(place.cell.is_some() && quantity == "the field");
+            }
+            other => panic!("{other}"),
+        }
     }
 }

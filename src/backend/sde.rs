@@ -28,7 +28,7 @@
 //! runs, and the trajectories of one chunk of [`CHUNK`] runs at a time.
 
 use super::rng::{stream, Rng};
-use super::BackendError;
+use super::{BackendError, Place};
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use std::sync::atomic::AtomicBool;
@@ -346,13 +346,19 @@ where
             *w = sqrt_dt * z;
         }
         let t = step as f64 * cfg.dt;
-        stepper.step(&mut x, t, cfg.dt, &dw).map_err(|i| {
-            BackendError::Numerical(format!(
-                "run {run}, step {step} (t = {}): component {i} of the state became {}; reduce dt or check the drift and diffusion",
-                t + cfg.dt,
-                x[i]
-            ))
-        })?;
+        stepper
+            .step(&mut x, t, cfg.dt, &dw)
+            .map_err(|i| BackendError::NotFinite {
+                place: Box::new(Place {
+                    run: Some(("run", run)),
+                    step: Some(step),
+                    time: Some(("t", t + cfg.dt)),
+                    cell: None,
+                }),
+                quantity: format!("component {i} of the state"),
+                value: x[i],
+                hint: "reduce dt or check the drift and diffusion",
+            })?;
         if (step + 1) % cfg.every == 0 {
             records.extend_from_slice(&x);
         }

@@ -191,11 +191,20 @@ fn a_non_finite_state_names_run_step_time_and_component() {
     let b = |_: &[f64], out: &mut [f64]| out.fill(0.1);
     let init = |_: usize, _: &mut Rng| Ok(vec![0.0, 0.0]);
     let err = run_ensemble(&cfg, &a, &b, &init, &AtomicBool::new(false)).unwrap_err();
-    let msg = err.to_string();
+    let BackendError::NotFinite {
+        place, quantity, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(place.run, Some(("run", 0)));
+    assert_eq!(place.step, Some(3));
     assert!(
-        msg.contains("run 0, step 3 (t = 0.4") && msg.contains("component 1"),
-        "{msg}"
+        place.time.is_some_and(|(_, t)| (t - 0.4).abs() < 1e-12),
+        "{err}"
     );
+    assert_eq!(quantity, "component 1 of the state");
+    assert!(err.to_string().contains("run 0, step 3, t = 0.4"), "{err}");
 }
 
 #[test]

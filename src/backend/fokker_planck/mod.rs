@@ -123,10 +123,17 @@ pub(crate) fn check_work(cells: usize, until: f64, dt: f64) -> Result<(), Backen
 
 pub(crate) fn check_finite(p: &[f64], step: usize, t: f64) -> Result<(), BackendError> {
     match p.iter().position(|v| !v.is_finite()) {
-        Some(i) => Err(BackendError::Numerical(format!(
-            "the density became {} in cell {i} at step {step} (t = {t})",
-            p[i]
-        ))),
+        Some(i) => Err(BackendError::NotFinite {
+            place: Box::new(crate::backend::Place {
+                step: Some(step),
+                time: Some(("t", t)),
+                cell: Some(i),
+                ..Default::default()
+            }),
+            quantity: "the density".into(),
+            value: p[i],
+            hint: "",
+        }),
         None => Ok(()),
     }
 }
