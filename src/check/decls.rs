@@ -242,7 +242,10 @@ impl Checker {
                 )
             }
             ItemKind::Observe { every, items } => {
+                // The period is read before the first step: the kind's scope is not bound yet.
+                let scope = std::mem::take(&mut self.locals);
                 self.expr(every);
+                self.locals = scope;
                 for i in items {
                     match &i.kind {
                         ItemKind::Field(_, e) | ItemKind::Bare(e) => {

@@ -115,6 +115,16 @@ mod tests {
     }
 
     #[test]
+    fn the_observe_period_cannot_read_the_state() {
+        let err = run("toy_walk w { steps = 3\n observe every step { x = position } }\nreport r { p = w.path }\n")
+            .unwrap_err();
+        assert!(
+            err.contains("wmd::check::unknown_name") && err.contains("`step`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn the_checker_holds_the_toy_kind_to_its_schema() {
         let missing = run("toy_walk w { sign = \"up\" }\n").unwrap_err();
         assert!(missing.contains("wmd::check::missing_field"), "{missing}");
