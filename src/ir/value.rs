@@ -53,6 +53,20 @@ impl Dist {
             Dist::Uniform { low, high } => (*low, *high),
         }
     }
+
+    /// One sample: inverse-CDF for tabulated densities.
+    pub fn sample(&self, rng: &mut crate::backend::rng::Rng) -> f64 {
+        use rand::RngExt;
+        use rand_distr::{Distribution, StandardNormal};
+        match self {
+            Dist::Normal { mean, sd } => {
+                let z: f64 = StandardNormal.sample(rng);
+                mean + sd * z
+            }
+            Dist::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
+            Dist::Tabulated(t) => t.quantile(rng.random::<f64>()),
+        }
+    }
 }
 
 /// ⟨x^k⟩ of N(μ, σ²) by the recursion m_k = μ m_{k−1} + (k−1) σ² m_{k−2}.
@@ -112,22 +126,6 @@ impl Value {
             Value::Num(x) => Some(std::slice::from_ref(x)),
             Value::Vector(v) => Some(v),
             _ => None,
-        }
-    }
-}
-
-impl Dist {
-    /// One sample: inverse-CDF for tabulated densities.
-    pub fn sample(&self, rng: &mut crate::backend::rng::Rng) -> f64 {
-        use rand::RngExt;
-        use rand_distr::{Distribution, StandardNormal};
-        match self {
-            Dist::Normal { mean, sd } => {
-                let z: f64 = StandardNormal.sample(rng);
-                mean + sd * z
-            }
-            Dist::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
-            Dist::Tabulated(t) => t.quantile(rng.random::<f64>()),
         }
     }
 }
