@@ -13,6 +13,7 @@ mod fuzz_replay;
 mod hardening;
 mod language;
 mod pde;
+mod per_step;
 mod physics;
 mod repl;
 mod sde;
