@@ -11,6 +11,7 @@ pub mod mol;
 pub mod mol_implicit;
 pub mod rng;
 pub mod sde;
+pub mod sde_matrix;
 pub mod sparse;
 pub mod stencil;
 pub mod tr_bdf2;

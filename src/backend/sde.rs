@@ -56,6 +56,35 @@ crate::choices! {
     }
 }
 
+/// Why a step could not be taken.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StepFail {
+    /// Component i of the state stopped being finite.
+    NotFinite(usize),
+    /// Milstein's scheme met non-commutative noise: L^j B_ik ≠ L^k B_ij (the two values).
+    NotCommutative {
+        i: usize,
+        j: usize,
+        k: usize,
+        values: (f64, f64),
+    },
+}
+
+/// One scheme's step for one run: how many Wiener increments it takes per step, and the step.
+pub trait Advance {
+    fn wiener(&self) -> usize;
+    /// Advance x from t to t + h with Brownian increments dw (and `rng` for any further
+    /// random variables the scheme needs, drawn after dw).
+    fn advance(
+        &mut self,
+        x: &mut [f64],
+        t: f64,
+        h: f64,
+        dw: &[f64],
+        rng: &mut Rng,
+    ) -> Result<(), StepFail>;
+}
+
 /// Settings of an ensemble of runs.
 #[derive(Debug, Clone)]
 pub struct SdeConfig {
@@ -232,6 +261,27 @@ where
     }
 }
 
+impl<A, B> Advance for Stepper<'_, A, B>
+where
+    A: Fn(&[f64], &mut [f64]),
+    B: Fn(&[f64], &mut [f64]),
+{
+    fn wiener(&self) -> usize {
+        self.drift.len()
+    }
+
+    fn advance(
+        &mut self,
+        x: &mut [f64],
+        t: f64,
+        h: f64,
+        dw: &[f64],
+        _: &mut Rng,
+    ) -> Result<(), StepFail> {
+        self.step(x, t, h, dw).map_err(StepFail::NotFinite)
+    }
+}
+
 /// f(x, t) into `out`, through the buffer `xt` = (x, t).
 fn call<F: Fn(&[f64], &mut [f64])>(f: &F, xt: &mut [f64], x: &[f64], t: f64, out: &mut [f64]) {
     let d = x.len();
@@ -248,6 +298,7 @@ struct RunOut {
 
 /// Run the ensemble in chunks of [`CHUNK`] parallel runs, folding each chunk's records into
 /// the per-time statistics in run order (Welford), so the numbers do not depend on threads.
+/// Diagonal noise: b gives d entries.
 pub fn run_ensemble<A, B, I>(
     cfg: &SdeConfig,
     a: &A,
@@ -258,6 +309,22 @@ pub fn run_ensemble<A, B, I>(
 where
     A: Fn(&[f64], &mut [f64]) + Sync,
     B: Fn(&[f64], &mut [f64]) + Sync,
+    I: Fn(usize, &mut Rng) -> Result<Vec<f64>, BackendError> + Sync,
+{
+    let make = || Stepper::new(cfg.dim, cfg.scheme, cfg.calculus, a, b);
+    run_with(cfg, &make, init, stop)
+}
+
+/// [`run_ensemble`] with the stepper of each run made by `make` (e.g. a noise matrix's).
+pub fn run_with<S, M, I>(
+    cfg: &SdeConfig,
+    make: &M,
+    init: &I,
+    stop: &AtomicBool,
+) -> Result<SdeOutcome, BackendError>
+where
+    S: Advance,
+    M: Fn() -> S + Sync,
     I: Fn(usize, &mut Rng) -> Result<Vec<f64>, BackendError> + Sync,
 {
     if !(cfg.dt > 0.0 && cfg.dt.is_finite()) || cfg.every == 0 || cfg.dim == 0 {
@@ -278,7 +345,7 @@ where
             .map(|run| {
                 let mut rng = stream(cfg.seed, cfg.point, &cfg.label, run as u64);
                 let x = init(run, &mut rng)?;
-                simulate(cfg, a, b, x, run, &mut rng, stop)
+                simulate(cfg, make(), x, run, &mut rng, stop)
             })
             .collect::<Result<_, _>>()?;
         for (k, out) in outs.into_iter().enumerate() {
@@ -306,19 +373,14 @@ where
     })
 }
 
-fn simulate<A, B>(
+fn simulate<S: Advance>(
     cfg: &SdeConfig,
-    a: &A,
-    b: &B,
+    mut stepper: S,
     mut x: Vec<f64>,
     run: usize,
     rng: &mut Rng,
     stop: &AtomicBool,
-) -> Result<RunOut, BackendError>
-where
-    A: Fn(&[f64], &mut [f64]),
-    B: Fn(&[f64], &mut [f64]),
-{
+) -> Result<RunOut, BackendError> {
     if x.len() != cfg.dim {
         return Err(BackendError::Shape(format!(
             "run {run}: the initial state has {} components, the equation {}",
@@ -332,11 +394,10 @@ where
             x[i]
         )));
     }
-    let mut stepper = Stepper::new(cfg.dim, cfg.scheme, cfg.calculus, a, b);
     let mut records = Vec::with_capacity(cfg.records() * cfg.dim);
     records.extend_from_slice(&x);
     let sqrt_dt = cfg.dt.sqrt();
-    let mut dw = vec![0.0; cfg.dim];
+    let mut dw = vec![0.0; stepper.wiener()];
     for step in 0..cfg.steps {
         if step % 1024 == 0 {
             super::check_interrupt(stop)?;
@@ -347,23 +408,36 @@ where
         }
         let t = step as f64 * cfg.dt;
         stepper
-            .step(&mut x, t, cfg.dt, &dw)
-            .map_err(|i| BackendError::NotFinite {
-                place: Box::new(Place {
-                    run: Some(("run", run)),
-                    step: Some(step),
-                    time: Some(("t", t + cfg.dt)),
-                    cell: None,
-                }),
-                quantity: format!("component {i} of the state"),
-                value: x[i],
-                hint: "reduce dt or check the drift and diffusion",
-            })?;
+            .advance(&mut x, t, cfg.dt, &dw, rng)
+            .map_err(|f| step_error(f, &x, run, step, t, cfg.dt))?;
         if (step + 1) % cfg.every == 0 {
             records.extend_from_slice(&x);
         }
     }
     Ok(RunOut { last: x, records })
+}
+
+/// A failed step as the error of its run.
+fn step_error(f: StepFail, x: &[f64], run: usize, step: usize, t: f64, h: f64) -> BackendError {
+    match f {
+        StepFail::NotFinite(i) => BackendError::NotFinite {
+            place: Box::new(Place {
+                run: Some(("run", run)),
+                step: Some(step),
+                time: Some(("t", t + h)),
+                cell: None,
+            }),
+            quantity: format!("component {i} of the state"),
+            value: x[i],
+            hint: "reduce dt or check the drift and diffusion",
+        },
+        StepFail::NotCommutative { i, j, k, values: (p, q) } => BackendError::Setting {
+            field: "scheme",
+            error: Box::new(BackendError::Invalid(format!(
+                "milstein needs commutative noise, but at run {run}, step {step} (t = {t}) L^{j} B[{i}, {k}] = {p} differs from L^{k} B[{i}, {j}] = {q} (L^j = Σ_l B[l, j] ∂_l): the scheme would need the Lévy areas of the noises; use scheme = \"euler_maruyama\" or \"srk\" (weak order 2)"
+            ))),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -9,13 +9,12 @@
 use super::fields::{field_error, Fields};
 use crate::backend::rng::Rng;
 use crate::backend::sde::{self, Calculus, Scheme, SdeConfig, SdeOutcome};
+use crate::backend::sde_matrix::MatrixStepper;
 use crate::diag::ErrorCode;
 use crate::eval::compile::{Bind, ScalarFn};
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
-use crate::ir::code::Code;
 use crate::ir::value::Value;
-use crate::span::Span;
 use faer::Mat;
 use std::sync::Arc;
 
@@ -41,7 +40,7 @@ pub static SCHEMA: KindSchema = KindSchema {
             "diffusion",
             &["x", "t"],
             true,
-            "diagonal noise b(x, t): one entry per component, or one for all",
+            "noise b(x, t): one entry per component (diagonal noise), one for all, or a d × m matrix B (m Wiener processes, `reshape([...], d)` or a constant matrix)",
         ),
         f(
             "init",
@@ -70,7 +69,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     ],
     scope: &[],
     per_draw: false,
-    doc: "a stochastic differential equation dX = a(X, t) dt + b(X, t) dW with diagonal noise",
+    doc: "a stochastic differential equation dX = a(X, t) dt + B(X, t) dW, with diagonal noise or a d × m noise matrix",
 };
 
 /// The kind in the registry.
@@ -81,6 +80,13 @@ pub static KIND: Kind = Kind {
 
 fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
     ev.sde(f.id, f, frame)
+}
+
+/// The diffusion: d entries (diagonal noise, one Wiener process per component) or a d × m
+/// matrix, row by row.
+enum Coefficient {
+    Entries(Vec<ScalarFn>),
+    Matrix { noises: usize, fs: Vec<ScalarFn> },
 }
 
 /// Largest records × d kept for the per-time statistics.
@@ -126,24 +132,38 @@ impl Evaluator<'_> {
         Ok((init, d))
     }
 
-    /// `drift(x, t)` or `diffusion(x, t)` compiled to d closures of (x₀, …, x_{d−1}, t); a
-    /// single expression is allowed for d > 1 only where `broadcast` (the diffusion).
+    /// `drift(x, t)` or `diffusion(x, t)` compiled to closures of (x₀, …, x_{d−1}, t): d
+    /// entries; for the diffusion (`noise`) also one expression for all components, or a
+    /// d × m matrix (m Wiener processes).
     fn state_field(
         &self,
         f: &Fields,
         name: &str,
         d: usize,
-        broadcast: bool,
+        noise: bool,
         frame: &mut Frame,
-    ) -> Result<Vec<ScalarFn>> {
+    ) -> Result<Coefficient> {
         let field = f
             .get(name)
             .ok_or_else(|| f.missing(&format!("`{name}(x, t) = ...`")))?;
-        let fs = self.compile_state(&field.code, d, field.span, frame)?;
-        match fs.len() {
-            n if n == d => Ok(fs),
-            1 if broadcast => Ok(vec![fs[0].clone(); d]),
-            n => Err(RunError::new(
+        let x = match d {
+            1 => Bind::Scalar(0),
+            _ => Bind::Vector { start: 0, len: d },
+        };
+        let c = self.compile_fn(&field.code, &[x, Bind::Scalar(d)], field.span, frame)?;
+        match (c.matrix, c.fs.len()) {
+            (Some((r, m)), _) if noise && r == d => Ok(Coefficient::Matrix { noises: m, fs: c.fs }),
+            (Some((r, m)), _) => Err(RunError::new(field.span, format!("`{name}` gives a {r}×{m} matrix but the state has {d} components"))
+                .code(ErrorCode::RunShape)
+                .label(format!("{r}×{m}"))
+                .help(if noise {
+                    format!("a noise matrix has one row per component ({d}) and one column per Wiener process")
+                } else {
+                    format!("give one entry per component: `[..., ...]` with {d} entries")
+                })),
+            (None, n) if n == d => Ok(Coefficient::Entries(c.fs)),
+            (None, 1) if noise => Ok(Coefficient::Entries(vec![c.fs[0].clone(); d])),
+            (None, n) => Err(RunError::new(
                 field.span,
                 format!(
                     "`{name}` gives {n} component{} but the state has {d}",
@@ -152,35 +172,11 @@ impl Evaluator<'_> {
             )
             .code(ErrorCode::RunShape)
             .label(format!("{n} ≠ {d}"))
-            .help(if broadcast {
-                format!("give one entry per component, `[..., ...]` with {d} entries, or one expression for all")
+            .help(if noise {
+                format!("give one entry per component, `[..., ...]` with {d} entries, one expression for all, or a {d} × m noise matrix")
             } else {
                 format!("give one entry per component: `[..., ...]` with {d} entries")
             })),
-        }
-    }
-
-    /// A function of (x, t) compiled to closures of (x₀, …, x_{d−1}, t): the state is the
-    /// vector of the first d parameters (a number when d = 1).
-    fn compile_state(
-        &self,
-        code: &Code,
-        d: usize,
-        span: Span,
-        frame: &Frame,
-    ) -> Result<Vec<ScalarFn>> {
-        let x = match d {
-            1 => Bind::Scalar(0),
-            _ => Bind::Vector { start: 0, len: d },
-        };
-        let c = self.compile_fn(code, &[x, Bind::Scalar(d)], span, frame)?;
-        match c.matrix {
-            None => Ok(c.fs),
-            Some((r, m)) => Err(RunError::new(
-                span,
-                format!("this function gives a {r}×{m} matrix, not one entry per component"),
-            )
-            .code(ErrorCode::RunShape)),
         }
     }
 
@@ -237,15 +233,36 @@ impl Evaluator<'_> {
     fn sde(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
         let (init, d) = self.sde_dim(f, frame)?;
         let cfg = self.sde_config(id, f, d, frame)?;
-        let drift = self.state_field(f, "drift", d, false, frame)?;
+        let Coefficient::Entries(drift) = self.state_field(f, "drift", d, false, frame)? else {
+            return Err(f.missing("a drift with one entry per component"));
+        };
         let diffusion = self.state_field(f, "diffusion", d, true, frame)?;
         self.check_init(&init, d, f)?;
-        let (a, b) = (apply(&drift), apply(&diffusion));
         let init_fn = |_run: usize, rng: &mut Rng| Ok(initial_state(&init, d, rng));
-        let out = sde::run_ensemble(&cfg, &a, &b, &init_fn, &self.interrupt).map_err(|e| {
-            RunError::backend(f.span, &e, ErrorCode::RunSde).label("integrating this sde")
+        let a = apply(&drift);
+        let (out, noises) = match &diffusion {
+            Coefficient::Entries(b) => {
+                let b = apply(b);
+                (
+                    sde::run_ensemble(&cfg, &a, &b, &init_fn, &self.interrupt),
+                    None,
+                )
+            }
+            Coefficient::Matrix { noises, fs } => {
+                let b = apply(fs);
+                let make = || MatrixStepper::new(d, *noises, cfg.scheme, cfg.calculus, &a, &b);
+                (
+                    sde::run_with(&cfg, &make, &init_fn, &self.interrupt),
+                    Some(*noises),
+                )
+            }
+        };
+        let out = out.map_err(|e| match e.field().and_then(|name| f.get(name)) {
+            Some(setting) => RunError::backend(setting.span, &e, ErrorCode::RunSde)
+                .label(format!("`{}` of this sde", setting.name)),
+            None => RunError::backend(f.span, &e, ErrorCode::RunSde).label("integrating this sde"),
         })?;
-        Ok(results(&cfg, out))
+        Ok(results(&cfg, out, noises))
     }
 
     /// Explicit initial states must be finite (a distribution's samples are checked per run).
@@ -266,7 +283,7 @@ impl Evaluator<'_> {
 
 /// The block's value: final states, recorded times, per-time statistics, paths (d = 1) and
 /// the settings used.
-fn results(cfg: &SdeConfig, out: SdeOutcome) -> Value {
+fn results(cfg: &SdeConfig, out: SdeOutcome, noises: Option<usize>) -> Value {
     let (d, records) = (cfg.dim, cfg.records());
     let matrix = |rows: usize, v: &[f64]| {
         Value::Matrix(Arc::new(Mat::from_fn(rows, d, |r, i| v[r * d + i])))
@@ -292,6 +309,9 @@ fn results(cfg: &SdeConfig, out: SdeOutcome) -> Value {
         ("every".into(), Value::Num(cfg.every as f64)),
         ("runs".into(), Value::Num(cfg.runs as f64)),
     ]);
+    if let Some(m) = noises {
+        fields.push(("noises".into(), Value::Num(m as f64)));
+    }
     Value::record(fields)
 }
 

@@ -17,5 +17,6 @@ mod per_step;
 mod physics;
 mod repl;
 mod sde;
+mod sde_matrix;
 mod support;
 mod syntax;

@@ -235,3 +235,44 @@ fn the_drift_gives_one_entry_per_component() {
     );
     assert!(run_script("s.wmd", &script("[x[1], -x[0]]"), &[], None).is_ok());
 }
+
+#[test]
+fn the_documented_layout_of_times_paths_mean_and_final() {
+    // docs/language.md: times start with the initial state's 0; paths are runs × records;
+    // mean is records × d; final row p is the last record of run p.
+    let r = report(
+        "sde s {
+            drift(x, t) = -x
+            diffusion(x, t) = 0.5
+            init = 0.25
+            dt = 0.1
+            steps = 10
+            every = 5
+            runs = 3
+        }
+        report r { times = s.times; paths = s.paths; mean = s.mean; f = s.final }",
+        None,
+    );
+    let times = match get(&r, "times") {
+        Value::Vector(v) => v.to_vec(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(times.len(), 3);
+    assert!(times[0] == 0.0 && (times[1] - 0.5).abs() < 1e-12 && (times[2] - 1.0).abs() < 1e-12);
+    let (paths, mean, f) = (matrix(&r, "paths"), matrix(&r, "mean"), matrix(&r, "f"));
+    assert_eq!((paths.nrows(), paths.ncols()), (3, 3));
+    assert_eq!((mean.nrows(), mean.ncols()), (3, 1));
+    for p in 0..3 {
+        assert_eq!(paths[(p, 0)], 0.25, "record 0 is the initial state");
+        assert_eq!(
+            paths[(p, 2)],
+            f[(p, 0)],
+            "the last record is the final state"
+        );
+    }
+    let m1 = (0..3).map(|p| paths[(p, 1)]).sum::<f64>() / 3.0;
+    assert!(
+        (mean[(1, 0)] - m1).abs() < 1e-12,
+        "mean row r is the record at times[r]"
+    );
+}

@@ -434,7 +434,30 @@ fn builtin(b: &Builtin, args: Vec<Option<Sym>>, span: Span) -> Result<Sym> {
             Ex::Map2(f, Box::new([x, y]))
         }),
         StepBuiltin::Reduce(r) => reduce(r, lifted.into_iter().next(), span),
+        StepBuiltin::Reshape => reshape(lifted, span),
     }
+}
+
+/// `reshape(v, rows)` of a vector of expressions, as the evaluator fills it: row by row.
+fn reshape(mut args: Vec<Sym>, span: Span) -> Result<Sym> {
+    let rows = match args.pop() {
+        Some(Sym::Scalar(Ex::Const(r))) if r >= 1.0 && r == r.trunc() => r as usize,
+        _ => {
+            return Err(unsupported(
+                span,
+                "`reshape` to a number of rows computed from the parameters".into(),
+            ))
+        }
+    };
+    let (_, entries) = flat(args.pop().unwrap_or(Sym::Vector(Vec::new())));
+    if entries.len() % rows != 0 {
+        let msg = format!("{} entries do not fill {rows} rows", entries.len());
+        return Err(RunError::new(span, msg).code(ErrorCode::RunShape));
+    }
+    let cols = entries.len() / rows;
+    Ok(Sym::Rows(
+        entries.chunks(cols.max(1)).map(<[Ex]>::to_vec).collect(),
+    ))
 }
 
 /// sum, mean, max, min or len of all entries.

@@ -9,7 +9,7 @@ use crate::ir::code::Code;
 use crate::span::Span;
 
 /// What per-step functions may call with their parameters.
-pub const STEP_BUILTINS_HELP: &str = "per-step functions call elementwise functions (sqrt, exp, tanh, …) and sum, mean, min, max, len of the parameters; other builtins only on constants";
+pub const STEP_BUILTINS_HELP: &str = "per-step functions call elementwise functions (sqrt, exp, tanh, …) and sum, mean, min, max, len and reshape of the parameters; other builtins only on constants";
 
 pub(crate) fn unsupported(span: Span, what: String) -> RunError {
     RunError::new(span, format!("{what} cannot be used in a per-step function"))
@@ -34,6 +34,8 @@ pub enum StepBuiltin {
     Map(fn(f64) -> f64),
     Map2(fn(f64, f64) -> f64),
     Reduce(Reduce),
+    /// `reshape(v, rows)`: the rows × (len/rows) matrix filled row by row.
+    Reshape,
 }
 
 /// The compiled form of builtin `b` called with `given` arguments, if it has one.
@@ -49,6 +51,7 @@ pub fn step_builtin(b: &Builtin, given: usize) -> Option<StepBuiltin> {
         ("min", 1) => StepBuiltin::Reduce(Reduce::Min),
         ("max", 2) => StepBuiltin::Map2(f64::max),
         ("min", 2) => StepBuiltin::Map2(f64::min),
+        ("reshape", 2) => StepBuiltin::Reshape,
         _ => return None,
     })
 }
