@@ -254,6 +254,12 @@ impl Checker {
                 self.type_error(e.span, &format!("`{}` compares numbers", op.symbol()), t);
             }
         }
+        let string = |t: &Ty| *t == Ty::Str;
+        let known = |t: &Ty| !matches!(t, Ty::Any);
+        if string(ta) != string(tb) && known(ta) && known(tb) {
+            let (t, e) = if string(ta) { (tb, b) } else { (ta, a) };
+            self.type_error(e.span, "a string is compared with a string", t);
+        }
         Ty::Bool
     }
 

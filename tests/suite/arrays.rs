@@ -168,7 +168,10 @@ fn an_axis_is_of_a_matrix_and_is_zero_or_one() {
     let e = error("let k = 3\nreport r { a = mean(identity(2), axis = k - 1) }");
     assert!(e.contains("0 or 1"), "{e}");
     let e = error("report r { a = len(identity(2)) }");
-    assert!(e.contains("wmd::check::argument_type") && e.contains("rows(M)"), "{e}");
+    assert!(
+        e.contains("wmd::check::argument_type") && e.contains("rows(M)"),
+        "{e}"
+    );
 }
 
 /// `sample` of a scalar is a vector of K independent values, of a vector a K × n matrix; the

@@ -67,6 +67,14 @@ fn conditions_are_still_needed_where_conditions_go() {
     assert!(e.contains("wmd::check::type"), "{e}");
     let e = error("report r { c = \"a\" + true }");
     assert!(e.contains("wmd::check::type"), "{e}");
+    let e = error("report r { c = \"a\" == true }");
+    assert!(
+        e.contains("wmd::check::type") && e.contains("compared with a string"),
+        "{e}"
+    );
+    let r = report("report r { one = true == 1\n same = \"a\" == \"a\" }");
+    assert!(matches!(r.field("one"), Some(Value::Bool(true))));
+    assert!(matches!(r.field("same"), Some(Value::Bool(true))));
 }
 
 #[test]
