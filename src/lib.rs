@@ -135,7 +135,15 @@ pub fn check(parsed: &Parsed) -> Result<check::Checked, Diagnostics> {
         kinds: kinds::schemas(),
         builtins: eval::rows::signatures(),
     };
-    check::check(&units, tables)
+    let checked = check::check(&units, tables)?;
+    // What the per-step compiler cannot take is refused here, at the construct.
+    let plan = lower::lower(&checked, |_| String::new());
+    let refused = eval::compile::verify::verify(&plan);
+    if refused.is_empty() {
+        Ok(checked)
+    } else {
+        Err(Diagnostics(refused))
+    }
 }
 
 /// Lower a checked program to a plan.

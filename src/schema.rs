@@ -80,6 +80,9 @@ pub struct FieldSpec {
     pub kind: FieldKind,
     pub required: bool,
     pub doc: &'static str,
+    /// A function compiled to closures of numbers and called every step (a drift, a noise):
+    /// `wmd check` verifies that its body compiles.
+    pub per_step: bool,
 }
 
 /// How a kind is declared.
@@ -118,6 +121,7 @@ pub const fn f(name: &'static str, required: bool, doc: &'static str) -> FieldSp
         kind: FieldKind::Value,
         required,
         doc,
+        per_step: false,
     }
 }
 
@@ -133,6 +137,7 @@ pub const fn choice(
         kind: FieldKind::Choice(values),
         required: false,
         doc,
+        per_step: false,
     }
 }
 
@@ -148,6 +153,21 @@ pub const fn func(
         kind: FieldKind::Function(params),
         required,
         doc,
+        per_step: false,
+    }
+}
+
+/// A function field called every step, compiled to closures of numbers (see
+/// [`FieldSpec::per_step`]).
+pub const fn step_func(
+    name: &'static str,
+    params: &'static [&'static str],
+    required: bool,
+    doc: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        per_step: true,
+        ..func(name, params, required, doc)
     }
 }
 
@@ -163,6 +183,7 @@ pub const fn special(
         kind,
         required,
         doc,
+        per_step: false,
     }
 }
 

@@ -62,6 +62,9 @@ catalogue! {
     CheckType = "wmd::check::type",
     /// Shapes that cannot meet (a matrix product, a vector length) known at check time.
     CheckShape = "wmd::check::shape",
+    /// A construct in a per-step function (drift, noise, …) that the compiler cannot turn
+    /// into a function of numbers.
+    CheckPerStep = "wmd::check::per_step",
     /// A call of something that is not a function.
     CheckNotCallable = "wmd::check::not_callable",
     /// Definitions that depend on each other in a circle.

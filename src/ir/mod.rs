@@ -8,5 +8,5 @@ pub mod code;
 pub mod ops;
 pub mod outcome;
 pub mod plan;
-mod scan;
+pub mod scan;
 pub mod value;

@@ -68,8 +68,9 @@ impl Plan {
     }
 }
 
-/// `pred` on `code` or on any code below it.
-fn walk(code: &Code, pred: &dyn Fn(&Code) -> bool) -> bool {
+/// `pred` on `code` or on any code below it (not into the bodies of the global functions it
+/// calls).
+pub fn walk(code: &Code, pred: &dyn Fn(&Code) -> bool) -> bool {
     crate::deep::deep(|| walk_node(code, pred))
 }
 

@@ -14,13 +14,13 @@ use faer::Mat;
 use std::sync::Arc;
 
 use super::kind::Kind;
-use crate::schema::{f, func, special, FieldKind, Form, KindSchema};
+use crate::schema::{f, special, step_func, FieldKind, Form, KindSchema};
 /// The schema of `characteristics` blocks.
 pub static SCHEMA: KindSchema = KindSchema {
     name: "characteristics",
     form: Form::Block,
     fields: &[
-        func("beta", &["x", "y?"], true, "the flow field β = G of 000 eq. 17: `beta(x) = ...` or `beta(x, y) = [Gx, Gy]`"),
+        step_func("beta", &["x", "y?"], true, "the flow field β = G of 000 eq. 17: `beta(x) = ...` or `beta(x, y) = [Gx, Gy]`"),
         special("domain", FieldKind::Domain, false, "`domain x in (a, b) cells n`: P = const/G on its cells (eq. 26, 1D)"),
         f("start", false, "start points of flow lines dw/ds = G: a number or vector (1D); [[x₁, y₁], [x₂, y₂], …] or a matrix of rows (2D)"),
         f("p0", false, "P at s = 0 on every flow line (default 1)"),

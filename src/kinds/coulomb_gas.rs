@@ -12,15 +12,15 @@ use faer::Mat;
 use std::sync::Arc;
 
 use super::kind::Kind;
-use crate::schema::{choice, f, func, Choice, Form, KindSchema};
+use crate::schema::{choice, f, step_func, Choice, Form, KindSchema};
 /// The schema of `coulomb_gas` blocks.
 pub static SCHEMA: KindSchema = KindSchema {
     name: "coulomb_gas",
     form: Form::Block,
     fields: &[
         f("eigenvalues", true, "number of eigenvalues N"),
-        func("drift", &["x", "i"], true, "per-eigenvalue drift K_i(x)"),
-        func("noise", &["i"], false, "noise strength g̃_i (default 1)"),
+        step_func("drift", &["x", "i"], true, "per-eigenvalue drift K_i(x)"),
+        step_func("noise", &["i"], false, "noise strength g̃_i (default 1)"),
         f("lr", false, "learning rate α (discrete SGD form)"),
         f("batch", false, "batch size |B| (discrete SGD form)"),
         f("dt", false, "time step (continuous form)"),

@@ -20,15 +20,15 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use super::kind::Kind;
-use crate::schema::{choice, f, func, special, Choice, FieldKind, Form, KindSchema};
+use crate::schema::{choice, f, func, special, step_func, Choice, FieldKind, Form, KindSchema};
 /// The schema of `fokker_planck` blocks.
 pub static SCHEMA: KindSchema = KindSchema {
     name: "fokker_planck",
     form: Form::Block,
     fields: &[
         special("domain", FieldKind::Domain, true, "`domain x in (a, b) cells n` or `domain (x, y) in box(ax, bx, ay, by) cells n x m`"),
-        func("drift", &["x", "y?", "t?"], true, "drift D: `drift(x) = ...`, `drift(x, t) = ...`, or in 2D `drift(x, y) = [Dx, Dy]`"),
-        func("diffusion", &["x", "y?", "t?"], true, "diffusion G = g² (001's ∂ₜP = ∂ₓ(g²∂ₓ − K)P; G = σ²/2): a number or `diffusion(x) = ...`"),
+        step_func("drift", &["x", "y?", "t?"], true, "drift D: `drift(x) = ...`, `drift(x, t) = ...`, or in 2D `drift(x, y) = [Dx, Dy]`"),
+        step_func("diffusion", &["x", "y?", "t?"], true, "diffusion G = g² (001's ∂ₜP = ∂ₓ(g²∂ₓ − K)P; G = σ²/2): a number or `diffusion(x) = ...`"),
         func("init", &["x", "y?"], true, "initial density: a distribution (1D), `init(x) = ...` or `init(x, y) = ...` (normalised on the domain)"),
         f("until", true, "final time"),
         f("dt", false, "largest time step (default until / 1000)"),

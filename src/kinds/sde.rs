@@ -10,15 +10,17 @@ use super::fields::{field_error, Fields};
 use crate::backend::rng::Rng;
 use crate::backend::sde::{self, Calculus, Scheme, SdeConfig, SdeOutcome};
 use crate::diag::ErrorCode;
-use crate::eval::compile::{state_params, ScalarFn};
+use crate::eval::compile::{Bind, ScalarFn};
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
+use crate::ir::code::Code;
 use crate::ir::value::Value;
+use crate::span::Span;
 use faer::Mat;
 use std::sync::Arc;
 
 use super::kind::Kind;
-use crate::schema::{choice, f, func, Choice, Form, KindSchema};
+use crate::schema::{choice, f, step_func, Choice, Form, KindSchema};
 /// The schema of `sde` blocks.
 pub static SCHEMA: KindSchema = KindSchema {
     name: "sde",
@@ -29,13 +31,13 @@ pub static SCHEMA: KindSchema = KindSchema {
             false,
             "dimension d of the state (default: from `init`, else 1)",
         ),
-        func(
+        step_func(
             "drift",
             &["x", "t"],
             true,
             "drift a(x, t): one entry per component, `[-x[0], x[0] - x[1]]`",
         ),
-        func(
+        step_func(
             "diffusion",
             &["x", "t"],
             true,
@@ -137,12 +139,7 @@ impl Evaluator<'_> {
         let field = f
             .get(name)
             .ok_or_else(|| f.missing(&format!("`{name}(x, t) = ...`")))?;
-        let code = state_params(&field.code, d, field.span)?;
-        let mut locals = Frame {
-            draw: frame.draw,
-            locals: vec![Value::Num(0.0); d + 1],
-        };
-        let fs = self.compile_vector(&code, d + 1, field.span, &mut locals)?;
+        let fs = self.compile_state(&field.code, d, field.span, frame)?;
         match fs.len() {
             n if n == d => Ok(fs),
             1 if broadcast => Ok(vec![fs[0].clone(); d]),
@@ -160,6 +157,30 @@ impl Evaluator<'_> {
             } else {
                 format!("give one entry per component: `[..., ...]` with {d} entries")
             })),
+        }
+    }
+
+    /// A function of (x, t) compiled to closures of (x₀, …, x_{d−1}, t): the state is the
+    /// vector of the first d parameters (a number when d = 1).
+    fn compile_state(
+        &self,
+        code: &Code,
+        d: usize,
+        span: Span,
+        frame: &Frame,
+    ) -> Result<Vec<ScalarFn>> {
+        let x = match d {
+            1 => Bind::Scalar(0),
+            _ => Bind::Vector { start: 0, len: d },
+        };
+        let c = self.compile_fn(code, &[x, Bind::Scalar(d)], span, frame)?;
+        match c.matrix {
+            None => Ok(c.fs),
+            Some((r, m)) => Err(RunError::new(
+                span,
+                format!("this function gives a {r}×{m} matrix, not one entry per component"),
+            )
+            .code(ErrorCode::RunShape)),
         }
     }
 

@@ -15,6 +15,7 @@ mod hardening;
 mod language;
 mod numbers;
 mod pde;
+mod per_step;
 mod physics;
 mod repl;
 mod sde;

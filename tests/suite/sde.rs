@@ -207,7 +207,7 @@ fn runs_do_not_depend_on_the_thread_count() {
 }
 
 #[test]
-fn the_state_is_read_with_constant_indices_only() {
+fn the_drift_gives_one_entry_per_component() {
     let script = |drift: &str| {
         format!(
             "sde s {{
@@ -220,8 +220,8 @@ fn the_state_is_read_with_constant_indices_only() {
             report r {{ f = s.final }}"
         )
     };
-    let err = run_script("s.wmd", &script("[x[t], 0]"), &[], None).unwrap_err();
-    assert!(err.contains("indexed by a non-constant"), "{err}");
+    let err = run_script("s.wmd", &script("[x[2], 0]"), &[], None).unwrap_err();
+    assert!(err.contains("index 2 is out of range 0..2"), "{err}");
     let err = run_script("s.wmd", &script("[0, 0, 0]"), &[], None).unwrap_err();
     assert!(
         err.contains("gives 3 components but the state has 2"),
