@@ -207,3 +207,26 @@ fn python_slices_are_a_parse_error_saying_how_ranges_are_written() {
     assert_eq!(vector(&r, "a"), [1.0, 2.0]);
     assert_eq!(vector(&r, "c"), [0.0, 1.0]);
 }
+
+/// The new operators and the two-argument functions compile in a per-step function.
+#[test]
+fn the_modulus_entrywise_operators_and_atan2_compile_in_a_drift() {
+    let r = report(
+        "sde s {
+            drift(x, t) = atan2(1, 1) + (x % 1) .* 0 + 2 .^ 0 - hypot(0.6, 0.8) + (t > 100)
+            diffusion(x, t) = 0
+            init = 0
+            dt = 0.1
+            steps = 10
+        }
+        report r { f = s.final }",
+    );
+    let Some(Value::Matrix(f)) = r.field("f") else {
+        panic!("{r:?}")
+    };
+    assert!(
+        (f[(0, 0)] - std::f64::consts::FRAC_PI_4).abs() < 1e-12,
+        "{}",
+        f[(0, 0)]
+    );
+}
