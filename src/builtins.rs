@@ -32,6 +32,10 @@ pub enum Mode {
     /// The first argument is re-evaluated for each of `draws` independent samples of the
     /// ensembles it uses, and the results are pooled.
     Pooled,
+    /// The first argument is evaluated for each of `draws` independent samples of the
+    /// ensembles it uses, and the values are stacked: numbers into a vector of `draws`
+    /// entries, vectors of one length n into the rows of a `draws` × n matrix.
+    Sampled,
 }
 
 /// A builtin's signature. Its row in `eval/rows.rs` pairs it with its implementation; a
@@ -57,6 +61,9 @@ pub enum Ret {
     Record,
     Any,
     SameAsFirst,
+    /// The common shape of the arguments, broadcast (elementwise functions of several
+    /// numbers: a number when all are numbers, else the vector's or matrix's shape).
+    Broadcast,
 }
 
 impl Ret {
@@ -69,7 +76,7 @@ impl Ret {
             Ret::Dist => Ty::Dist,
             Ret::Law => Ty::Law(Shape::default()),
             Ret::Record => Ty::Record,
-            Ret::Any | Ret::SameAsFirst => Ty::Any,
+            Ret::Any | Ret::SameAsFirst | Ret::Broadcast => Ty::Any,
         }
     }
 }

@@ -77,13 +77,15 @@ pub enum ParamTy {
 }
 
 impl ParamTy {
+    /// Whether an argument of type `ty` is taken; a boolean is taken where numbers are (as 1
+    /// or 0; `Bool` is also the type of a vector of booleans).
     pub fn accepts(self, ty: &Ty) -> bool {
         use ParamTy as P;
         match (self, ty) {
             (_, Ty::Any) | (P::Any, _) => true,
-            (P::Num, t) => matches!(t, Ty::Num),
-            (P::Numeric, t) => matches!(t, Ty::Num | Ty::Vector | Ty::Matrix(_)),
-            (P::Vector, t) => matches!(t, Ty::Vector | Ty::Num),
+            (P::Num, t) => matches!(t, Ty::Num | Ty::Bool),
+            (P::Numeric, t) => matches!(t, Ty::Num | Ty::Vector | Ty::Matrix(_) | Ty::Bool),
+            (P::Vector, t) => matches!(t, Ty::Vector | Ty::Num | Ty::Bool),
             (P::Matrix, t) => matches!(t, Ty::Matrix(_)),
             (P::Dist, t) => matches!(t, Ty::Dist),
             (P::DistOrFunc, t) => matches!(t, Ty::Dist | Ty::Func { .. }),

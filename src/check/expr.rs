@@ -1,7 +1,7 @@
 //! Expressions: resolve names, check calls against signatures, infer types and shapes.
 
 use super::{suggest, Checker, GlobalDef, Res};
-use crate::builtins::{self, Builtin, DefaultValue, Ret};
+use crate::builtins::{self, Builtin, DefaultValue};
 use crate::diag::Diagnostic;
 use crate::diag::ErrorCode;
 use crate::span::Span;
@@ -201,6 +201,7 @@ impl Checker {
     fn unary(&mut self, op: UnOp, x: &Expr) -> Ty {
         let t = self.expr(x);
         match op {
+            UnOp::Neg if t == Ty::Bool => Ty::Any,
             UnOp::Neg if t.is_numeric() => t,
             UnOp::Neg => self.type_error(x.span, "`-` needs a number, vector or matrix", &t),
             UnOp::Not => {
@@ -235,7 +236,9 @@ impl Checker {
                 }
                 Ty::Vector
             }
-            Add | Sub | Mul | Div | Pow => self.arithmetic(op, (&ta, a), (&tb, b), span),
+            Add | Sub | Mul | Div | Pow | Mod | ElemMul | ElemDiv | ElemPow => {
+                self.arithmetic(op, (&ta, a), (&tb, b), span)
+            }
         }
     }
 
@@ -243,105 +246,21 @@ impl Checker {
         let ordered = !matches!(op, BinOp::Eq | BinOp::Ne);
         for (t, e) in [(ta, a), (tb, b)] {
             let ok = match t {
-                Ty::Num | Ty::Vector | Ty::Any => true,
-                Ty::Bool | Ty::Str => !ordered,
+                Ty::Num | Ty::Vector | Ty::Bool | Ty::Any => true,
+                Ty::Str => !ordered,
                 _ => false,
             };
             if !ok {
                 self.type_error(e.span, &format!("`{}` compares numbers", op.symbol()), t);
             }
         }
+        let string = |t: &Ty| *t == Ty::Str;
+        let known = |t: &Ty| !matches!(t, Ty::Any);
+        if string(ta) != string(tb) && known(ta) && known(tb) {
+            let (t, e) = if string(ta) { (tb, b) } else { (ta, a) };
+            self.type_error(e.span, "a string is compared with a string", t);
+        }
         Ty::Bool
-    }
-
-    fn arithmetic(
-        &mut self,
-        op: BinOp,
-        (ta, a): (&Ty, &Expr),
-        (tb, b): (&Ty, &Expr),
-        span: Span,
-    ) -> Ty {
-        for (t, e) in [(ta, a), (tb, b)] {
-            if !t.is_numeric() {
-                return self.type_error(
-                    e.span,
-                    &format!("`{}` needs numbers, vectors or matrices", op.symbol()),
-                    t,
-                );
-            }
-        }
-        match (ta, tb) {
-            (Ty::Matrix(x), Ty::Matrix(y)) => self.matrix_op(op, *x, *y, span),
-            (Ty::Matrix(s), Ty::Vector) if op == BinOp::Mul => match s.rows {
-                Some(1) => Ty::Num,
-                Some(_) => Ty::Vector,
-                None => Ty::Any,
-            },
-            (Ty::Vector, Ty::Matrix(s)) if op == BinOp::Mul => {
-                // The vector is an n × 1 column: only a 1 × m row can follow it.
-                let col = Shape {
-                    rows: None,
-                    cols: Some(1),
-                };
-                self.matrix_op(op, col, *s, span)
-            }
-            (Ty::Matrix(_), Ty::Vector) | (Ty::Vector, Ty::Matrix(_)) => {
-                let d = Diagnostic::new(
-                    ErrorCode::CheckType,
-                    format!("`{}` is not defined between a matrix and a vector", op.symbol()),
-                )
-                .label(span, "a matrix and a vector")
-                .help("`M * v` is the matrix–vector product, `v * w'` the outer product; elementwise operations need equal kinds");
-                self.error(d);
-                Ty::Any
-            }
-            (Ty::Matrix(s), _) | (_, Ty::Matrix(s)) => Ty::Matrix(*s),
-            (Ty::Any, _) | (_, Ty::Any) => Ty::Any,
-            (Ty::Vector, _) | (_, Ty::Vector) => Ty::Vector,
-            _ => Ty::Num,
-        }
-    }
-
-    /// `*` is the matrix product; `+ -` need equal shapes.
-    fn matrix_op(&mut self, op: BinOp, x: Shape, y: Shape, span: Span) -> Ty {
-        let clash =
-            |p: Option<usize>, q: Option<usize>| matches!((p, q), (Some(p), Some(q)) if p != q);
-        let (bad, result) = match op {
-            BinOp::Mul => (
-                clash(x.cols, y.rows),
-                Shape {
-                    rows: x.rows,
-                    cols: y.cols,
-                },
-            ),
-            BinOp::Add | BinOp::Sub => (clash(x.rows, y.rows) || clash(x.cols, y.cols), x),
-            _ => {
-                let d = Diagnostic::new(
-                    ErrorCode::CheckType,
-                    format!("`{}` is not defined between two matrices", op.symbol()),
-                )
-                .label(span, "matrix operands")
-                .help("matrices support `+`, `-`, `*` (product) and `'` (transpose)");
-                self.error(d);
-                return Ty::Any;
-            }
-        };
-        if bad {
-            let what = if op == BinOp::Mul {
-                format!("inner dimensions differ: {x} times {y}")
-            } else {
-                format!("shapes differ: {x} {} {y}", op.symbol())
-            };
-            let d = Diagnostic::new(
-                ErrorCode::CheckShape,
-                format!("matrix shapes do not match: {what}"),
-            )
-            .label(span, what)
-            .help("`W' * W` is the Gram matrix WᵀW; `'` transposes");
-            self.error(d);
-            return Ty::Any;
-        }
-        Ty::Matrix(result)
     }
 
     fn index(&mut self, t: &Expr, items: &[IndexItem]) -> Ty {
@@ -491,7 +410,7 @@ impl Checker {
             .map(|p| p.default == DefaultValue::Required)
             .collect();
         let slots = self.bind_args(b.name, &names, &required, args, span);
-        let mut tys = Vec::new();
+        let mut given: Vec<Option<(Ty, &Expr)>> = vec![None; b.params.len()];
         for (i, a) in args.iter().enumerate() {
             let t = self.expr(&a.value);
             if let Some(Some(p)) = slots.get(i).map(|s| s.map(|k| &b.params[k])) {
@@ -505,48 +424,11 @@ impl Checker {
                     self.error(d);
                 }
             }
-            tys.push(t);
-        }
-        self.builtin_result(b, args, &tys, span)
-    }
-
-    /// The result type, with shapes worked out where the sizes are constants.
-    fn builtin_result(&mut self, b: &Builtin, args: &[Arg], tys: &[Ty], span: Span) -> Ty {
-        let num = |cx: &mut Self, i: usize| {
-            args.get(i)
-                .and_then(|a| cx.const_num(&a.value))
-                .map(|v| v as usize)
-        };
-        match b.name {
-            "gaussian" => Ty::Law(Shape {
-                rows: num(self, 0),
-                cols: num(self, 1),
-            }),
-            "goe" => Ty::Law(Shape {
-                rows: num(self, 0),
-                cols: num(self, 0),
-            }),
-            "wishart" => Ty::Law(Shape {
-                rows: num(self, 1),
-                cols: num(self, 1),
-            }),
-            "eigvals" => {
-                if let Some(Ty::Matrix(s)) = tys.first() {
-                    if matches!((s.rows, s.cols), (Some(r), Some(c)) if r != c) {
-                        let d = Diagnostic::new(ErrorCode::CheckShape, format!("`eigvals` needs a square matrix, but this is {s}"))
-                            .label(args[0].value.span, format!("{s} matrix"))
-                            .help("for a rectangular W use `eigvals(W' * W)` (the spectrum of WᵀW) or `singular_values(W)`");
-                        self.error(d);
-                    }
-                }
-                Ty::Vector
-            }
-            _ if b.ret == Ret::SameAsFirst => tys.first().cloned().unwrap_or(Ty::Any),
-            _ => {
-                let _ = span;
-                b.ret.ty()
+            if let Some(Some(k)) = slots.get(i) {
+                given[*k] = Some((t, &a.value));
             }
         }
+        self.builtin_result(b, &given, span)
     }
 
     /// Match arguments to parameters: positional first, then by name. Returns, for each

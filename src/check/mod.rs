@@ -3,6 +3,8 @@
 //! against their schemas, calls against their signatures, and obvious type and shape errors
 //! are reported before anything runs.
 
+mod arith;
+mod builtin_types;
 mod decls;
 mod expr;
 mod globals;

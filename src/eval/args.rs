@@ -5,6 +5,7 @@ use super::error::{Result, RunError};
 use crate::diag::ErrorCode;
 use crate::ir::value::{Dist, Value};
 use crate::span::Span;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 pub type Args = Vec<Option<Value>>;
@@ -57,6 +58,17 @@ pub fn too_many(span: Span, what: &str, x: f64) -> RunError {
     .code(ErrorCode::RunTooLarge)
     .label("too large")
     .help("steps, runs, draws, cells and other counts are limited to 10⁹; use a smaller value")
+}
+
+/// A boolean where numbers are expected is 1 (true) or 0 (false), as in numpy and Julia; a
+/// vector of booleans (a comparison `x > 0`) is the vector of those numbers. Other values
+/// are returned as they are.
+pub fn numeric(v: Value) -> Value {
+    match v {
+        Value::Bool(b) => Value::Num(f64::from(u8::from(b))),
+        Value::Mask(m) => Value::vector(m.iter().map(|&b| f64::from(u8::from(b))).collect()),
+        other => other,
+    }
 }
 
 pub fn numbers<'a>(v: &'a Option<Value>, name: &str, span: Span) -> Result<&'a [f64]> {
@@ -144,4 +156,39 @@ pub fn collect_values(values: Vec<Value>) -> Value {
         return Value::vector(out);
     }
     Value::List(Arc::new(values))
+}
+
+/// The entries of a matrix, row by row.
+pub fn matrix_entries(m: &faer::Mat<f64>) -> Vec<f64> {
+    (0..m.nrows())
+        .flat_map(|i| (0..m.ncols()).map(move |j| m[(i, j)]))
+        .collect()
+}
+
+/// The finite entries of a number, vector or matrix (a matrix row by row), for reductions.
+pub fn finite_entries<'a>(v: &'a Option<Value>, span: Span) -> Result<Cow<'a, [f64]>> {
+    let xs: Cow<[f64]> = match v {
+        Some(Value::Matrix(m)) => Cow::Owned(matrix_entries(m)),
+        _ => Cow::Borrowed(finite_numbers(v, "x", span)?),
+    };
+    if let Some(i) = xs.iter().position(|x| !x.is_finite()) {
+        let msg = format!("`x` has a non-finite value {} at position {i}", xs[i]);
+        return Err(RunError::new(span, msg).code(ErrorCode::RunNonFinite));
+    }
+    Ok(xs)
+}
+
+/// A reduction given too few values: `variance` and `std` need 2, the others 1.
+pub fn too_few(name: &str, got: usize, span: Span) -> RunError {
+    let need = if matches!(name, "variance" | "std") {
+        "at least 2 values"
+    } else {
+        "at least 1 value"
+    };
+    let got = match got {
+        0 => "an empty vector".to_string(),
+        1 => "1 value".to_string(),
+        n => format!("{n} values"),
+    };
+    RunError::new(span, format!("`{name}` needs {need}, but got {got}")).code(ErrorCode::RunValue)
 }

@@ -171,7 +171,11 @@ pub(super) fn fit_line(a: &Args, span: Span) -> Result<Value> {
     Ok(Value::record(fields))
 }
 
+/// The statistics of a vector's entries (or a matrix's, all of them; booleans count as 1 and
+/// 0), or of a distribution.
 pub(super) fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
+    let a: Args = a.iter().map(|v| v.clone().map(numeric)).collect();
+    let a = &a;
     if let (Some(Value::Dist(d)), "mean" | "variance" | "moment") = (&a[0], name) {
         return Ok(Value::Num(match name {
             "mean" => d.moment(1),
@@ -186,15 +190,13 @@ pub(super) fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
             _ => numbers(&a[0], "x", span)?.len(),
         } as f64));
     }
-    if let (Some(Some(_)), "max" | "min") = (a.get(1), name) {
-        let f = if name == "max" { f64::max } else { f64::min };
-        return zip_max_min(&a[0], &a[1], span, f);
-    }
-    let xs = finite_numbers(&a[0], "x", span)?;
+    let xs = match name {
+        "sort" | "quantile" => std::borrow::Cow::Borrowed(finite_numbers(&a[0], "x", span)?),
+        _ => super::args::finite_entries(&a[0], span)?,
+    };
+    let xs = &xs[..];
     let empty = || too_few(name, xs.len(), span);
     Ok(match name {
-        "max" => Value::Num(xs.iter().copied().reduce(f64::max).ok_or_else(empty)?),
-        "min" => Value::Num(xs.iter().copied().reduce(f64::min).ok_or_else(empty)?),
         "sum" => Value::Num(xs.iter().sum()),
         "mean" if !xs.is_empty() => Value::Num(stats::mean(xs)),
         "variance" if xs.len() > 1 => Value::Num(stats::variance(xs)),
@@ -210,49 +212,6 @@ pub(super) fn reductions(name: &str, a: &Args, span: Span) -> Result<Value> {
             Value::vector(v)
         }
         _ => return Err(empty()),
-    })
-}
-
-/// A reduction given too few values: `variance` and `std` need 2, the others 1.
-fn too_few(name: &str, got: usize, span: Span) -> RunError {
-    let need = if matches!(name, "variance" | "std") {
-        "at least 2 values"
-    } else {
-        "at least 1 value"
-    };
-    let got = match got {
-        0 => "an empty vector".to_string(),
-        1 => "1 value".to_string(),
-        n => format!("{n} values"),
-    };
-    RunError::new(span, format!("`{name}` needs {need}, but got {got}")).code(ErrorCode::RunValue)
-}
-
-fn zip_max_min(
-    x: &Option<Value>,
-    y: &Option<Value>,
-    span: Span,
-    f: fn(f64, f64) -> f64,
-) -> Result<Value> {
-    let (p, q) = (numbers(x, "x", span)?, numbers(y, "y", span)?);
-    let scalar = p.len() == 1
-        && q.len() == 1
-        && matches!(x, Some(Value::Num(_)))
-        && matches!(y, Some(Value::Num(_)));
-    let n = p.len().max(q.len());
-    if (p.len() != 1 && p.len() != n) || (q.len() != 1 && q.len() != n) {
-        return Err(RunError::new(
-            span,
-            format!("vector lengths differ: {} and {}", p.len(), q.len()),
-        )
-        .code(ErrorCode::RunShape));
-    }
-    let at = |v: &[f64], i: usize| if v.len() == 1 { v[0] } else { v[i] };
-    let out: Vec<f64> = (0..n).map(|i| f(at(p, i), at(q, i))).collect();
-    Ok(if scalar {
-        Value::Num(out[0])
-    } else {
-        Value::vector(out)
     })
 }
 

@@ -141,7 +141,7 @@ impl Evaluator<'_> {
         span: Span,
         frame: &mut Frame,
     ) -> Result<Value> {
-        if b.mode == Mode::Pooled {
+        if b.mode != Mode::Plain {
             return self.pooled(b, args, span, frame);
         }
         let mut values = Vec::with_capacity(args.len());
@@ -182,8 +182,9 @@ impl Evaluator<'_> {
         super::rows::apply(self, b, values, span, draw)
     }
 
-    /// `eigvals(expr, draws = K)`: evaluate `expr` under K independent draws (in parallel,
-    /// each draw with its own random stream) and pool the results in draw order.
+    /// `eigvals(expr, draws = K)`, `sample(expr, draws = K)`: evaluate `expr` under K
+    /// independent draws (in parallel, each draw with its own random stream) and pool the
+    /// results in draw order: concatenated ([`Mode::Pooled`]) or stacked ([`Mode::Sampled`]).
     fn pooled(
         &self,
         b: &'static Builtin,
@@ -202,24 +203,28 @@ impl Evaluator<'_> {
         if draws > 1 && !self.plan.varies_per_draw(arg) {
             return Err(not_random(b.name, draws, span));
         }
-        if draws == 1 {
+        let parts: Vec<Value> = if draws == 1 {
             let m = self.eval(arg, frame)?;
-            return self.apply_builtin(b, vec![Some(m), Some(Value::Num(1.0))], span, frame.draw);
+            vec![self.apply_builtin(b, vec![Some(m), Some(Value::Num(1.0))], span, frame.draw)?]
+        } else {
+            let locals = frame.locals.clone();
+            (0..draws as u64)
+                .into_par_iter()
+                .map(|d| {
+                    self.check_interrupt(span)?;
+                    let draw = Draw::new(d);
+                    let mut f = Frame {
+                        draw: &draw,
+                        locals: locals.clone(),
+                    };
+                    let m = self.eval(arg, &mut f)?;
+                    self.apply_builtin(b, vec![Some(m), Some(Value::Num(1.0))], span, &draw)
+                })
+                .collect::<Result<Vec<_>>>()?
+        };
+        if b.mode == Mode::Sampled {
+            return super::arrays::stack(parts, span);
         }
-        let locals = frame.locals.clone();
-        let parts: Vec<Value> = (0..draws as u64)
-            .into_par_iter()
-            .map(|d| {
-                self.check_interrupt(span)?;
-                let draw = Draw::new(d);
-                let mut f = Frame {
-                    draw: &draw,
-                    locals: locals.clone(),
-                };
-                let m = self.eval(arg, &mut f)?;
-                self.apply_builtin(b, vec![Some(m), Some(Value::Num(1.0))], span, &draw)
-            })
-            .collect::<Result<Vec<_>>>()?;
         let mut pooled = Vec::new();
         for p in parts {
             pooled.extend_from_slice(p.as_slice().unwrap_or(&[]));

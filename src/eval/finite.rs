@@ -26,10 +26,11 @@ fn error(span: Span, what: String, reason: &str, at: Option<(usize, usize)>) -> 
 /// Why `p op q` is not finite.
 fn reason(op: BinOp, p: f64, q: f64, r: f64) -> &'static str {
     match op {
-        BinOp::Div if q == 0.0 && p == 0.0 => "zero divided by zero",
-        BinOp::Div if q == 0.0 => "division by zero",
-        BinOp::Pow if r.is_nan() => "a negative number to a fractional power",
-        BinOp::Pow if p == 0.0 => "zero to a negative power",
+        BinOp::Div | BinOp::ElemDiv if q == 0.0 && p == 0.0 => "zero divided by zero",
+        BinOp::Div | BinOp::ElemDiv if q == 0.0 => "division by zero",
+        BinOp::Mod if q == 0.0 => "a modulus by zero",
+        BinOp::Pow | BinOp::ElemPow if r.is_nan() => "a negative number to a fractional power",
+        BinOp::Pow | BinOp::ElemPow if p == 0.0 => "zero to a negative power",
         _ if r.is_nan() => "the result is not a number",
         _ => "the result overflows (beyond ±1.8e308)",
     }
@@ -52,28 +53,48 @@ pub fn binary(op: BinOp, x: &[f64], y: &[f64], out: &[f64], span: Span) -> Resul
     Ok(())
 }
 
-/// The domain of an elementary function, said when its result is not finite.
-fn domain(name: &str, x: f64) -> &'static str {
+/// The domain of an elementary function, said when its result at `x` is not finite.
+fn domain(name: &str, x: &[f64]) -> &'static str {
+    let x0 = x.first().copied().unwrap_or(f64::NAN);
+    let pole = x0 <= 0.0 && x0 == x0.trunc();
     match name {
         "sqrt" => "sqrt is defined for x ≥ 0",
-        "log" if x == 0.0 => "log(0) is −∞",
+        "log" if x0 == 0.0 => "log(0) is −∞",
         "log" => "log is defined for x > 0",
         "exp" => "exp overflows for x > 709.78",
+        "asin" | "acos" => "asin and acos are defined for −1 ≤ x ≤ 1",
+        "atanh" if x0.abs() == 1.0 => "atanh(±1) is ±∞",
+        "atanh" => "atanh is defined for −1 < x < 1",
+        "acosh" => "acosh is defined for x ≥ 1",
+        "sinh" | "cosh" => "sinh and cosh overflow for |x| > 710.47",
+        "gamma" if pole => "Γ has poles at 0, −1, −2, …",
+        "gamma" => "Γ(x) overflows for x > 171.62",
+        "lgamma" if pole => "ln|Γ| is +∞ at the poles 0, −1, −2, …",
+        "clamp" => "clamp(x, low, high) needs low ≤ high",
         _ => "the result is outside the numbers",
     }
 }
 
 /// Check the result `r` of an elementary function `name` at `x`.
 pub fn function(name: &str, x: f64, r: f64, at: Option<(usize, usize)>, span: Span) -> Result<()> {
-    if r.is_finite() || (!r.is_nan() && !x.is_finite()) {
+    call(name, &[x], r, at, span)
+}
+
+/// Check the result `r` of an elementary function `name` of the numbers `args`: an error
+/// when it is not finite while they all are (or when it is a NaN).
+pub fn call(
+    name: &str,
+    args: &[f64],
+    r: f64,
+    at: Option<(usize, usize)>,
+    span: Span,
+) -> Result<()> {
+    if r.is_finite() || (!r.is_nan() && args.iter().any(|x| !x.is_finite())) {
         return Ok(());
     }
-    Err(error(
-        span,
-        format!("`{name}({})`", fmt(x)),
-        domain(name, x),
-        at,
-    ))
+    let shown: Vec<String> = args.iter().map(|&x| fmt(x)).collect();
+    let what = format!("`{name}({})`", shown.join(", "));
+    Err(error(span, what, domain(name, args), at))
 }
 
 /// Check every entry of a matrix made from finite entries.

@@ -3,15 +3,18 @@
 //! results never depend on the thread count.
 
 pub mod args;
+mod arrays;
 mod builtins;
 mod calls;
 pub mod compile;
+mod elementary;
 pub mod error;
 mod expr;
 mod finite;
 mod fp_builtins;
 mod jobs;
 pub mod kernel;
+mod matrix_ops;
 mod ops;
 pub mod rows;
 pub mod run;

@@ -1,8 +1,9 @@
-//! Operators on values, broadcasting numbers over vectors elementwise. `*` between matrices is
-//! the matrix product; between a matrix and a number it scales.
+//! Operators on values, broadcasting numbers over vectors elementwise; a boolean is 1 or 0
+//! in arithmetic and comparisons (`true + true` is 2, `mean(x > 0)` a fraction). Operators
+//! with a matrix are in [`super::matrix_ops`].
 
+use super::args;
 use super::error::{Result, RunError};
-use crate::backend::linalg;
 use crate::diag::ErrorCode;
 use crate::ir::value::Value;
 use crate::span::Span;
@@ -15,6 +16,7 @@ pub fn unary(op: UnOp, x: Value, span: Span) -> Result<Value> {
         (UnOp::Neg, Value::Num(a)) => Ok(Value::Num(-a)),
         (UnOp::Neg, Value::Vector(v)) => Ok(Value::vector(v.iter().map(|a| -a).collect())),
         (UnOp::Neg, Value::Matrix(m)) => Ok(Value::Matrix(Arc::new(-m.as_ref()))),
+        (UnOp::Neg, b @ (Value::Bool(_) | Value::Mask(_))) => unary(op, args::numeric(b), span),
         (UnOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
         (UnOp::Not, Value::Mask(m)) => Ok(Value::Mask(Arc::new(m.iter().map(|b| !b).collect()))),
         (op, x) => Err(RunError::new(
@@ -25,26 +27,6 @@ pub fn unary(op: UnOp, x: Value, span: Span) -> Result<Value> {
                 x.describe()
             ),
         )),
-    }
-}
-
-fn arith(op: BinOp, a: f64, b: f64) -> f64 {
-    match op {
-        BinOp::Add => a + b,
-        BinOp::Sub => a - b,
-        BinOp::Mul => a * b,
-        BinOp::Div => a / b,
-        BinOp::Pow => pow(a, b),
-        _ => f64::NAN,
-    }
-}
-
-/// Integer powers are exact products (so `x^2` of a negative number is fine).
-fn pow(a: f64, b: f64) -> f64 {
-    if b == b.trunc() && b.abs() <= 64.0 {
-        a.powi(b as i32)
-    } else {
-        a.powf(b)
     }
 }
 
@@ -81,29 +63,27 @@ fn scalar_or_vector(v: Vec<f64>, both_scalar: bool) -> Value {
     }
 }
 
+/// Numbers, vectors, and the booleans that stand for 1 and 0 in arithmetic and comparisons.
+fn numberlike(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Num(_) | Value::Vector(_) | Value::Bool(_) | Value::Mask(_)
+    )
+}
+
 pub fn binary(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
     use BinOp::*;
     match op {
         Range | RangeIncl => range(op, &a, &b, span),
         And | Or => logic(op, a, b, span),
-        Eq | Ne
-            if !matches!(
-                (&a, &b),
-                (
-                    Value::Num(_) | Value::Vector(_),
-                    Value::Num(_) | Value::Vector(_)
-                )
-            ) =>
-        {
-            equality(op, &a, &b, span)
-        }
-        _ => numeric(op, a, b, span),
+        Eq | Ne if !(numberlike(&a) && numberlike(&b)) => equality(op, &a, &b, span),
+        _ => numeric(op, args::numeric(a), args::numeric(b), span),
     }
 }
 
 fn numeric(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
     if let (Value::Matrix(_), _) | (_, Value::Matrix(_)) = (&a, &b) {
-        return matrix(op, a, b, span);
+        return super::matrix_ops::matrix(op, a, b, span);
     }
     let (Some(x), Some(y)) = (a.as_slice(), b.as_slice()) else {
         let bad = if a.as_slice().is_none() { &a } else { &b };
@@ -130,97 +110,9 @@ fn numeric(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
             Value::Mask(Arc::new(m))
         });
     }
-    let out = zip_with(x, y, span, |p, q| arith(op, p, q))?;
+    let out = zip_with(x, y, span, |p, q| super::elementary::arith(op, p, q))?;
     super::finite::binary(op, x, y, &out, span)?;
     Ok(scalar_or_vector(out, scalar))
-}
-
-/// A vector as the n × 1 column it stands for.
-fn column(v: &[f64]) -> Mat<f64> {
-    Mat::from_fn(v.len(), 1, |i, _| v[i])
-}
-
-/// Products with a vector (a column): M v is a vector, v' v (1 × n times n) a number, and
-/// v w' (n × 1 times 1 × m) the outer product, an n × m matrix.
-fn matrix_vector(a: &Value, b: &Value, span: Span) -> Option<Result<Value>> {
-    let shape_err = |e: crate::backend::BackendError| {
-        RunError::new(span, e.to_string()).code(ErrorCode::RunShape)
-    };
-    match (a, b) {
-        (Value::Matrix(m), Value::Vector(v)) => Some(
-            linalg::matmul((**m).as_ref(), column(v).as_ref())
-                .map_err(shape_err)
-                .map(|p| match p.nrows() {
-                    1 => Value::Num(p[(0, 0)]),
-                    n => Value::vector((0..n).map(|i| p[(i, 0)]).collect()),
-                }),
-        ),
-        (Value::Vector(v), Value::Matrix(m)) => Some(
-            linalg::matmul(column(v).as_ref(), (**m).as_ref())
-                .map_err(|e| {
-                    shape_err(e).help("a vector is a column: `v * w'` is the outer product")
-                })
-                .map(|p| Value::Matrix(Arc::new(p))),
-        ),
-        _ => None,
-    }
-}
-
-fn matrix(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
-    if op == BinOp::Mul {
-        if let Some(product) = matrix_vector(&a, &b, span) {
-            return product;
-        }
-    }
-    let shape_err = |e: crate::backend::BackendError| {
-        RunError::new(span, e.to_string()).code(ErrorCode::RunShape)
-    };
-    let out: Mat<f64> = match (op, &a, &b) {
-        (BinOp::Mul, Value::Matrix(x), Value::Matrix(y)) => {
-            let what = format!("the {}×{} product", x.nrows(), y.ncols());
-            super::args::limit(&what, x.nrows() as f64 * y.ncols() as f64, span)?;
-            linalg::matmul((**x).as_ref(), (**y).as_ref()).map_err(shape_err)?
-        }
-        (BinOp::Add | BinOp::Sub, Value::Matrix(x), Value::Matrix(y)) => {
-            if x.nrows() != y.nrows() || x.ncols() != y.ncols() {
-                let msg = format!(
-                    "matrix shapes differ: {}×{} and {}×{}",
-                    x.nrows(),
-                    x.ncols(),
-                    y.nrows(),
-                    y.ncols()
-                );
-                return Err(RunError::new(span, msg).code(ErrorCode::RunShape));
-            }
-            let s = if op == BinOp::Add { 1.0 } else { -1.0 };
-            Mat::from_fn(x.nrows(), x.ncols(), |i, j| x[(i, j)] + s * y[(i, j)])
-        }
-        (BinOp::Mul | BinOp::Div, Value::Matrix(x), Value::Num(c)) => {
-            let c = if op == BinOp::Div { 1.0 / c } else { *c };
-            Mat::from_fn(x.nrows(), x.ncols(), |i, j| x[(i, j)] * c)
-        }
-        (BinOp::Mul, Value::Num(c), Value::Matrix(x)) => {
-            Mat::from_fn(x.nrows(), x.ncols(), |i, j| c * x[(i, j)])
-        }
-        _ => {
-            let msg = format!(
-                "`{}` is not defined between {} and {}",
-                op.symbol(),
-                a.describe(),
-                b.describe()
-            );
-            return Err(RunError::new(span, msg).code(ErrorCode::RunType));
-        }
-    };
-    let finite_input = |v: &Value| match v {
-        Value::Matrix(m) => super::finite::all_finite(m),
-        Value::Num(x) => x.is_finite(),
-        _ => true,
-    };
-    let inputs_finite = finite_input(&a) && finite_input(&b);
-    let what = format!("the matrix `{}`", op.symbol());
-    super::finite::matrix(&what, inputs_finite, &out, span)?;
-    Ok(Value::Matrix(Arc::new(out)))
 }
 
 /// `a..b` counts up from a in steps of 1 while below b (`..=`: up to b inclusive).

@@ -11,6 +11,7 @@ use super::fp_builtins as fp;
 use super::kernel::{Kernel, Row};
 use super::spectral;
 use super::state::{Draw, Evaluator};
+use super::{arrays, elementary};
 use crate::builtins::{auto, num, req, Builtin, Mode, Param, Ret};
 use crate::diag::ErrorCode;
 use crate::ir::value::Value;
@@ -36,6 +37,28 @@ const fn elementwise(name: &'static str, f: fn(f64) -> f64, doc: &'static str) -
     }
 }
 
+const AXIS: Param = auto("axis", ParamTy::Num, "absent: over all entries");
+const XY: &[Param] = &[req("x", ParamTy::Numeric), req("y", ParamTy::Numeric)];
+
+/// An elementwise function of two numeric arguments broadcast against each other.
+const fn elementwise2(
+    name: &'static str,
+    params: &'static [Param],
+    f: fn(f64, f64) -> f64,
+    doc: &'static str,
+) -> Row {
+    Row {
+        sig: Builtin {
+            name,
+            params,
+            ret: Ret::Broadcast,
+            mode: Mode::Plain,
+            doc,
+        },
+        run: Kernel::Map2(f),
+    }
+}
+
 /// Every builtin.
 pub static ROWS: &[Row] = &[
     elementwise("sqrt", f64::sqrt, "square root √x"),
@@ -50,12 +73,29 @@ pub static ROWS: &[Row] = &[
     elementwise("floor", f64::floor, "largest integer ≤ x"),
     elementwise("ceil", f64::ceil, "smallest integer ≥ x"),
     elementwise("round", f64::round, "nearest integer"),
-    Row { sig: Builtin { name: "max", params: &[req("x", ParamTy::Numeric), auto("y", ParamTy::Numeric, "absent: the largest element of x")], ret: Ret::Any, mode: Mode::Plain, doc: "max(x): largest element; max(x, y): elementwise maximum" }, run: Pure(|a, s| reductions("max", a, s)) },
-    Row { sig: Builtin { name: "min", params: &[req("x", ParamTy::Numeric), auto("y", ParamTy::Numeric, "absent: the smallest element of x")], ret: Ret::Any, mode: Mode::Plain, doc: "min(x): smallest element; min(x, y): elementwise minimum" }, run: Pure(|a, s| reductions("min", a, s)) },
-    Row { sig: Builtin { name: "sum", params: &[req("x", ParamTy::Numeric)], ret: Ret::Num, mode: Mode::Plain, doc: "sum of the elements (see also `sum(j in 0..n: ...)`)" }, run: Pure(|a, s| reductions("sum", a, s)) },
-    Row { sig: Builtin { name: "mean", params: &[req("x", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "mean of a vector's elements, or of a distribution" }, run: Pure(|a, s| reductions("mean", a, s)) },
-    Row { sig: Builtin { name: "variance", params: &[req("x", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "unbiased sample variance of a vector, or the variance of a distribution" }, run: Pure(|a, s| reductions("variance", a, s)) },
-    Row { sig: Builtin { name: "std", params: &[req("x", ParamTy::Vector)], ret: Ret::Num, mode: Mode::Plain, doc: "sample standard deviation" }, run: Pure(|a, s| reductions("std", a, s)) },
+    elementwise("asin", f64::asin, "inverse sine, in [−π/2, π/2], for −1 ≤ x ≤ 1"),
+    elementwise("acos", f64::acos, "inverse cosine, in [0, π], for −1 ≤ x ≤ 1"),
+    elementwise("atan", f64::atan, "inverse tangent, in (−π/2, π/2)"),
+    elementwise("sinh", f64::sinh, "hyperbolic sine (eˣ − e⁻ˣ)/2"),
+    elementwise("cosh", f64::cosh, "hyperbolic cosine (eˣ + e⁻ˣ)/2"),
+    elementwise("asinh", f64::asinh, "inverse hyperbolic sine ln(x + √(x² + 1))"),
+    elementwise("acosh", f64::acosh, "inverse hyperbolic cosine ln(x + √(x² − 1)), for x ≥ 1"),
+    elementwise("atanh", f64::atanh, "inverse hyperbolic tangent ½ ln((1 + x)/(1 − x)), for −1 < x < 1"),
+    elementwise("gamma", elementary::gamma, "Γ(x) = ∫₀^∞ t^(x−1) e^(−t) dt (Γ(n) = (n − 1)!); poles at 0, −1, −2, …"),
+    elementwise("lgamma", elementary::lgamma, "ln|Γ(x)|, finite where Γ overflows (x > 171.6)"),
+    elementwise("erfc", elementary::erfc, "complementary error function erfc(x) = 1 − erf(x), accurate in the tail"),
+    elementwise("sign", elementary::sign, "−1, 0 or 1 as x < 0, x = 0 or x > 0"),
+    elementwise2("atan2", &[req("y", ParamTy::Numeric), req("x", ParamTy::Numeric)], f64::atan2, "angle of the point (x, y), in (−π, π]: atan2(y, x)"),
+    elementwise2("hypot", XY, f64::hypot, "√(x² + y²) without overflow or underflow on the way"),
+    Row { sig: Builtin { name: "clamp", params: &[req("x", ParamTy::Numeric), req("low", ParamTy::Numeric), req("high", ParamTy::Numeric)], ret: Ret::Broadcast, mode: Mode::Plain, doc: "x limited to [low, high] (elementwise; low ≤ high)" }, run: Kernel::Map3(elementary::clamp) },
+    elementwise2("max", &[req("x", ParamTy::Numeric), auto("y", ParamTy::Numeric, "absent: the largest entry of x")], f64::max, "max(x): the largest entry of a vector or matrix; max(x, y): the elementwise maximum, broadcast"),
+    elementwise2("min", &[req("x", ParamTy::Numeric), auto("y", ParamTy::Numeric, "absent: the smallest entry of x")], f64::min, "min(x): the smallest entry of a vector or matrix; min(x, y): the elementwise minimum, broadcast"),
+    Row { sig: Builtin { name: "count", params: &[req("cond", ParamTy::Bool)], ret: Ret::Num, mode: Mode::Plain, doc: "number of true entries of a condition: count(x > 0)" }, run: Pure(|a, s| arrays::truths(a, s, false)) },
+    Row { sig: Builtin { name: "fraction", params: &[req("cond", ParamTy::Bool)], ret: Ret::Num, mode: Mode::Plain, doc: "fraction of true entries of a condition: fraction(x > 0) = count(x > 0)/len(x)" }, run: Pure(|a, s| arrays::truths(a, s, true)) },
+    Row { sig: Builtin { name: "sum", params: &[req("x", ParamTy::Numeric), AXIS], ret: Ret::Num, mode: Mode::Plain, doc: "sum of the entries of a vector or matrix; of a matrix with axis = 0, one sum per column (over the rows), with axis = 1 one per row (see also `sum(j in 0..n: ...)`)" }, run: Pure(|a, s| arrays::along_axis("sum", a, s)) },
+    Row { sig: Builtin { name: "mean", params: &[req("x", ParamTy::Any), AXIS], ret: Ret::Num, mode: Mode::Plain, doc: "mean of the entries of a vector or matrix (axis = 0: per column, axis = 1: per row), or of a distribution" }, run: Pure(|a, s| arrays::along_axis("mean", a, s)) },
+    Row { sig: Builtin { name: "variance", params: &[req("x", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "unbiased sample variance of the entries of a vector or matrix, or the variance of a distribution" }, run: Pure(|a, s| reductions("variance", a, s)) },
+    Row { sig: Builtin { name: "std", params: &[req("x", ParamTy::Numeric)], ret: Ret::Num, mode: Mode::Plain, doc: "sample standard deviation of the entries of a vector or matrix" }, run: Pure(|a, s| reductions("std", a, s)) },
     Row { sig: Builtin { name: "moment", params: &[req("x", ParamTy::Any), req("k", ParamTy::Num)], ret: Ret::Num, mode: Mode::Plain, doc: "k-th raw moment ⟨x^k⟩ of a vector's elements or of a distribution" }, run: Pure(|a, s| reductions("moment", a, s)) },
     Row { sig: Builtin { name: "quantile", params: &[req("x", ParamTy::Vector), req("q", ParamTy::Num)], ret: Ret::Num, mode: Mode::Plain, doc: "q-quantile (linear interpolation)" }, run: Pure(|a, s| reductions("quantile", a, s)) },
     Row { sig: Builtin { name: "len", params: &[req("x", ParamTy::Any)], ret: Ret::Num, mode: Mode::Plain, doc: "number of elements" }, run: Pure(|a, s| reductions("len", a, s)) },
@@ -67,6 +107,10 @@ pub static ROWS: &[Row] = &[
     Row { sig: Builtin { name: "wishart", params: &[req("rows", ParamTy::Num), req("cols", ParamTy::Num), num("var", 1.0)], ret: Ret::Law, mode: Mode::Plain, doc: "cols×cols matrix WᵀW of a rows×cols Gaussian W with entry variance var" }, run: Pure(|a, s| law("wishart", a, s)) },
     Row { sig: Builtin { name: "eigvals", params: &[req("m", ParamTy::Matrix), num("draws", 1.0)], ret: Ret::Vector, mode: Mode::Pooled, doc: "ascending eigenvalues of a symmetric matrix; with draws = K, pooled over K independent samples" }, run: Pure(eigvals) },
     Row { sig: Builtin { name: "singular_values", params: &[req("m", ParamTy::Matrix), num("draws", 1.0)], ret: Ret::Vector, mode: Mode::Pooled, doc: "descending singular values; with draws = K, pooled over K independent samples" }, run: Pure(singular_values) },
+    Row { sig: Builtin { name: "diag", params: &[req("x", ParamTy::Numeric)], ret: Ret::Any, mode: Mode::Plain, doc: "diag(M): the diagonal of a matrix as a vector; diag(v): the square matrix with v on its diagonal" }, run: Pure(arrays::diag) },
+    Row { sig: Builtin { name: "zeros", params: &[req("rows", ParamTy::Num), auto("cols", ParamTy::Num, "absent: a vector of `rows` zeros")], ret: Ret::Any, mode: Mode::Plain, doc: "zeros(n): a vector of n zeros; zeros(rows, cols): a rows × cols matrix of zeros" }, run: Pure(|a, s| arrays::filled(a, s, 0.0)) },
+    Row { sig: Builtin { name: "ones", params: &[req("rows", ParamTy::Num), auto("cols", ParamTy::Num, "absent: a vector of `rows` ones")], ret: Ret::Any, mode: Mode::Plain, doc: "ones(n): a vector of n ones; ones(rows, cols): a rows × cols matrix of ones" }, run: Pure(|a, s| arrays::filled(a, s, 1.0)) },
+    Row { sig: Builtin { name: "sample", params: &[req("x", ParamTy::Any), req("draws", ParamTy::Num)], ret: Ret::Any, mode: Mode::Sampled, doc: "x in each of `draws` independent draws of the ensembles it reads: a number gives a vector of draws values, a vector of n a draws × n matrix (one row per draw)" }, run: Pure(arrays::sample_one) },
     Row { sig: Builtin { name: "identity", params: &[req("n", ParamTy::Num)], ret: Ret::Matrix, mode: Mode::Plain, doc: "n×n identity matrix" }, run: Pure(identity) },
     Row { sig: Builtin { name: "reshape", params: &[req("x", ParamTy::Vector), req("rows", ParamTy::Num)], ret: Ret::Matrix, mode: Mode::Plain, doc: "the rows × (len(x)/rows) matrix filled row by row from x (the inverse of flatten): reshape([1, 2, 3, 4], 2)" }, run: Pure(reshape) },
     Row { sig: Builtin { name: "rows", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "number of rows" }, run: Pure(|a, s| Ok(Value::Num(matrix(&a[0], "m", s)?.nrows() as f64))) },
@@ -119,8 +163,11 @@ pub fn apply(
     span: Span,
     draw: &Draw,
 ) -> Result<Value> {
+    let a = booleans_as_numbers(b, a);
     match row_of(b).map(|r| r.run) {
         Some(Kernel::Map(f)) => map(&a[0], b.name, span, f),
+        Some(Kernel::Map2(f)) => elementary::map2(b, &a, span, f),
+        Some(Kernel::Map3(f)) => elementary::map3(b, &a, span, f),
         Some(Kernel::Pure(f)) => f(&a, span),
         Some(Kernel::Eval(f)) => f(ev, &a, span, draw),
         None => Err(RunError::new(
@@ -129,6 +176,16 @@ pub fn apply(
         )
         .code(ErrorCode::RunInternal)),
     }
+}
+
+/// Booleans given for parameters that take numbers are 1 and 0 ([`numeric`]).
+fn booleans_as_numbers(b: &Builtin, mut a: Args) -> Args {
+    for (p, v) in b.params.iter().zip(a.iter_mut()) {
+        if matches!(p.ty, ParamTy::Num | ParamTy::Numeric | ParamTy::Vector) {
+            *v = v.take().map(numeric);
+        }
+    }
+    a
 }
 
 #[cfg(test)]
@@ -141,9 +198,13 @@ mod tests {
             let same = ROWS.iter().filter(|o| o.sig.name == r.sig.name).count();
             assert_eq!(same, 1, "{} has {same} rows", r.sig.name);
             assert!(std::ptr::eq(row_of(signatures()[i]).unwrap(), r));
-            if matches!(r.run, Kernel::Map(_)) {
-                assert_eq!(r.sig.params.len(), 1, "{}", r.sig.name);
-            }
+            let arity = match r.run {
+                Kernel::Map(_) => 1,
+                Kernel::Map2(_) => 2,
+                Kernel::Map3(_) => 3,
+                _ => r.sig.params.len(),
+            };
+            assert_eq!(r.sig.params.len(), arity, "{}", r.sig.name);
         }
         assert!(ROWS.len() >= 60, "{} rows", ROWS.len());
     }

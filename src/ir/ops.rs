@@ -23,7 +23,15 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    /// `%`: the floored modulus, x − y⌊x/y⌋ (the sign of y: `-1 % 3` is 2).
+    Mod,
+    /// `.*`: the entrywise product (on numbers and vectors the same as `*`).
+    ElemMul,
+    /// `./`: the entrywise quotient (on numbers and vectors the same as `/`).
+    ElemDiv,
     Pow,
+    /// `.^`: the entrywise power (on numbers and vectors the same as `^`).
+    ElemPow,
 }
 
 impl BinOp {
@@ -46,7 +54,22 @@ impl BinOp {
             Sub => "-",
             Mul => "*",
             Div => "/",
+            Mod => "%",
+            ElemMul => ".*",
+            ElemDiv => "./",
             Pow => "^",
+            ElemPow => ".^",
+        }
+    }
+
+    /// The operator that `.*`, `./` and `.^` are on numbers and vectors (others unchanged).
+    pub fn scalar(self) -> BinOp {
+        use BinOp::*;
+        match self {
+            ElemMul => Mul,
+            ElemDiv => Div,
+            ElemPow => Pow,
+            op => op,
         }
     }
 

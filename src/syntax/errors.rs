@@ -15,10 +15,10 @@ fn readable(rule: Rule) -> Option<&'static str> {
         program | stmt | decl_stmt => {
             "a statement (`let`, `fn`, `use`, `report`, `expect`, `sweep` or `KIND NAME { ... }`)"
         }
-        expr | expr_input | primary | prefix | neg | not | group | lambda | lambda_params
-        | if_expr | sum_expr | comprehension => "an expression",
+        expr | tol_expr | expr_input | primary | prefix | neg | not | group | lambda
+        | lambda_params | if_expr | sum_expr | comprehension => "an expression",
         infix | vs | or | and | eq | ne | le | ge | lt | gt | range | range_incl | add | sub
-        | mul | div | pow => "an operator",
+        | mul | div | pow | modulo | elem_mul | elem_div | elem_pow | tol_infix => "an operator",
         postfix | call | index | member | transpose => "an operator",
         number => "a number",
         string | string_inner => "a string",
@@ -31,7 +31,7 @@ fn readable(rule: Rule) -> Option<&'static str> {
         item | field | fn_field | bare_item => "a field `name = value`",
         params | param => "a parameter list `(x, y)`",
         named_arg | arg => "an argument",
-        full_slice | index_item => "an index",
+        full_slice | slice_tail | index_item => "an index",
         binding => "a binding `name in values`",
         tolerance | percent => "a tolerance",
         kw_let => "`let`",

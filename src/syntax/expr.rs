@@ -1,6 +1,6 @@
 //! Expressions: `Pairs` → AST by precedence climbing. Precedence, lowest first:
-//! `vs` < `or` < `and` < `not` < comparisons < `..` `..=` < `+ -` < `* /` < unary `-` <
-//! `^` (right-associative) < postfix (call, index, `.field`, transpose `'`).
+//! `vs` < `or` < `and` < `not` < comparisons < `..` `..=` < `+ -` < `* / % .* ./` < unary `-`
+//! < `^ .^` (right-associative) < postfix (call, index, `.field`, transpose `'`).
 //!
 //! The climb is written here rather than taken from pest's `PrattParser` so that each level of
 //! recursion (a run of prefix operators, a chain of `^`) goes through [`deep`], which moves to a
@@ -25,8 +25,8 @@ fn infix_power(rule: Rule) -> Option<(u8, bool)> {
         eq | ne | lt | le | gt | ge => (5, false),
         range | range_incl => (6, false),
         add | sub => (7, false),
-        mul | div => (8, false),
-        pow => (10, true),
+        mul | div | modulo | elem_mul | elem_div => (8, false),
+        pow | elem_pow => (10, true),
         _ => return None,
     })
 }
@@ -66,6 +66,10 @@ fn bin_op(rule: Rule) -> BinOp {
         Rule::mul => BinOp::Mul,
         Rule::div => BinOp::Div,
         Rule::pow => BinOp::Pow,
+        Rule::modulo => BinOp::Mod,
+        Rule::elem_mul => BinOp::ElemMul,
+        Rule::elem_div => BinOp::ElemDiv,
+        Rule::elem_pow => BinOp::ElemPow,
         r => unreachable!("grammar: not an infix operator {r:?}"),
     }
 }
@@ -89,7 +93,7 @@ impl Cx {
 
     /// Convert an `expr` pair inside another expression.
     fn sub_expr(&self, p: Pair<Rule>) -> Expr {
-        debug_assert_eq!(p.as_rule(), Rule::expr);
+        debug_assert!(matches!(p.as_rule(), Rule::expr | Rule::tol_expr));
         self.climb(&mut p.into_inner().peekable(), 0)
     }
 
@@ -136,10 +140,7 @@ impl Cx {
         let target = Box::new(lhs);
         let kind = match op.as_rule() {
             Rule::call => ExprKind::Call(target, op.into_inner().map(|a| self.arg(a)).collect()),
-            Rule::index => {
-                let items = op.into_inner().map(|i| self.index_item(i)).collect();
-                ExprKind::Index(target, items)
-            }
+            Rule::index => ExprKind::Index(target, self.index_items(op)),
             Rule::member => ExprKind::Member(target, self.ident(op.into_inner().next().unwrap())),
             Rule::transpose => ExprKind::Transpose(target),
             r => unreachable!("grammar: not a postfix operator {r:?}"),
@@ -163,12 +164,52 @@ impl Cx {
         }
     }
 
-    fn index_item(&self, p: Pair<Rule>) -> IndexItem {
-        if p.as_rule() == Rule::full_slice {
-            IndexItem::All(self.span(&p))
-        } else {
-            IndexItem::Expr(self.sub_expr(p))
+    /// The items of `[...]`: expressions and `:`. A Python slice (`0:2`, `:2`, `1:`) is an
+    /// error saying how a range is written; it stands as `:` in the tree.
+    fn index_items(&self, index: Pair<Rule>) -> Vec<IndexItem> {
+        let mut items = Vec::new();
+        let mut pairs = index.into_inner().peekable();
+        while let Some(p) = pairs.next() {
+            let span = self.span(&p);
+            match p.as_rule() {
+                Rule::full_slice if p.as_str().trim() == ":" => items.push(IndexItem::All(span)),
+                Rule::full_slice => {
+                    self.bad_slice(None, p);
+                    items.push(IndexItem::All(span));
+                }
+                _ => match pairs.next_if(|t| t.as_rule() == Rule::slice_tail) {
+                    Some(tail) => {
+                        self.bad_slice(Some((span, p.as_str())), tail);
+                        items.push(IndexItem::All(span));
+                    }
+                    None => items.push(IndexItem::Expr(self.sub_expr(p))),
+                },
+            }
         }
+        items
+    }
+
+    /// `lo:hi` in an index (`lo` before the colon, if any; `rest` from the colon on).
+    fn bad_slice(&self, lo: Option<(Span, &str)>, rest: Pair<Rule>) {
+        let colon = self.span(&rest);
+        let hi = rest
+            .into_inner()
+            .next()
+            .map(|e| e.as_str().trim().to_string());
+        let span = lo.map_or(colon, |(s, _)| s.to(colon));
+        let lo = lo.map(|(_, text)| text.trim());
+        let range = match (lo, hi.as_deref()) {
+            (l, Some(h)) => format!("{}..{h}", l.unwrap_or("0")),
+            (Some(l), None) => format!("{l}..=end"),
+            (None, None) => ":".to_string(),
+        };
+        let d = crate::diag::Diagnostic::new(
+            crate::diag::ErrorCode::ParseSyntax,
+            "a slice is not written with `:` in wmd: ranges are written `0..2`",
+        )
+        .label(span, format!("write `{range}`"))
+        .help("`a..b` counts from a up to b − 1 and `a..=b` up to b (`v[0..2]` is v[0], v[1]); `end` is the last index (`v[1..=end]`); a lone `:` takes a whole row or column (`M[:, 0]`)");
+        self.errors.borrow_mut().push(d);
     }
 
     fn primary(&self, p: Pair<Rule>) -> Expr {

@@ -2,6 +2,7 @@
 //! held against exact results with stated tolerances.
 
 mod architecture;
+mod arrays;
 mod cases;
 mod characteristics;
 mod cli;
@@ -12,6 +13,7 @@ mod fokker_planck;
 mod fuzz_replay;
 mod hardening;
 mod language;
+mod numbers;
 mod pde;
 mod per_step;
 mod physics;

@@ -40,8 +40,10 @@ pub enum StepBuiltin {
 
 /// The compiled form of builtin `b` called with `given` arguments, if it has one.
 pub fn step_builtin(b: &Builtin, given: usize) -> Option<StepBuiltin> {
-    if let Some(Kernel::Map(f)) = crate::eval::rows::row_of(b).map(|r| r.run) {
-        return Some(StepBuiltin::Map(f));
+    match crate::eval::rows::row_of(b).map(|r| r.run) {
+        Some(Kernel::Map(f)) => return Some(StepBuiltin::Map(f)),
+        Some(Kernel::Map2(f)) if given == 2 => return Some(StepBuiltin::Map2(f)),
+        _ => {}
     }
     Some(match (b.name, given) {
         ("sum", 1) => StepBuiltin::Reduce(Reduce::Sum),
