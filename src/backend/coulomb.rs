@@ -408,3 +408,38 @@ impl<'a> Stepper<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// r′² = along² + 4g²h χ²_β: with along = 0 the mean of r′²/(4g²h) is β (sd √(2β/K)).
+    #[test]
+    fn the_pair_step_draws_a_beta_plus_one_dimensional_bessel_gap() {
+        for beta in BETAS {
+            let cfg = CoulombConfig {
+                n: 2,
+                dt: 0.01,
+                steps: 1,
+                g: vec![1.0; 2],
+                runs: 1,
+                seed: 0,
+                point: 0,
+                label: "t".into(),
+                max_depth: 1,
+                method: Method::Eigenvalues,
+                every: None,
+                beta,
+            };
+            let stepper = Stepper::new(&cfg, None);
+            let mut rng = stream(4, 0, "t", u64::from(beta));
+            let k = 20_000;
+            let m: f64 = (0..k)
+                .map(|_| stepper.bessel_gap(0.0, 0.25, &mut rng).powi(2))
+                .sum::<f64>()
+                / k as f64;
+            let sd = (2.0 * f64::from(beta) / k as f64).sqrt();
+            assert!((m - f64::from(beta)).abs() < 4.0 * sd, "β = {beta}: {m}");
+        }
+    }
+}

@@ -196,6 +196,30 @@ fn both_methods_reach_the_gaussian_beta_ensemble_for_beta_2_and_4() {
 }
 
 #[test]
+fn two_eigenvalues_of_the_gas_have_the_exact_surmise_moment_for_beta_2_and_4() {
+    // N = 2 in V = x²/2: the spacing has P(S) ∝ S^β e^{−S²/4}, so ⟨s²⟩ = ⟨S²⟩/⟨S⟩² is 3π/8
+    // (β = 2) and 45π/128 (β = 4) exactly; 2000 runs: standard error ≈ 0.006, against an
+    // O(dt) bias of ≈ 0.5 % on ⟨S²⟩ that mostly cancels in the ratio.
+    for (beta, exact) in [(2, 3.0 * PI / 8.0), (4, 45.0 * PI / 128.0)] {
+        let r = report(&format!(
+            "coulomb_gas gas {{
+                eigenvalues = 2\n drift(x, i) = -x\n init = uniform(-1, 1)
+                dt = 0.005\n until = 4\n runs = 2000\n beta = {beta}
+            }}
+            report r {{ f = gas.final }}"
+        ));
+        let x = numbers(field(&r, "f"));
+        let s: Vec<f64> = x.chunks_exact(2).map(|p| p[1] - p[0]).collect();
+        let (m, se) = unit_mean_second_moment(&s);
+        assert!(se < 0.01, "β = {beta}: se {se}");
+        assert!(
+            (m - exact).abs() < 4.0 * se,
+            "β = {beta}: ⟨s²⟩ = {m} ± {se}, exact {exact}"
+        );
+    }
+}
+
+#[test]
 fn beta_other_than_1_2_4_is_refused_at_the_field() {
     let text = "coulomb_gas gas {
         eigenvalues = 2
