@@ -50,7 +50,7 @@ fn parse_args() -> Result<Args, String> {
 /// One draw: its eigenvalues and the seconds spent sampling, forming WᵀW and diagonalising.
 fn one_draw(law: &MatrixLaw, d: u64) -> Result<(Vec<f64>, [f64; 3]), String> {
     let t0 = Instant::now();
-    let w = linalg::sample(law, &mut stream(0, 0, "W", d));
+    let w = linalg::sample(law, &mut stream(0, 0, "W", d)).map_err(|e| e.to_string())?;
     let t1 = Instant::now();
     let x = linalg::gram(w.as_ref());
     let t2 = Instant::now();

@@ -64,7 +64,8 @@ pub enum FieldKind {
     /// string at run time.
     Choice(&'static [&'static str]),
     /// `name(params) = expr` with this many parameters (or a value, which is a constant function).
-    /// Names ending in `?` may be left off the end: `["x", "y?", "t?"]` takes 1 to 3.
+    /// Names ending in `?` may be left off: `["x", "y?", "t?"]` takes 1 to 3, and `["x?", "i"]`
+    /// takes `noise(i)` or `noise(x, i)`; the checker counts them, the kind reads the count.
     Function(&'static [&'static str]),
     /// `domain x in (a, b) cells n`
     Domain,

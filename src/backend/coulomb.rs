@@ -1,11 +1,20 @@
-//! The stochastic Coulomb gas (Dyson Brownian motion) of N eigenvalues:
+//! The stochastic Coulomb gas (Dyson Brownian motion) of N eigenvalues with Dyson index
+//! β ∈ {1, 2, 4}:
 //!
-//!   dx_i = [K_i(x_i) + Σ_{j≠i} g_i² / (x_i − x_j)] dt + √2 g_i dW_i,
+//!   dx_i = [K_i(x_i) + β g_i² Σ_{j≠i} 1/(x_i − x_j)] dt + √2 g_i dW_i,
 //!
-//! whose stationary density for K_i = −V′ and equal g is P ∝ Π_{i<j}|x_i − x_j| e^{−Σ V(x_i)/g²}
-//! (β = 1). The discrete SGD form of source 001,
-//! x_i → x_i + α K_i + (α²/|B|) Σ g̃_i²/(x_i − x_j) + (α/√|B|) √2 g̃_i η_i,
+//! whose stationary density for K_i = −V′ and equal g is P ∝ Π_{i<j}|x_i − x_j|^β
+//! e^{−Σ V(x_i)/g²} (the drift is −∂_i U with U = Σ V − β g² Σ_{i<j} ln|x_i − x_j|, and the
+//! noise √2 g makes e^{−U/g²} stationary). In V = x²/2 this is the Gaussian β-ensemble with
+//! ⟨Σx_i²⟩ = g²(N + βN(N − 1)/2). The discrete SGD form of source 001,
+//! x_i → x_i + α K_i + (α²/|B|) Σ β g̃_i²/(x_i − x_j) + (α/√|B|) √2 g̃_i η_i,
 //! is this equation's Euler–Maruyama step with dt = α and g_i² = α g̃_i²/|B|.
+//!
+//! **Noise that depends on the eigenvalue** (`noise(x, i)`, a [`StateNoise`]): the equation is
+//! read in the Itô sense, dx_i = [K_i + β g_i(x_i)² Σ_{j≠i} 1/(x_i − x_j)] dt + √2 g_i(x_i) dW_i,
+//! and every step (and every refined sub-step, and the pair step) takes g_i at its start, as
+//! Euler–Maruyama does. For one eigenvalue the stationary density is then the Itô one,
+//! p ∝ g(x)⁻² exp(∫ K/g² dx).
 //!
 //! **Collisions.** Plain Euler–Maruyama lets neighbours cross and, landing at a distance
 //! d ≪ √dt, kicks them by g²dt/d, which ruins the stationary law. Each Euler–Maruyama step here
@@ -20,8 +29,8 @@
 //! resolves a β = 1 pair no better, since its gap comes arbitrarily close to 0, and cost 5.8×
 //! more on the N = 50 benchmark with the same statistics). Both moves are consistent with the SDE to
 //! first order in h: the scheme has weak order 1 in dt, and its stationary laws are tested
-//! against exact ones (two eigenvalues, 3×3 GOE, ⟨Σx²⟩(t)). After `max_depth` bisections the
-//! run stops with its step and the two eigenvalues named.
+//! against exact ones (two eigenvalues, 3×3 GOE, ⟨Σx²⟩(t), ⟨Σx²⟩ for β = 2 and 4). After
+//! `max_depth` bisections the run stops with its step and the two eigenvalues named.
 
 use super::rng::{stream, Rng};
 use super::BackendError;
@@ -30,12 +39,14 @@ use rayon::prelude::*;
 use std::sync::atomic::AtomicBool;
 
 use super::coulomb_config::{records, RunResult};
-pub use super::coulomb_config::{CoulombConfig, CoulombOutcome, Method};
+pub use super::coulomb_config::{CoulombConfig, CoulombOutcome, Method, StateNoise, BETAS};
 
-/// Run the ensemble; runs are independent and parallel, each with its own stream.
+/// Run the ensemble; runs are independent and parallel, each with its own stream. With
+/// `noise` given, g_i(x_i) replaces the constant strengths `cfg.g` (eigenvalue method only).
 pub fn run_ensemble<D, I>(
     cfg: &CoulombConfig,
     drift: &D,
+    noise: Option<StateNoise>,
     init: &I,
     stop: &AtomicBool,
 ) -> Result<CoulombOutcome, BackendError>
@@ -49,7 +60,15 @@ where
             cfg.n, cfg.dt
         )));
     }
+    if !BETAS.contains(&cfg.beta) {
+        let e = format!("the Dyson index β must be 1, 2 or 4, but is {}", cfg.beta);
+        return Err(BackendError::Invalid(e).at("beta"));
+    }
     if cfg.method == Method::Matrix {
+        if noise.is_some() {
+            let e = "the matrix method takes a constant noise, not `noise(x, i)`".to_string();
+            return Err(BackendError::Invalid(e).at("noise"));
+        }
         super::coulomb_matrix::check_equal_noise(&cfg.g)?;
     }
     let results: Vec<RunResult> = (0..cfg.runs)
@@ -58,11 +77,15 @@ where
             let mut rng = stream(cfg.seed, cfg.point, &cfg.label, run as u64);
             let mut x = init(run, &mut rng)?;
             match cfg.method {
-                Method::Eigenvalues => simulate(cfg, drift, x, run, &mut rng, stop),
+                Method::Eigenvalues => simulate(cfg, drift, noise, x, run, &mut rng, stop),
                 Method::Matrix => {
                     x.sort_by(f64::total_cmp);
                     check_initial(&x, run)?;
-                    super::coulomb_matrix::simulate(cfg, drift, &x, run, &mut rng, stop)
+                    if cfg.beta == 1 {
+                        super::coulomb_matrix::simulate(cfg, drift, &x, run, &mut rng, stop)
+                    } else {
+                        super::coulomb_hermitian::simulate(cfg, drift, &x, run, &mut rng, stop)
+                    }
                 }
             }
         })
@@ -98,6 +121,7 @@ fn check_initial(x: &[f64], run: usize) -> Result<(), BackendError> {
 fn simulate<D: Fn(f64, usize) -> f64>(
     cfg: &CoulombConfig,
     drift: &D,
+    noise: Option<StateNoise>,
     mut x: Vec<f64>,
     run: usize,
     rng: &mut Rng,
@@ -105,7 +129,7 @@ fn simulate<D: Fn(f64, usize) -> f64>(
 ) -> Result<RunResult, BackendError> {
     x.sort_by(f64::total_cmp);
     check_initial(&x, run)?;
-    let mut stepper = Stepper::new(cfg);
+    let mut stepper = Stepper::new(cfg, noise);
     let sqrt_dt = cfg.dt.sqrt();
     let mut dw = vec![0.0; cfg.n];
     let mut refined = 0u64;
@@ -135,6 +159,8 @@ enum StepError {
     Collision(usize),
     /// The drift was not finite at eigenvalue i.
     NonFinite(usize, f64),
+    /// The state-dependent noise of eigenvalue i was this (not finite, or negative).
+    BadNoise(usize, f64),
 }
 
 impl StepError {
@@ -156,6 +182,11 @@ impl StepError {
                 value: v,
                 hint: "the gas has left the region where the drift is finite",
             },
+            StepError::BadNoise(i, v) => BackendError::Numerical(format!(
+                "run {run}, step {step}: the noise of eigenvalue {i} at x = {} is {v}; it must be finite and ≥ 0 wherever the gas goes",
+                x[i]
+            ))
+            .at("noise"),
         }
     }
 }
@@ -190,34 +221,61 @@ pub fn repulsion(x: &[f64], out: &mut [f64]) {
 }
 
 /// Work buffers for one run.
-struct Stepper {
+struct Stepper<'a> {
+    /// g_i², the noise variance rate of eigenvalue i (over 2).
     g2: Vec<f64>,
+    /// β g_i², the strength of its repulsion.
+    rep: Vec<f64>,
     g: Vec<f64>,
     force: Vec<f64>,
     moves: Vec<f64>,
     max_depth: u32,
+    beta: u32,
+    /// g_i(x_i), re-evaluated at the start of every (sub-)step; None: the constant `g`.
+    noise: Option<StateNoise<'a>>,
 }
 
-impl Stepper {
-    fn new(cfg: &CoulombConfig) -> Self {
+impl<'a> Stepper<'a> {
+    fn new(cfg: &CoulombConfig, noise: Option<StateNoise<'a>>) -> Self {
+        let beta = f64::from(cfg.beta);
         Stepper {
             g2: cfg.g.iter().map(|g| g * g).collect(),
+            rep: cfg.g.iter().map(|g| beta * (g * g)).collect(),
             g: cfg.g.clone(),
             force: vec![0.0; cfg.n],
             moves: vec![0.0; cfg.n],
             max_depth: cfg.max_depth,
+            beta: cfg.beta,
+            noise,
         }
     }
 
-    /// Drift plus repulsion K_i + g_i² Σ_{j≠i} 1/(x_i − x_j), into `self.force`.
+    /// With a state-dependent noise, g_i = g_i(x_i) at the start of the step (Itô).
+    fn update_noise(&mut self, x: &[f64]) -> Result<(), StepError> {
+        let Some(noise) = self.noise else {
+            return Ok(());
+        };
+        let beta = f64::from(self.beta);
+        for (i, &xi) in x.iter().enumerate() {
+            let g = noise(xi, i);
+            if !(g.is_finite() && g >= 0.0) {
+                return Err(StepError::BadNoise(i, g));
+            }
+            (self.g[i], self.g2[i], self.rep[i]) = (g, g * g, beta * (g * g));
+        }
+        Ok(())
+    }
+
+    /// Drift plus repulsion K_i + β g_i² Σ_{j≠i} 1/(x_i − x_j), into `self.force`.
     fn forces<D: Fn(f64, usize) -> f64>(&mut self, x: &[f64], drift: &D) -> Result<(), StepError> {
+        self.update_noise(x)?;
         repulsion(x, &mut self.force);
         for (i, &xi) in x.iter().enumerate() {
             let k = drift(xi, i);
             if !k.is_finite() {
                 return Err(StepError::NonFinite(i, k));
             }
-            self.force[i] = k + self.g2[i] * self.force[i];
+            self.force[i] = k + self.rep[i] * self.force[i];
         }
         Ok(())
     }
@@ -261,11 +319,16 @@ impl Stepper {
     }
 
     /// The step for a close pair (i, i+1) whose Euler–Maruyama step failed. Their
-    /// gap r obeys dr = [2g²/r + ΔF] dt + 2g dB near contact: a 2-dimensional Bessel process
-    /// (β = 1), which comes arbitrarily close to 0 and which no finite bisection resolves. It
-    /// is advanced exactly as the norm of a 2-D Brownian motion, r′ = |(r + ΔF h + 2g√h ξ₁,
-    /// 2g√h ξ₂)| (ξ₁ from the path's own increments), so it stays positive; the pair's centre
-    /// and every other eigenvalue take the Euler–Maruyama step. Accepted if no other gap
+    /// gap r obeys dr = [2βg²/r + ΔF] dt + 2g dB near contact (g² the pair's mean g_i², the
+    /// relative noise √2 g_{i+1} dW_{i+1} − √2 g_i dW_i having variance 4g² dt). A δ-dimensional
+    /// Bessel process of scale σ, the norm of σ times a δ-dimensional Brownian motion, obeys
+    /// dR = σ²(δ − 1)/(2R) dt + σ dB; with σ = 2g this is the gap's equation for δ = β + 1:
+    /// 2 (β = 1), 3 (β = 2), 5 (β = 4). For β = 1 the gap comes arbitrarily close to 0, which no
+    /// finite bisection resolves. It is advanced exactly as that norm,
+    /// r′ = |(r + ΔF h + 2g√h ξ₁, 2g√h ξ₂, …, 2g√h ξ_{β+1})| (ξ₁ from the path's own
+    /// increments, the other β fresh: r′² = (r + ΔF h + 2g√h ξ₁)² + 4g²h χ²_β), so it stays
+    /// positive; the pair's centre and every other eigenvalue take the Euler–Maruyama step.
+    /// The noise strengths are those at the start of the step. Accepted if no other gap
     /// changes by a factor of two.
     fn try_pair_step(
         &mut self,
@@ -281,19 +344,17 @@ impl Stepper {
         }
         let r = x[i + 1] - x[i];
         let g2 = 0.5 * (self.g2[i] + self.g2[i + 1]);
-        // Forces without the pair's mutual repulsion ±g²/r.
+        // Forces without the pair's mutual repulsion ±βg²/r.
         let (fi, fj) = (
-            self.force[i] + self.g2[i] / r,
-            self.force[i + 1] - self.g2[i + 1] / r,
+            self.force[i] + self.rep[i] / r,
+            self.force[i + 1] - self.rep[i + 1] / r,
         );
         let sqrt2 = std::f64::consts::SQRT_2;
         let centre = 0.5 * (x[i] + x[i + 1])
             + 0.5 * (fi + fj) * h
             + 0.5 * sqrt2 * (self.g[i] * dw[i] + self.g[i + 1] * dw[i + 1]);
         let along = r + (fj - fi) * h + sqrt2 * (self.g[i + 1] * dw[i + 1] - self.g[i] * dw[i]);
-        let z: f64 = StandardNormal.sample(rng);
-        let across = 2.0 * (g2 * h).sqrt() * z;
-        let gap = along.hypot(across);
+        let gap = self.bessel_gap(along, g2 * h, rng);
         self.moves[i] = centre - 0.5 * gap - x[i];
         self.moves[i + 1] = centre + 0.5 * gap - x[i + 1];
         for k in (0..n - 1).filter(|&k| k != i) {
@@ -307,6 +368,23 @@ impl Stepper {
             *xi += m;
         }
         true
+    }
+
+    /// |(along, 2√(g²h) ξ₂, …, 2√(g²h) ξ_{β+1})|: the norm of the gap's (β + 1)-dimensional
+    /// Brownian motion, `g2h` = g²h (β = 1 takes one normal, the form every β = 1 result was made
+    /// with).
+    fn bessel_gap(&self, along: f64, g2h: f64, rng: &mut Rng) -> f64 {
+        if self.beta == 1 {
+            let z: f64 = StandardNormal.sample(rng);
+            return along.hypot(2.0 * g2h.sqrt() * z);
+        }
+        let chi2: f64 = (0..self.beta)
+            .map(|_| {
+                let z: f64 = StandardNormal.sample(rng);
+                z * z
+            })
+            .sum();
+        (along * along + 4.0 * g2h * chi2).sqrt()
     }
 
     /// Apply the Euler–Maruyama update if every nearest-neighbour gap stays within a factor
@@ -328,5 +406,40 @@ impl Stepper {
             *xi += m;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// r′² = along² + 4g²h χ²_β: with along = 0 the mean of r′²/(4g²h) is β (sd √(2β/K)).
+    #[test]
+    fn the_pair_step_draws_a_beta_plus_one_dimensional_bessel_gap() {
+        for beta in BETAS {
+            let cfg = CoulombConfig {
+                n: 2,
+                dt: 0.01,
+                steps: 1,
+                g: vec![1.0; 2],
+                runs: 1,
+                seed: 0,
+                point: 0,
+                label: "t".into(),
+                max_depth: 1,
+                method: Method::Eigenvalues,
+                every: None,
+                beta,
+            };
+            let stepper = Stepper::new(&cfg, None);
+            let mut rng = stream(4, 0, "t", u64::from(beta));
+            let k = 20_000;
+            let m: f64 = (0..k)
+                .map(|_| stepper.bessel_gap(0.0, 0.25, &mut rng).powi(2))
+                .sum::<f64>()
+                / k as f64;
+            let sd = (2.0 * f64::from(beta) / k as f64).sqrt();
+            assert!((m - f64::from(beta)).abs() < 4.0 * sd, "β = {beta}: {m}");
+        }
     }
 }

@@ -18,7 +18,19 @@ pub struct CoulombConfig {
     pub method: Method,
     /// Record the spectrum after every `every` steps (None: only the final one).
     pub every: Option<usize>,
+    /// Dyson index β ∈ {1, 2, 4}: the repulsion is β g_i² Σ_{j≠i} 1/(x_i − x_j), the
+    /// stationary law ∝ Π_{i<j}|x_i − x_j|^β e^{−Σ V/g²}; the matrix method evolves a real
+    /// symmetric (β = 1), complex Hermitian (β = 2) or quaternion self-dual (β = 4) matrix.
+    pub beta: u32,
 }
+
+/// The Dyson indices the gas supports: 1 (orthogonal), 2 (unitary), 4 (symplectic).
+pub const BETAS: [u32; 3] = [1, 2, 4];
+
+/// A noise strength that depends on the eigenvalue, g_i(x_i) (the SGD form's factor
+/// √(α/|B|) included), read in the Itô sense: dx_i = … dt + √2 g_i(x_i) dW_i with g_i taken at
+/// the start of each step (and of each refined sub-step).
+pub type StateNoise<'a> = &'a (dyn Fn(f64, usize) -> f64 + Sync);
 
 crate::choices! {
     /// How the gas is evolved.

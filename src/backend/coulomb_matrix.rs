@@ -1,4 +1,5 @@
-//! The matrix form of the Coulomb gas (`method = "matrix"`): evolve a real symmetric N×N
+//! The matrix form of the Coulomb gas (`method = "matrix"`, β = 1; β = 2 and 4 are in
+//! [`super::coulomb_hermitian`]): evolve a real symmetric N×N
 //! matrix H and read the eigenvalues off at the end, so that the eigenvalue method of
 //! [`super::coulomb`] can be checked against it.
 //!

@@ -26,6 +26,14 @@ pub enum MatrixLaw {
     Goe { n: usize, var: f64 },
     /// cols×cols Wishart matrix WᵀW of a rows×cols Gaussian W with entry variance var.
     Wishart { rows: usize, cols: usize, var: f64 },
+    /// n×n GUE (complex Hermitian, E|H_ij|² = var, diagonal variance var): eigenvalue law
+    /// ∝ Π|λ_i − λ_j|² e^{−Σλ²/(2var)}. Sampled as described in [`sample`].
+    Gue { n: usize, var: f64 },
+    /// n×n GSE (quaternion self-dual, E|q_ij|² = var, diagonal variance var/2): eigenvalue law
+    /// ∝ Π|λ_i − λ_j|⁴ e^{−Σλ²/var}, each Kramers pair counted once.
+    Gse { n: usize, var: f64 },
+    /// cols×cols complex Wishart W†W of a rows×cols complex Gaussian W with E|W_ij|² = var.
+    WishartComplex { rows: usize, cols: usize, var: f64 },
 }
 
 impl MatrixLaw {
@@ -34,12 +42,16 @@ impl MatrixLaw {
         match self {
             MatrixLaw::Gaussian { rows, cols, .. } => (*rows, *cols),
             MatrixLaw::Goe { n, .. } => (*n, *n),
-            MatrixLaw::Wishart { cols, .. } => (*cols, *cols),
+            MatrixLaw::Wishart { cols, .. } | MatrixLaw::WishartComplex { cols, .. } => {
+                (*cols, *cols)
+            }
+            MatrixLaw::Gue { n, .. } | MatrixLaw::Gse { n, .. } => (*n, *n),
         }
     }
 
     /// Check the parameters: every size ≥ 1, var > 0 and finite, mean finite, and no matrix
-    /// the law builds (for Wishart both W, rows×cols, and WᵀW, cols×cols) above 2³¹ entries.
+    /// the law builds (for Wishart both W, rows×cols, and WᵀW, cols×cols; for the GSE the
+    /// 2n×2n complex form) above 2³¹ entries.
     /// [`sample`] assumes a validated law.
     pub fn validate(&self) -> Result<(), BackendError> {
         let (var, mean, dims) = match self {
@@ -50,11 +62,18 @@ impl MatrixLaw {
                 var,
             } => (*var, *mean, (*rows, *cols)),
             MatrixLaw::Goe { n, var } => (*var, 0.0, (*n, *n)),
-            MatrixLaw::Wishart { rows, cols, var } => (*var, 0.0, (*rows, *cols)),
+            MatrixLaw::Wishart { rows, cols, var }
+            | MatrixLaw::WishartComplex { rows, cols, var } => (*var, 0.0, (*rows, *cols)),
+            MatrixLaw::Gue { n, var } => (*var, 0.0, (*n, *n)),
+            MatrixLaw::Gse { n, var } => (*var, 0.0, (*n, *n)),
         };
         check_size(dims.0, dims.1)?;
-        if let MatrixLaw::Wishart { cols, .. } = self {
-            check_size(*cols, *cols)?;
+        match self {
+            MatrixLaw::Wishart { cols, .. } | MatrixLaw::WishartComplex { cols, .. } => {
+                check_size(*cols, *cols)?
+            }
+            MatrixLaw::Gse { n, .. } => check_size(2 * n, 2 * n)?,
+            _ => {}
         }
         if !(var > 0.0 && var.is_finite()) {
             return Err(BackendError::Invalid(format!(
@@ -96,23 +115,43 @@ fn gaussian(rows: usize, cols: usize, mean: f64, var: f64, rng: &mut Rng) -> Mat
 
 /// Draw one sample of a (validated) law, consuming normals from `rng` in column-major order:
 /// Gaussian Wᵢⱼ = mean + √var·zᵢⱼ; GOE H = (A + Aᵀ)/√2 with Aᵢⱼ = √var·zᵢⱼ; Wishart WᵀW.
-pub fn sample(law: &MatrixLaw, rng: &mut Rng) -> Mat<f64> {
-    match law {
+///
+/// A complex law (GUE, GSE, complex Wishart) is sampled as its complex Hermitian (for the GSE,
+/// quaternion self-dual) matrix H ([`super::hermitian`]), which is diagonalised at once: the
+/// sample is the real diagonal matrix diag(λ₁ ≤ … ≤ λₙ) = U†HU, unitarily similar to H and
+/// each eigenvalue counted once (a Kramers pair of the GSE once). Every spectral quantity —
+/// `eigvals`, traces of powers, spacings — is the ensemble's; the entries, and sums or
+/// products with other matrices, are those of this real representative, not of H. Errors only
+/// if the eigensolver fails.
+pub fn sample(law: &MatrixLaw, rng: &mut Rng) -> Result<Mat<f64>, BackendError> {
+    use super::hermitian as h;
+    let spectrum = match law {
         MatrixLaw::Gaussian {
             rows,
             cols,
             mean,
             var,
-        } => gaussian(*rows, *cols, *mean, *var, rng),
+        } => return Ok(gaussian(*rows, *cols, *mean, *var, rng)),
         MatrixLaw::Goe { n, var } => {
             let a = gaussian(*n, *n, 0.0, *var, rng);
             let s = std::f64::consts::FRAC_1_SQRT_2;
-            Mat::from_fn(*n, *n, |i, j| s * (a[(i, j)] + a[(j, i)]))
+            return Ok(Mat::from_fn(*n, *n, |i, j| s * (a[(i, j)] + a[(j, i)])));
         }
         MatrixLaw::Wishart { rows, cols, var } => {
-            gram(gaussian(*rows, *cols, 0.0, *var, rng).as_ref())
+            return Ok(gram(gaussian(*rows, *cols, 0.0, *var, rng).as_ref()))
         }
-    }
+        MatrixLaw::Gue { n, var } => h::gue_eigvals(*n, *var, rng)?,
+        MatrixLaw::Gse { n, var } => h::gse_eigvals(*n, *var, rng)?,
+        MatrixLaw::WishartComplex { rows, cols, var } => {
+            h::wishart_complex_eigvals(*rows, *cols, *var, rng)?
+        }
+    };
+    let n = spectrum.len();
+    Ok(Mat::from_fn(
+        n,
+        n,
+        |i, j| if i == j { spectrum[i] } else { 0.0 },
+    ))
 }
 
 /// X = WᵀW, Xᵢⱼ = Σₖ WₖᵢWₖⱼ (rows×cols W gives cols×cols X), computing only the lower
@@ -308,7 +347,8 @@ mod tests {
                 var: 1.0,
             },
             &mut stream(1, 0, "W", 0),
-        );
+        )
+        .unwrap();
         let g = gram(w.as_ref());
         let mut full = Mat::<f64>::zeros(4, 4);
         faer::linalg::matmul::matmul(
@@ -336,7 +376,8 @@ mod tests {
                 var: 1.0,
             },
             &mut stream(2, 0, "W", 0),
-        );
+        )
+        .unwrap();
         let mut s2: Vec<f64> = singular_values(w.as_ref())
             .unwrap()
             .iter()
@@ -457,7 +498,7 @@ mod tests {
             (0..draws)
                 .into_par_iter()
                 .map(|d| {
-                    let w = sample(&law, &mut stream(9, 1, "W", d));
+                    let w = sample(&law, &mut stream(9, 1, "W", d)).unwrap();
                     let e = sym_eigvals(gram(w.as_ref()).as_ref()).unwrap();
                     e.iter().map(|x| x.to_bits()).collect()
                 })
@@ -480,7 +521,8 @@ mod tests {
         let h = sample(
             &MatrixLaw::Goe { n: 200, var: 1.0 },
             &mut stream(8, 0, "H", 0),
-        );
+        )
+        .unwrap();
         let ours = sym_eigvals(h.as_ref()).unwrap();
         let n = h.nrows();
         let mut s = Diag::<f64>::zeros(n);
@@ -517,7 +559,8 @@ mod tests {
                 var: 2.0,
             },
             &mut stream(4, 0, "W", 0),
-        );
+        )
+        .unwrap();
         let wt = w.transpose().to_owned();
         assert_eq!(matmul(wt.as_ref(), w.as_ref()).unwrap(), gram(w.as_ref()));
     }
@@ -527,7 +570,8 @@ mod tests {
         let h = sample(
             &MatrixLaw::Goe { n: 300, var: 1.0 },
             &mut stream(3, 0, "H", 0),
-        );
+        )
+        .unwrap();
         let (mut off, mut diag) = (0.0, 0.0);
         for j in 0..300 {
             diag += h[(j, j)] * h[(j, j)] / 300.0;

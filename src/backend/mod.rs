@@ -4,8 +4,10 @@
 pub mod characteristics;
 pub mod coulomb;
 pub mod coulomb_config;
+pub mod coulomb_hermitian;
 pub mod coulomb_matrix;
 pub mod fokker_planck;
+pub mod hermitian;
 pub mod linalg;
 pub mod mol;
 pub mod mol_implicit;

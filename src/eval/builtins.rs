@@ -228,6 +228,19 @@ pub(super) fn law(name: &str, a: &Args, span: Span) -> Result<Value> {
             n: size(0, "n")?,
             var: num(&a[1], "var", span)?,
         },
+        "gue" => MatrixLaw::Gue {
+            n: size(0, "n")?,
+            var: num(&a[1], "var", span)?,
+        },
+        "gse" => MatrixLaw::Gse {
+            n: size(0, "n")?,
+            var: num(&a[1], "var", span)?,
+        },
+        "wishart_complex" => MatrixLaw::WishartComplex {
+            rows: size(0, "rows")?,
+            cols: size(1, "cols")?,
+            var: num(&a[2], "var", span)?,
+        },
         _ => MatrixLaw::Wishart {
             rows: size(0, "rows")?,
             cols: size(1, "cols")?,

@@ -157,10 +157,10 @@ impl<'p> Evaluator<'p> {
             ));
         };
         let mut stream = rng::stream(self.seed, self.point, &g.name, frame.draw.index);
-        Ok(Value::Matrix(Arc::new(linalg::sample(
-            &law_value,
-            &mut stream,
-        ))))
+        let m = linalg::sample(&law_value, &mut stream).map_err(|e| {
+            RunError::new(g.span, e.to_string()).code(crate::diag::ErrorCode::RunBackend)
+        })?;
+        Ok(Value::Matrix(Arc::new(m)))
     }
 
     /// Record a default that a call used, for the manifest.

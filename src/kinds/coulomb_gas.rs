@@ -1,10 +1,11 @@
 //! The `coulomb_gas` kind: reads its fields and runs [`crate::backend::coulomb`].
 
 use super::fields::Fields;
-use crate::backend::coulomb::{self, CoulombConfig, Method};
+use crate::backend::coulomb::{self, CoulombConfig, Method, BETAS};
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
 use crate::diag::ErrorCode;
+use crate::eval::compile::ScalarFn;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
@@ -20,7 +21,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     fields: &[
         f("eigenvalues", true, "number of eigenvalues N"),
         step_func("drift", &["x", "i"], true, "per-eigenvalue drift K_i(x)"),
-        step_func("noise", &["i"], false, "noise strength g̃_i (default 1)"),
+        step_func("noise", &["x?", "i"], false, "noise strength g̃_i (default 1): `noise(i) = ...`, or `noise(x, i) = ...` depending on eigenvalue i's value x (Itô, taken at the start of each step; eigenvalue method only)"),
         f("lr", false, "learning rate α (discrete SGD form)"),
         f("batch", false, "batch size |B| (discrete SGD form)"),
         f("dt", false, "time step (continuous form)"),
@@ -30,6 +31,7 @@ pub static SCHEMA: KindSchema = KindSchema {
         f("runs", false, "independent runs"),
         choice("method", Method::NAMES, "\"eigenvalues\" (default: the eigenvalue SDE) or \"matrix\" (a symmetric matrix diagonalised each step, exact repulsion, O(N³) a step)"),
         f("every", false, "record the spectra every k steps (as `history`)"),
+        f("beta", false, "Dyson index β = 1, 2 or 4 (default 1): repulsion β g²/(x_i − x_j), stationary law ∝ Π|x_i − x_j|^β e^{−ΣV/g²}; the matrix method evolves a real symmetric, complex Hermitian or quaternion self-dual matrix"),
     ],
     scope: &[],
     per_draw: false,
@@ -46,29 +48,51 @@ fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
     ev.coulomb_gas(f.id, f, frame)
 }
 
+/// The noise field: constant strengths g̃_i, or a compiled g̃(x, i).
+enum Noise {
+    Constant(Vec<f64>),
+    State(ScalarFn),
+}
+
 impl Evaluator<'_> {
     /// `method = "eigenvalues"` (the default, recorded) or `"matrix"`.
     fn method(&self, f: &Fields, frame: &mut Frame) -> Result<Method> {
         self.choice(f, "method", frame)
     }
 
-    /// Noise strengths g̃_i: `noise(i) = ...`, a number, a vector of N numbers, or 1.
-    fn noise(&self, f: &Fields, n: usize, frame: &mut Frame) -> Result<Vec<f64>> {
+    /// `beta = 1, 2 or 4` (default 1, recorded); any other value is refused at the field.
+    fn dyson_index(&self, f: &Fields, frame: &mut Frame) -> Result<u32> {
+        let b = self.field_num(f, "beta", Some(1.0), frame)?.unwrap_or(1.0);
+        match BETAS.iter().find(|&&k| f64::from(k) == b) {
+            Some(&k) => Ok(k),
+            None => Err(RunError::new(
+                f.get("beta").map_or(f.span, |x| x.span),
+                format!("the Dyson index `beta` must be 1, 2 or 4, but is {b}"),
+            )
+            .code(ErrorCode::RunField)
+            .help("β = 1: real symmetric (GOE) repulsion; 2: complex Hermitian (GUE); 4: quaternion self-dual (GSE)")),
+        }
+    }
+
+    /// Noise strengths g̃_i: `noise(i) = ...`, `noise(x, i) = ...` (state-dependent), a number,
+    /// a vector of N numbers, or 1.
+    fn noise(&self, f: &Fields, n: usize, frame: &mut Frame) -> Result<Noise> {
         let Some(field) = f.get("noise") else {
             self.record_default("coulomb_gas.noise", f.span, "1".into());
-            return Ok(vec![1.0; n]);
+            return Ok(Noise::Constant(vec![1.0; n]));
+        };
+        let compile = |p: usize, frame: &mut Frame| {
+            let locals = vec![Value::Num(0.0); p];
+            let mut inner = Frame {
+                draw: frame.draw,
+                locals,
+            };
+            self.compile_scalar(&field.code, p, field.span, &mut inner)
         };
         let g: Vec<f64> = match (field.params, self.eval(&field.code, frame)) {
+            (Some(2), _) => return Ok(Noise::State(compile(2, frame)?)),
             (Some(p), _) => {
-                let fun = self.compile_scalar(
-                    &field.code,
-                    p,
-                    field.span,
-                    &mut Frame {
-                        draw: frame.draw,
-                        locals: vec![Value::Num(0.0); p],
-                    },
-                )?;
+                let fun = compile(p, frame)?;
                 (0..n).map(|i| fun(&[i as f64])).collect()
             }
             (None, Ok(Value::Num(x))) => vec![x; n],
@@ -77,7 +101,7 @@ impl Evaluator<'_> {
                 return Err(RunError::new(
                     field.span,
                     format!(
-                        "`noise` must be a number, {n} numbers or `noise(i) = ...`, but is {}",
+                        "`noise` must be a number, {n} numbers, `noise(i) = ...` or `noise(x, i) = ...`, but is {}",
                         other.describe()
                     ),
                 ))
@@ -94,15 +118,22 @@ impl Evaluator<'_> {
             )
             .code(ErrorCode::RunField));
         }
-        Ok(g)
+        Ok(Noise::Constant(g))
     }
 
-    fn coulomb_gas(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
+    /// The settings of the ensemble (everything but drift, noise function and init).
+    fn coulomb_config(
+        &self,
+        id: usize,
+        f: &Fields,
+        frame: &mut Frame,
+    ) -> Result<(CoulombConfig, f64, &'static str)> {
         let n = self
             .field_count(f, "eigenvalues", None, frame)?
             .ok_or_else(|| f.missing("`eigenvalues`"))?;
         let runs = self.field_count(f, "runs", Some(1.0), frame)?.unwrap_or(1);
         let method = self.method(f, frame)?;
+        let beta = self.dyson_index(f, frame)?;
         let every = self.field_count(f, "every", None, frame)?;
         let (dt, steps, scale, form) = self.time_grid(f, frame)?;
         let finals = runs as f64 * n as f64;
@@ -117,7 +148,41 @@ impl Evaluator<'_> {
                     .help("record less often: raise `every`")
             })?;
         }
-        let g: Vec<f64> = self.noise(f, n, frame)?.iter().map(|x| x * scale).collect();
+        let cfg = CoulombConfig {
+            n,
+            dt,
+            steps,
+            g: vec![0.0; n],
+            runs,
+            seed: self.seed,
+            point: self.point,
+            label: self.plan.globals[id].name.clone(),
+            max_depth: 80,
+            method,
+            every,
+            beta,
+        };
+        Ok((cfg, scale, form))
+    }
+
+    fn coulomb_gas(&self, id: usize, f: &Fields, frame: &mut Frame) -> Result<Value> {
+        let (mut cfg, scale, form) = self.coulomb_config(id, f, frame)?;
+        let noise = self.noise(f, cfg.n, frame)?;
+        let state_noise = match &noise {
+            Noise::Constant(g) => {
+                cfg.g = g.iter().map(|x| x * scale).collect();
+                None
+            }
+            Noise::State(fun) => {
+                if cfg.method == Method::Matrix {
+                    return Err(matrix_state_noise(f));
+                }
+                Some(fun.clone())
+            }
+        };
+        let scaled = state_noise
+            .as_ref()
+            .map(|fun| move |x: f64, i: usize| scale * fun(&[x, i as f64]));
         let drift_field = f
             .get("drift")
             .ok_or_else(|| f.missing("`drift(x, i) = ...`"))?;
@@ -132,57 +197,71 @@ impl Evaluator<'_> {
         )?;
         let init_field = f.get("init").ok_or_else(|| f.missing("`init`"))?;
         let init = self.eval(&init_field.code, frame)?;
-        let name = self.plan.globals[id].name.clone();
-        let cfg = CoulombConfig {
-            n,
-            dt,
-            steps,
-            g: g.clone(),
-            runs,
-            seed: self.seed,
-            point: self.point,
-            label: name,
-            max_depth: 80,
-            method,
-            every,
-        };
+        let n = cfg.n;
         let init_fn = |_run: usize, rng: &mut Rng| initial_spectrum(&init, n, rng);
         let drift_fn = |x: f64, i: usize| drift(&[x, i as f64]);
-        let out = coulomb::run_ensemble(&cfg, &drift_fn, &init_fn, &self.interrupt)
-            .map_err(|e| RunError::backend(f.span, &e, ErrorCode::RunCoulombGas))?;
-        let finals = Mat::from_fn(runs, n, |r, i| out.finals[r][i]);
-        let history = Mat::from_fn(out.history.len(), n, |r, i| out.history[r][i]);
-        let record_times: Vec<f64> = match every {
-            Some(k) => (1..=steps / k).map(|m| (m * k) as f64 * dt).collect(),
-            None => Vec::new(),
-        };
-        let mean: Vec<f64> = (0..n)
-            .map(|i| out.finals.iter().map(|x| x[i]).sum::<f64>() / runs as f64)
-            .collect();
-        Ok(Value::record(vec![
-            ("final".into(), Value::Matrix(Arc::new(finals))),
-            ("mean".into(), Value::vector(mean)),
-            ("history".into(), Value::Matrix(Arc::new(history))),
-            ("times".into(), Value::vector(record_times)),
-            ("form".into(), Value::Str(form.into())),
-            (
-                "method".into(),
-                Value::Str(
-                    if method == Method::Matrix {
-                        "matrix"
-                    } else {
-                        "eigenvalues"
-                    }
-                    .into(),
-                ),
-            ),
-            ("dt".into(), Value::Num(dt)),
-            ("steps".into(), Value::Num(steps as f64)),
-            ("runs".into(), Value::Num(runs as f64)),
-            ("g".into(), Value::vector(g)),
-            ("refined_steps".into(), Value::Num(out.refined_steps as f64)),
-        ]))
+        let noise_ref = scaled.as_ref().map(|g| g as coulomb::StateNoise);
+        let out = coulomb::run_ensemble(&cfg, &drift_fn, noise_ref, &init_fn, &self.interrupt)
+            .map_err(|e| {
+                let span = e.field().and_then(|n| f.get(n)).map_or(f.span, |x| x.span);
+                RunError::backend(span, &e, ErrorCode::RunCoulombGas)
+            })?;
+        Ok(outcome_record(&cfg, &out, form, state_noise.is_some()))
     }
+}
+
+/// `noise(x, i)` with `method = "matrix"`: refused at the field, with the reason.
+fn matrix_state_noise(f: &Fields) -> RunError {
+    let span = f.get("noise").map_or(f.span, |x| x.span);
+    RunError::new(span, "the matrix method cannot take a noise that depends on the eigenvalue")
+        .code(ErrorCode::RunField)
+        .help("a matrix noise g(H) would rotate with the eigenbasis and add Itô terms to the eigenvalue SDE that the eigenvalue method does not have; use method = \"eigenvalues\" (the default) for `noise(x, i)`, or a constant noise with the matrix method")
+}
+
+/// The result record: final spectra (runs × N), their mean, the history (see
+/// docs/language.md), the record times and the settings used.
+fn outcome_record(
+    cfg: &CoulombConfig,
+    out: &coulomb::CoulombOutcome,
+    form: &str,
+    state_noise: bool,
+) -> Value {
+    let (runs, n) = (cfg.runs, cfg.n);
+    let finals = Mat::from_fn(runs, n, |r, i| out.finals[r][i]);
+    let history = Mat::from_fn(out.history.len(), n, |r, i| out.history[r][i]);
+    let record_times: Vec<f64> = match cfg.every {
+        Some(k) => (1..=cfg.steps / k)
+            .map(|m| (m * k) as f64 * cfg.dt)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mean: Vec<f64> = (0..n)
+        .map(|i| out.finals.iter().map(|x| x[i]).sum::<f64>() / runs as f64)
+        .collect();
+    let method = if cfg.method == Method::Matrix {
+        "matrix"
+    } else {
+        "eigenvalues"
+    };
+    let g = if state_noise {
+        Vec::new()
+    } else {
+        cfg.g.clone()
+    };
+    Value::record(vec![
+        ("final".into(), Value::Matrix(Arc::new(finals))),
+        ("mean".into(), Value::vector(mean)),
+        ("history".into(), Value::Matrix(Arc::new(history))),
+        ("times".into(), Value::vector(record_times)),
+        ("form".into(), Value::Str(form.into())),
+        ("method".into(), Value::Str(method.into())),
+        ("beta".into(), Value::Num(f64::from(cfg.beta))),
+        ("dt".into(), Value::Num(cfg.dt)),
+        ("steps".into(), Value::Num(cfg.steps as f64)),
+        ("runs".into(), Value::Num(runs as f64)),
+        ("g".into(), Value::vector(g)),
+        ("refined_steps".into(), Value::Num(out.refined_steps as f64)),
+    ])
 }
 
 /// N starting eigenvalues: sampled from a distribution, or given explicitly.

@@ -1,5 +1,5 @@
 //! `ensemble NAME = law(...)`: a random matrix, drawn afresh for every draw. Its constructor
-//! is a law builtin (`gaussian`, `goe`, `wishart`); lowering makes it a per-draw value, which
+//! is a law builtin (`gaussian`, `goe`, `wishart`, `gue`, `gse`, `wishart_complex`); lowering makes it a per-draw value, which
 //! the evaluator samples from the ensemble's own random stream, so it has no runner.
 
 use super::kind::Kind;
@@ -8,7 +8,7 @@ use crate::schema::{Form, KindSchema};
 /// The schema of `ensemble` blocks.
 pub static SCHEMA: KindSchema = KindSchema {
     name: "ensemble",
-    form: Form::Constructor(&["gaussian", "goe", "wishart"]),
+    form: Form::Constructor(&["gaussian", "goe", "wishart", "gue", "gse", "wishart_complex"]),
     fields: &[],
     scope: &[],
     per_draw: true,

@@ -12,6 +12,7 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "mp_edges_sweep.wmd" => &[("M", "200")],
         "dyson_harmonic.wmd" => &[("N", "6"), ("runs", "200")],
         "linear_scaling.wmd" => &[("runs", "100"), ("steps", "3000")],
+        "linear_scaling_sqrt_noise.wmd" => &[("runs", "100"), ("steps", "3000")],
         "coulomb_gas_rbm.wmd" => &[("runs", "400"), ("steps", "8000")],
         "sde_weight_row.wmd" => &[("runs", "200")],
         "fp_rbm_mode.wmd" => &[("cells", "300")],

@@ -7,6 +7,7 @@ mod cases;
 mod characteristics;
 mod cli;
 mod coulomb;
+mod dyson_beta;
 mod error_codes;
 mod examples;
 mod fokker_planck;

@@ -28,7 +28,7 @@ fn spectra(m: usize, n: usize, draws: u64) -> Vec<Vec<f64>> {
     };
     (0..draws)
         .map(|d| {
-            let w = linalg::sample(&law, &mut stream(11, 0, "W", d));
+            let w = linalg::sample(&law, &mut stream(11, 0, "W", d)).unwrap();
             linalg::sym_eigvals(linalg::gram(w.as_ref()).as_ref()).unwrap()
         })
         .collect()
@@ -111,7 +111,12 @@ fn goe_second_moment_is_exact_and_the_semicircle_fits() {
     };
     let x: Vec<f64> = (0..20)
         .flat_map(|d| {
-            linalg::sym_eigvals(linalg::sample(&law, &mut stream(5, 0, "H", d)).as_ref()).unwrap()
+            linalg::sym_eigvals(
+                linalg::sample(&law, &mut stream(5, 0, "H", d))
+                    .unwrap()
+                    .as_ref(),
+            )
+            .unwrap()
         })
         .collect();
     let m2 = x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64;
