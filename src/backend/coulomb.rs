@@ -51,7 +51,7 @@ pub fn run_ensemble<D, I>(
     stop: &AtomicBool,
 ) -> Result<CoulombOutcome, BackendError>
 where
-    D: Fn(f64, usize) -> f64 + Sync,
+    D: Fn(f64, usize, &[f64]) -> f64 + Sync,
     I: Fn(usize, &mut Rng) -> Result<Vec<f64>, BackendError> + Sync,
 {
     if cfg.g.len() != cfg.n || !(cfg.dt > 0.0 && cfg.dt.is_finite()) {
@@ -118,7 +118,7 @@ fn check_initial(x: &[f64], run: usize) -> Result<(), BackendError> {
     Ok(())
 }
 
-fn simulate<D: Fn(f64, usize) -> f64>(
+fn simulate<D: Fn(f64, usize, &[f64]) -> f64>(
     cfg: &CoulombConfig,
     drift: &D,
     noise: Option<StateNoise>,
@@ -267,11 +267,15 @@ impl<'a> Stepper<'a> {
     }
 
     /// Drift plus repulsion K_i + β g_i² Σ_{j≠i} 1/(x_i − x_j), into `self.force`.
-    fn forces<D: Fn(f64, usize) -> f64>(&mut self, x: &[f64], drift: &D) -> Result<(), StepError> {
+    fn forces<D: Fn(f64, usize, &[f64]) -> f64>(
+        &mut self,
+        x: &[f64],
+        drift: &D,
+    ) -> Result<(), StepError> {
         self.update_noise(x)?;
         repulsion(x, &mut self.force);
         for (i, &xi) in x.iter().enumerate() {
-            let k = drift(xi, i);
+            let k = drift(xi, i, x);
             if !k.is_finite() {
                 return Err(StepError::NonFinite(i, k));
             }
@@ -281,7 +285,7 @@ impl<'a> Stepper<'a> {
     }
 
     /// One step of length h with Brownian increments dw; returns the bisection depth used.
-    fn advance<D: Fn(f64, usize) -> f64>(
+    fn advance<D: Fn(f64, usize, &[f64]) -> f64>(
         &mut self,
         x: &mut [f64],
         h: f64,

@@ -94,7 +94,7 @@ impl HermitianStepper {
     }
 
     /// One step: drift in the eigenbasis, projection onto the β's form, then g√h G_β.
-    fn step<D: Fn(f64, usize) -> f64 + ?Sized>(
+    fn step<D: Fn(f64, usize, &[f64]) -> f64 + ?Sized>(
         &mut self,
         drift: &D,
         h: f64,
@@ -105,7 +105,7 @@ impl HermitianStepper {
         let per = if self.beta == 4 { 2 } else { 1 };
         let x = self.spectrum();
         for (k, &xk) in x.iter().enumerate() {
-            let kk = drift(xk, k);
+            let kk = drift(xk, k, &x);
             let moved = xk + kk * h;
             if !moved.is_finite() {
                 return Err((k, xk, kk));
@@ -141,7 +141,7 @@ impl HermitianStepper {
 /// checked is shared by all.
 pub(super) fn simulate(
     cfg: &CoulombConfig,
-    drift: &(impl Fn(f64, usize) -> f64 + ?Sized),
+    drift: &(impl Fn(f64, usize, &[f64]) -> f64 + ?Sized),
     x0: &[f64],
     run: usize,
     rng: &mut Rng,
@@ -184,7 +184,8 @@ mod tests {
         let mut m = HermitianStepper::new(&[-1.0, 0.5, 2.0], 4).unwrap();
         for _ in 0..20 {
             m.decompose().unwrap();
-            m.step(&|x: f64, _| -x, 0.01, 1.0, &mut rng).unwrap();
+            m.step(&|x: f64, _, _: &[f64]| -x, 0.01, 1.0, &mut rng)
+                .unwrap();
         }
         m.decompose().unwrap();
         let l: Vec<f64> = m.lambda.column_vector().iter().map(|z| z.re).collect();

@@ -64,7 +64,7 @@ impl MatrixStepper {
     }
 
     /// One step: drift in the eigenbasis, then g√h G.
-    fn step<D: Fn(f64, usize) -> f64>(
+    fn step<D: Fn(f64, usize, &[f64]) -> f64>(
         &mut self,
         drift: &D,
         h: f64,
@@ -72,9 +72,9 @@ impl MatrixStepper {
         rng: &mut Rng,
     ) -> Result<(), (usize, f64, f64)> {
         let n = self.h.nrows();
-        for i in 0..n {
-            let x = self.lambda[i];
-            let k = drift(x, i);
+        let xs: Vec<f64> = (0..n).map(|i| self.lambda[i]).collect();
+        for (i, &x) in xs.iter().enumerate() {
+            let k = drift(x, i, &xs);
             let moved = x + k * h;
             if !moved.is_finite() {
                 return Err((i, x, k));
@@ -113,7 +113,7 @@ impl MatrixStepper {
 /// shared by all.
 pub(super) fn simulate(
     cfg: &CoulombConfig,
-    drift: &(impl Fn(f64, usize) -> f64 + ?Sized),
+    drift: &(impl Fn(f64, usize, &[f64]) -> f64 + ?Sized),
     x0: &[f64],
     run: usize,
     rng: &mut Rng,
@@ -126,7 +126,7 @@ pub(super) fn simulate(
             super::check_interrupt(stop)?;
         }
         m.decompose()?;
-        m.step(&|x, i| drift(x, i), cfg.dt, cfg.g[0], rng)
+        m.step(&|x, i, xs: &[f64]| drift(x, i, xs), cfg.dt, cfg.g[0], rng)
             .map_err(|(i, x, k)| BackendError::NotFinite {
                 place: Box::new(super::Place {
                     run: Some(("run", run)),

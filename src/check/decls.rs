@@ -311,6 +311,12 @@ impl Checker {
                     format!("{min} to {}", want.len())
                 };
                 let names: Vec<&str> = want.iter().map(|w| w.trim_end_matches('?')).collect();
+                let shortest = names[..min].join(", ");
+                let help = if min == want.len() {
+                    format!("write it as `{name}({shortest}) = ...`")
+                } else {
+                    format!("write it as `{name}({shortest}) = ...`, or with up to {} parameters: `{name}({}) = ...`", want.len(), names.join(", "))
+                };
                 let e = Diagnostic::new(
                     ErrorCode::CheckFieldArity,
                     format!(
@@ -319,7 +325,7 @@ impl Checker {
                     ),
                 )
                 .label(item.span, format!("written with {}", params.len()))
-                .help(format!("write it as `{name}({}) = ...`", names.join(", ")));
+                .help(help);
                 self.error(e);
             }
             (FieldKind::Choice(values), FieldKind::Value, ItemKind::Field(_, e)) => {

@@ -5,7 +5,7 @@ use crate::backend::coulomb::{self, CoulombConfig, Method, BETAS};
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
 use crate::diag::ErrorCode;
-use crate::eval::compile::ScalarFn;
+use crate::eval::compile::{Bind, ScalarFn};
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
@@ -20,7 +20,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     form: Form::Block,
     fields: &[
         f("eigenvalues", true, "number of eigenvalues N"),
-        step_func("drift", &["x", "i"], true, "per-eigenvalue drift K_i(x)"),
+        step_func("drift", &["x", "i", "xs?"], true, "per-eigenvalue drift K_i(x), or K_i(x, xs) seeing the whole spectrum xs (e.g. a mean-field term `mean(xs) - x`)"),
         step_func("noise", &["x?", "i"], false, "noise strength g̃_i (default 1): `noise(i) = ...`, or `noise(x, i) = ...` depending on eigenvalue i's value x (Itô, taken at the start of each step; eigenvalue method only)"),
         f("lr", false, "learning rate α (discrete SGD form)"),
         f("batch", false, "batch size |B| (discrete SGD form)"),
@@ -58,6 +58,26 @@ impl Evaluator<'_> {
     /// `method = "eigenvalues"` (the default, recorded) or `"matrix"`.
     fn method(&self, f: &Fields, frame: &mut Frame) -> Result<Method> {
         self.choice(f, "method", frame)
+    }
+
+    /// `drift(x, i)` compiled to a closure of (x, i), or `drift(x, i, xs)` of (x, i, xs₀, …,
+    /// xs_{N−1}) with xs the whole spectrum at the start of the step (then `true`).
+    fn drift(&self, f: &Fields, n: usize, frame: &Frame) -> Result<(ScalarFn, bool)> {
+        let field = f
+            .get("drift")
+            .ok_or_else(|| f.missing("`drift(x, i) = ...`"))?;
+        let whole = field.params == Some(3);
+        let mut binds = vec![Bind::Scalar(0), Bind::Scalar(1)];
+        if whole {
+            binds.push(Bind::Vector { start: 2, len: n });
+        }
+        let c = self.compile_fn(&field.code, &binds, field.span, frame)?;
+        match (c.matrix, c.fs.as_slice()) {
+            (None, [one]) => Ok((one.clone(), whole)),
+            _ => Err(RunError::new(field.span, "the drift of an eigenvalue is one number")
+                .code(ErrorCode::RunShape)
+                .help("write `drift(x, i) = ...` for eigenvalue i at x; `xs` is the whole spectrum")),
+        }
     }
 
     /// `beta = 1, 2 or 4` (default 1, recorded); any other value is refused at the field.
@@ -183,23 +203,22 @@ impl Evaluator<'_> {
         let scaled = state_noise
             .as_ref()
             .map(|fun| move |x: f64, i: usize| scale * fun(&[x, i as f64]));
-        let drift_field = f
-            .get("drift")
-            .ok_or_else(|| f.missing("`drift(x, i) = ...`"))?;
-        let drift = self.compile_scalar(
-            &drift_field.code,
-            2,
-            drift_field.span,
-            &mut Frame {
-                draw: frame.draw,
-                locals: vec![Value::Num(0.0); 2],
-            },
-        )?;
+        let (drift, whole) = self.drift(f, cfg.n, frame)?;
         let init_field = f.get("init").ok_or_else(|| f.missing("`init`"))?;
         let init = self.eval(&init_field.code, frame)?;
         let n = cfg.n;
         let init_fn = |_run: usize, rng: &mut Rng| initial_spectrum(&init, n, rng);
-        let drift_fn = |x: f64, i: usize| drift(&[x, i as f64]);
+        let drift_fn = |x: f64, i: usize, xs: &[f64]| {
+            if whole {
+                let params: Vec<f64> = [x, i as f64]
+                    .into_iter()
+                    .chain(xs.iter().copied())
+                    .collect();
+                drift(&params)
+            } else {
+                drift(&[x, i as f64])
+            }
+        };
         let noise_ref = scaled.as_ref().map(|g| g as coulomb::StateNoise);
         let out = coulomb::run_ensemble(&cfg, &drift_fn, noise_ref, &init_fn, &self.interrupt)
             .map_err(|e| {

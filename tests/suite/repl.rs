@@ -40,5 +40,5 @@ fn stdlib_and_help_work_in_the_repl() {
     s.input("use rmt");
     assert_eq!(text(s.input("mp_edges(r = 0.25)")), "[0.25, 2.25]\n");
     assert!(text(s.input(":help ensemble")).contains("gaussian"));
-    assert!(text(s.input(":help coulomb_gas")).contains("drift(x, i)"));
+    assert!(text(s.input(":help coulomb_gas")).contains("drift(x, i, xs?)"));
 }
