@@ -4,8 +4,9 @@
 //! whatever `check` accepts runs.
 //!
 //! Physics: the 2D Ornstein–Uhlenbeck process dX = −A X dt + dW has the stationary
-//! covariance Σ solving the Lyapunov equation A Σ + Σ Aᵀ = I.
+//! covariance Σ solving the Lyapunov equation A Σ + Σ Aᵀ = I (solved in `sde_matrix.rs`).
 
+use super::sde_matrix::{lyapunov, second_moments, standard_errors};
 use super::support::run_script;
 use wmd::ir::value::Value;
 use wmd::span::Sources;
@@ -74,30 +75,6 @@ fn user_functions_are_inlined_and_records_of_constants_read() {
     }
 }
 
-/// The stationary covariance of dX = −A X dt + dW: (s₁₁, s₁₂, s₂₂) from A Σ + Σ Aᵀ = I, a
-/// 3 × 3 linear system solved by Cramer's rule.
-fn lyapunov(a: [[f64; 2]; 2]) -> [f64; 3] {
-    let m = [
-        [2.0 * a[0][0], 2.0 * a[0][1], 0.0],
-        [a[1][0], a[0][0] + a[1][1], a[0][1]],
-        [0.0, 2.0 * a[1][0], 2.0 * a[1][1]],
-    ];
-    let rhs = [1.0, 0.0, 1.0];
-    let det = |m: &[[f64; 3]; 3]| {
-        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
-            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
-            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
-    };
-    let d = det(&m);
-    [0, 1, 2].map(|k| {
-        let mut mk = m;
-        for (row, r) in mk.iter_mut().zip(rhs) {
-            row[k] = r;
-        }
-        det(&mk) / d
-    })
-}
-
 #[test]
 fn the_one_line_linear_drift_has_the_lyapunov_stationary_covariance() {
     // T = 6 is 6 relaxation times of the slowest mode (eigenvalues of A: 1.1, 1.9); the srk
@@ -114,20 +91,14 @@ fn the_one_line_linear_drift_has_the_lyapunov_stationary_covariance() {
         }
         report r { f = s.final }";
     let f = finals(text);
-    let n = f.nrows() as f64;
-    let cov = |i: usize, j: usize| (0..f.nrows()).map(|r| f[(r, i)] * f[(r, j)]).sum::<f64>() / n;
-    let exact = lyapunov([[1.0, 0.5], [-0.3, 2.0]]);
-    let measured = [cov(0, 0), cov(0, 1), cov(1, 1)];
-    // Standard error of a second moment of a Gaussian: √((s_ii s_jj + s_ij²)/n); 5 of them.
-    let se = |i: usize, j: usize| {
-        let s = |a: usize, b: usize| exact[a + b];
-        ((s(i, i) * s(j, j) + s(i, j).powi(2)) / n).sqrt()
-    };
-    for (k, (i, j)) in [(0, 0), (0, 1), (1, 1)].into_iter().enumerate() {
+    let exact = lyapunov([[1.0, 0.5], [-0.3, 2.0]], [1.0, 0.0, 1.0]);
+    let measured = second_moments(&f);
+    let se = standard_errors(exact, f.nrows() as f64);
+    for k in 0..3 {
         let err = (measured[k] - exact[k]).abs();
         assert!(
-            err < 5.0 * se(i, j) + 2e-3,
-            "Σ[{i}{j}] = {} vs {}",
+            err < 5.0 * se[k] + 2e-3,
+            "entry {k}: {} vs {}",
             measured[k],
             exact[k]
         );

@@ -18,13 +18,13 @@ fn finals(text: &str) -> std::sync::Arc<faer::Mat<f64>> {
 
 /// (E x₀², E x₀x₁, E x₁²) over the rows of `f`, and their standard errors for a Gaussian
 /// law with second moments `s`.
-fn second_moments(f: &faer::Mat<f64>) -> [f64; 3] {
+pub fn second_moments(f: &faer::Mat<f64>) -> [f64; 3] {
     let n = f.nrows() as f64;
     let c = |i: usize, j: usize| (0..f.nrows()).map(|r| f[(r, i)] * f[(r, j)]).sum::<f64>() / n;
     [c(0, 0), c(0, 1), c(1, 1)]
 }
 
-fn standard_errors(s: [f64; 3], n: f64) -> [f64; 3] {
+pub fn standard_errors(s: [f64; 3], n: f64) -> [f64; 3] {
     let se = |a: f64, b: f64, ab: f64| ((a * b + ab * ab) / n).sqrt();
     [
         se(s[0], s[0], s[0]),
@@ -34,7 +34,7 @@ fn standard_errors(s: [f64; 3], n: f64) -> [f64; 3] {
 }
 
 /// Σ from A Σ + Σ Aᵀ = Q for 2 × 2 matrices: the 3 × 3 system in (s₁₁, s₁₂, s₂₂).
-fn lyapunov(a: [[f64; 2]; 2], q: [f64; 3]) -> [f64; 3] {
+pub fn lyapunov(a: [[f64; 2]; 2], q: [f64; 3]) -> [f64; 3] {
     let m = [
         [2.0 * a[0][0], 2.0 * a[0][1], 0.0],
         [a[1][0], a[0][0] + a[1][1], a[0][1]],
