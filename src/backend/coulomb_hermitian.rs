@@ -19,7 +19,8 @@
 //! order 1 in h), the noise must be the same for every eigenvalue, and a step costs an
 //! eigendecomposition, O(N³).
 
-use super::coulomb_config::{records, CoulombConfig, RunResult};
+use super::coulomb_config::{CoulombConfig, RunResult};
+use super::coulomb_matrix::{run_form, MatrixForm};
 use super::hermitian::{add_gaussian_hermitian, add_gaussian_self_dual, hermitise};
 use super::rng::Rng;
 use super::BackendError;
@@ -136,42 +137,44 @@ impl HermitianStepper {
     }
 }
 
-/// Run one trajectory of the β = 2 or 4 matrix form from the spectrum `x0`; returns the final
-/// sorted eigenvalues and the recorded ones. The noise is cfg.g[0], which the caller has
-/// checked is shared by all.
+impl MatrixForm for HermitianStepper {
+    fn decompose(&mut self) -> Result<(), BackendError> {
+        HermitianStepper::decompose(self)
+    }
+
+    fn advance(
+        &mut self,
+        drift: &(dyn Fn(f64, usize, &[f64]) -> f64 + Sync),
+        h: f64,
+        noise: f64,
+        rng: &mut Rng,
+    ) -> Result<(), (usize, f64, f64)> {
+        self.step(drift, h, noise, rng)
+    }
+
+    fn spectrum(&self) -> Vec<f64> {
+        HermitianStepper::spectrum(self)
+    }
+}
+
+/// Run one trajectory of the β = 2 or 4 matrix form from the spectrum `x0` (see
+/// [`run_form`]).
 pub(super) fn simulate(
     cfg: &CoulombConfig,
-    drift: &(impl Fn(f64, usize, &[f64]) -> f64 + ?Sized),
+    drift: &(dyn Fn(f64, usize, &[f64]) -> f64 + Sync),
     x0: &[f64],
     run: usize,
     rng: &mut Rng,
     stop: &AtomicBool,
 ) -> Result<RunResult, BackendError> {
-    let mut m = HermitianStepper::new(x0, cfg.beta)?;
-    let mut history = Vec::new();
-    for step in 0..cfg.steps {
-        if step % 256 == 0 {
-            super::check_interrupt(stop)?;
-        }
-        m.decompose()?;
-        m.step(drift, cfg.dt, cfg.g[0], rng)
-            .map_err(|(i, x, k)| BackendError::NotFinite {
-                place: Box::new(super::Place {
-                    run: Some(("run", run)),
-                    step: Some(step),
-                    ..Default::default()
-                }),
-                quantity: format!("the drift of eigenvalue {i} at x = {x}"),
-                value: k,
-                hint: "the gas has left the region where the drift is finite (matrix method)",
-            })?;
-        if records(cfg, step) {
-            m.decompose()?;
-            history.push(m.spectrum());
-        }
-    }
-    m.decompose()?;
-    Ok((m.spectrum(), history, 0))
+    run_form(
+        HermitianStepper::new(x0, cfg.beta)?,
+        cfg,
+        drift,
+        run,
+        rng,
+        stop,
+    )
 }
 
 #[cfg(test)]

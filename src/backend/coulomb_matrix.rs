@@ -108,25 +108,75 @@ impl MatrixStepper {
     }
 }
 
-/// Run one trajectory of the matrix form from the spectrum `x0`; returns the final sorted
-/// eigenvalues and the recorded ones. The noise is cfg.g[0], which the caller has checked is
-/// shared by all.
+/// A matrix form of the gas, one run: diagonalise its matrix, take a step (the drift in the
+/// eigenbasis, then the matrix noise; it needs a fresh decomposition), read the spectrum
+/// (ascending, from the last decomposition).
+pub(super) trait MatrixForm {
+    fn decompose(&mut self) -> Result<(), BackendError>;
+    /// One step; on a non-finite move, (eigenvalue, its value, its drift).
+    fn advance(
+        &mut self,
+        drift: &(dyn Fn(f64, usize, &[f64]) -> f64 + Sync),
+        h: f64,
+        noise: f64,
+        rng: &mut Rng,
+    ) -> Result<(), (usize, f64, f64)>;
+    fn spectrum(&self) -> Vec<f64>;
+}
+
+impl MatrixForm for MatrixStepper {
+    fn decompose(&mut self) -> Result<(), BackendError> {
+        MatrixStepper::decompose(self)
+    }
+
+    fn advance(
+        &mut self,
+        drift: &(dyn Fn(f64, usize, &[f64]) -> f64 + Sync),
+        h: f64,
+        noise: f64,
+        rng: &mut Rng,
+    ) -> Result<(), (usize, f64, f64)> {
+        self.step(&|x, i, xs: &[f64]| drift(x, i, xs), h, noise, rng)
+    }
+
+    fn spectrum(&self) -> Vec<f64> {
+        self.lambda.column_vector().iter().copied().collect()
+    }
+}
+
+/// Run one trajectory of the real symmetric matrix form from the spectrum `x0`.
 pub(super) fn simulate(
     cfg: &CoulombConfig,
-    drift: &(impl Fn(f64, usize, &[f64]) -> f64 + ?Sized),
+    drift: &(dyn Fn(f64, usize, &[f64]) -> f64 + Sync),
     x0: &[f64],
     run: usize,
     rng: &mut Rng,
     stop: &AtomicBool,
 ) -> Result<RunResult, BackendError> {
-    let mut m = MatrixStepper::new(x0);
+    run_form(MatrixStepper::new(x0), cfg, drift, run, rng, stop)
+}
+
+/// Run one trajectory of a matrix form; returns the final sorted eigenvalues and the recorded
+/// ones. The noise is cfg.g[0], which the caller has checked is shared by all. A recorded
+/// step's decomposition serves the next step too (the matrix has not changed in between).
+pub(super) fn run_form<M: MatrixForm>(
+    mut m: M,
+    cfg: &CoulombConfig,
+    drift: &(dyn Fn(f64, usize, &[f64]) -> f64 + Sync),
+    run: usize,
+    rng: &mut Rng,
+    stop: &AtomicBool,
+) -> Result<RunResult, BackendError> {
     let mut history = Vec::new();
+    let mut fresh = false;
     for step in 0..cfg.steps {
         if step % 256 == 0 {
             super::check_interrupt(stop)?;
         }
-        m.decompose()?;
-        m.step(&|x, i, xs: &[f64]| drift(x, i, xs), cfg.dt, cfg.g[0], rng)
+        if !fresh {
+            m.decompose()?;
+        }
+        m.advance(drift, cfg.dt, cfg.g[0], rng)
             .map_err(|(i, x, k)| BackendError::NotFinite {
                 place: Box::new(super::Place {
                     run: Some(("run", run)),
@@ -137,17 +187,16 @@ pub(super) fn simulate(
                 value: k,
                 hint: "the gas has left the region where the drift is finite (matrix method)",
             })?;
-        if records(cfg, step) {
+        fresh = records(cfg, step);
+        if fresh {
             m.decompose()?;
-            history.push(m.lambda.column_vector().iter().copied().collect());
+            history.push(m.spectrum());
         }
     }
-    m.decompose()?;
-    Ok((
-        m.lambda.column_vector().iter().copied().collect(),
-        history,
-        0,
-    ))
+    if !fresh {
+        m.decompose()?;
+    }
+    Ok((m.spectrum(), history, 0))
 }
 
 /// Error unless every eigenvalue has the same noise strength (the matrix form adds one
