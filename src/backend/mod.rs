@@ -11,6 +11,7 @@ pub mod hermitian;
 pub mod linalg;
 pub mod mol;
 pub mod mol_implicit;
+pub mod nn;
 pub mod rng;
 pub mod sde;
 pub mod sde_matrix;
