@@ -193,7 +193,7 @@ impl Mlp {
     }
 
     /// The parameter ranges of the layers with `trainable[l]`, adjacent ones merged (the
-    /// `active` ranges of `optim::Optimizer::step`).
+    /// `active` ranges of [`super::optim::Optimizer::step`]).
     pub fn trainable_ranges(&self, trainable: &[bool]) -> Vec<Range<usize>> {
         let mut out: Vec<Range<usize>> = Vec::new();
         for (layer, _) in self.layers.iter().zip(trainable).filter(|(_, &t)| t) {
