@@ -1,10 +1,12 @@
 //! Networks and their training, numerically: fully connected networks ([`mlp`]) with their
-//! activations and losses, the Gaussian–Gaussian restricted Boltzmann machine (`rbm`), and
+//! activations and losses, the Gaussian–Gaussian restricted Boltzmann machine ([`rbm`]), and
 //! the optimisers that update a flat parameter vector ([`optim`]). Plain slices in and out; the
 //! small dense loops of a training step are hand-written over reusable workspaces, so a warm
 //! step allocates nothing.
 
 pub mod activation;
+pub mod gaussian;
 pub mod loss;
 pub mod mlp;
 pub mod optim;
+pub mod rbm;
