@@ -133,7 +133,7 @@ pub fn check(parsed: &Parsed) -> Result<check::Checked, Diagnostics> {
         .collect();
     let tables = check::Tables {
         kinds: kinds::schemas(),
-        builtins: eval::rows::signatures(),
+        builtins: eval::table::signatures(),
     };
     let checked = check::check(&units, tables)?;
     // What the per-step compiler cannot take is refused here, at the construct.

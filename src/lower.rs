@@ -44,16 +44,19 @@ pub fn lower(checked: &Checked, text: impl Fn(Span) -> String) -> Plan {
     }
 }
 
-/// A global is random when it is an ensemble or depends on a random global.
+/// A global is random when it is per-draw (an ensemble, a network, a data set) or depends on
+/// a random global, except a block whose runs are the draws ([`crate::schema::KindSchema::runs_are_draws`]).
 fn mark_random(globals: &mut [GlobalPlan], checked: &Checked) {
     for g in globals.iter_mut() {
-        g.random = matches!(g.body, GlobalBody::Ensemble(_));
+        g.random = matches!(g.body, GlobalBody::Ensemble { .. });
     }
     loop {
         let mut changed = false;
         for id in 0..globals.len() {
             let deps = checked.deps.get(&id).map(|d| d.as_slice()).unwrap_or(&[]);
-            if !globals[id].random && deps.iter().any(|&d| globals[d].random) {
+            let owns_draws =
+                matches!(globals[id].body, GlobalBody::Job { kind, .. } if kind.runs_are_draws);
+            if !globals[id].random && !owns_draws && deps.iter().any(|&d| globals[d].random) {
                 globals[id].random = true;
                 changed = true;
             }
@@ -96,7 +99,10 @@ impl Lowerer<'_> {
                 let kind = self.checked.decl_kinds[&id];
                 match &d.body {
                     // A constructor-form kind is a value: drawn afresh per draw, or once.
-                    DeclBody::Expr(e) if kind.per_draw => GlobalBody::Ensemble(self.expr(e)),
+                    DeclBody::Expr(e) if kind.per_draw => GlobalBody::Ensemble {
+                        kind,
+                        code: self.expr(e),
+                    },
                     DeclBody::Expr(e) => GlobalBody::Let(self.expr(e)),
                     DeclBody::Block(items) => GlobalBody::Job {
                         kind,

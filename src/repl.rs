@@ -54,8 +54,7 @@ impl Session {
 
     /// Names for completion: definitions, builtins, kinds and keywords.
     pub fn completions(&self) -> Vec<String> {
-        let mut names: Vec<String> = crate::eval::rows::ROWS
-            .iter()
+        let mut names: Vec<String> = crate::eval::table::all_rows()
             .map(|r| r.sig.name.to_string())
             .collect();
         names.extend(
@@ -281,7 +280,7 @@ pub fn kind_help(name: &str) -> String {
         }
         return out;
     }
-    if let Some(r) = crate::eval::rows::ROWS.iter().find(|r| r.sig.name == name) {
+    if let Some(r) = crate::eval::table::all_rows().find(|r| r.sig.name == name) {
         let b = &r.sig;
         let params: Vec<String> = b.params.iter().map(|p| p.name.to_string()).collect();
         return format!("{}({}) — {}\n", b.name, params.join(", "), b.doc);

@@ -106,6 +106,15 @@ pub struct KindSchema {
     /// constructor makes a law, each draw samples a matrix from it); otherwise the
     /// constructor's value is computed once, like a `let`, for other blocks to take as a field.
     pub per_draw: bool,
+    /// A block whose runs are draws: run r sees draw r of every per-draw value (networks,
+    /// data sets, ensembles), so the block's result is one value however random its inputs
+    /// are (`train`). Other blocks that read a per-draw value are computed once per draw.
+    pub runs_are_draws: bool,
+    /// Fields that rebind a name: when such a field is given as a bare global name
+    /// (`model = student`), that name means, inside `observe` and `stop`, the block's scope
+    /// value of the field's name (the network being trained, not its initial draw). Each
+    /// takes one slot after the scope names there, named `\0field` when not given so.
+    pub rebinds: &'static [&'static str],
     pub doc: &'static str,
 }
 

@@ -6,6 +6,7 @@ pub mod coulomb;
 pub mod coulomb_config;
 pub mod coulomb_hermitian;
 pub mod coulomb_matrix;
+pub mod datasets;
 pub mod fokker_planck;
 pub mod hermitian;
 pub mod linalg;
@@ -17,6 +18,7 @@ pub mod sde;
 pub mod sde_matrix;
 pub mod sparse;
 pub mod stencil;
+pub mod tables;
 pub mod tr_bdf2;
 pub mod tridiag;
 

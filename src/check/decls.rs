@@ -20,9 +20,24 @@ pub fn report_field_names(r: &Report) -> Vec<String> {
         .collect()
 }
 
+/// The name a rebinding field rebinds: the bare name it is given as (`model = student`), else
+/// a name no script can write.
+fn rebound_name(field: &str, items: &[Item]) -> String {
+    items
+        .iter()
+        .find_map(|i| match &i.kind {
+            ItemKind::Field(n, e) if n.name == field => match &e.kind {
+                ExprKind::Name(g) => Some(g.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or_else(|| format!("\0{field}"))
+}
+
 /// Kinds a reader of the design documents may write that this version has no implementation
 /// of: their "unknown kind" error says so instead of guessing a spelling.
-const NOT_YET: &[&str] = &["network", "data", "optimizer", "train", "kernel"];
+const NOT_YET: &[&str] = &["kernel"];
 
 impl Checker {
     fn kind_schema(&mut self, kind: &Ident) -> Option<&'static KindSchema> {
@@ -34,8 +49,7 @@ impl Checker {
         let help = match suggest::did_you_mean(&kind.name, names.iter().copied()) {
             Some(s) => format!("{s} (kinds: {list})"),
             None if NOT_YET.contains(&kind.name.as_str()) => format!(
-                "networks, data sets, optimizers and training are not in this version of wmd yet \
-                 (kinds: {list})"
+                "kernels (NNGP, GP regression) are not in this version of wmd yet (kinds: {list})"
             ),
             None => format!("kinds: {list}"),
         };
@@ -61,6 +75,7 @@ impl Checker {
             (DeclBody::Expr(e), Form::Constructor(_)) => match (self.constructor(k, e), k.per_draw)
             {
                 (Ty::Law(s), true) => Ty::Matrix(s),
+                (Ty::Record, true) => Ty::Record,
                 (_, true) => Ty::Matrix(Shape::default()),
                 (t, false) => t,
             },
@@ -165,7 +180,9 @@ impl Checker {
         let base = self.locals.len();
         self.locals
             .extend(k.scope.iter().map(|n| (n.to_string(), Ty::Any)));
+        self.rebound = k.rebinds.iter().map(|f| rebound_name(f, items)).collect();
         self.check_fields(k, d, items);
+        self.rebound.clear();
         self.locals.truncate(base);
     }
 
@@ -246,6 +263,9 @@ impl Checker {
                 let scope = std::mem::take(&mut self.locals);
                 self.expr(every);
                 self.locals = scope;
+                let base = self.locals.len();
+                let rebound = self.rebound.iter().map(|n| (n.clone(), Ty::Any));
+                self.locals.extend(rebound.collect::<Vec<_>>());
                 for i in items {
                     match &i.kind {
                         ItemKind::Field(_, e) | ItemKind::Bare(e) => {
@@ -254,10 +274,15 @@ impl Checker {
                         _ => {}
                     }
                 }
+                self.locals.truncate(base);
                 ("observe", item.span, FieldKind::Observe)
             }
             ItemKind::Stop(c) => {
+                let base = self.locals.len();
+                let rebound = self.rebound.iter().map(|n| (n.clone(), Ty::Any));
+                self.locals.extend(rebound.collect::<Vec<_>>());
                 self.expr(c);
+                self.locals.truncate(base);
                 ("stop", item.span, FieldKind::Stop)
             }
             ItemKind::Bare(_) | ItemKind::Run(_) => {

@@ -22,10 +22,16 @@ impl Checker {
             ExprKind::Name(n) => self.name(n, e.span),
             ExprKind::Vector(items) => self.vector(items),
             ExprKind::Comprehension(body, g) => {
+                // Numbers and vectors concatenate into a vector; booleans, matrices,
+                // records and networks make a list.
+                let mut item = Ty::Any;
                 self.generator(g, |cx| {
-                    cx.expr(body);
+                    item = cx.expr(body);
                 });
-                Ty::Vector
+                match item {
+                    Ty::Num | Ty::Vector => Ty::Vector,
+                    _ => Ty::Any,
+                }
             }
             ExprKind::Sum(g, body) => {
                 self.generator(g, |cx| {
@@ -141,7 +147,10 @@ impl Checker {
         if !matches!(it, Ty::Vector | Ty::Any) {
             self.type_error(g.iter.span, "a loop runs over a vector or a range", &it);
         }
-        self.locals.push((g.var.name.clone(), Ty::Num));
+        // Over a vector or range the variable is a number; over a list (of records, of
+        // networks) it is whatever the list holds.
+        let var = if it == Ty::Vector { Ty::Num } else { Ty::Any };
+        self.locals.push((g.var.name.clone(), var));
         if let Some(f) = &g.filter {
             self.expect_bool(f);
         }

@@ -80,7 +80,7 @@ pub struct Unit<'a> {
 }
 
 /// The tables a program is checked against: the kinds' schemas (the registry's,
-/// [`crate::kinds::schemas`]) and the builtins' signatures ([`crate::eval::rows::signatures`]).
+/// [`crate::kinds::schemas`]) and the builtins' signatures ([`crate::eval::table::signatures`]).
 pub struct Tables {
     pub kinds: Vec<&'static KindSchema>,
     pub builtins: Vec<&'static Builtin>,
@@ -121,6 +121,9 @@ pub(crate) struct Checker {
     pub kinds: Vec<&'static KindSchema>,
     /// The builtins' signatures, which names and calls are resolved to.
     pub builtins: Vec<&'static Builtin>,
+    /// The names the block being checked rebinds in its `observe` and `stop`
+    /// ([`KindSchema::rebinds`]), one per rebinding field.
+    pub rebound: Vec<String>,
 }
 
 impl Checker {

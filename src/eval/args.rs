@@ -158,6 +158,28 @@ pub fn collect_values(values: Vec<Value>) -> Value {
     Value::List(Arc::new(values))
 }
 
+/// Values in order, stacked: numbers into a vector, vectors of one length into the rows of a
+/// matrix; anything else (vectors of different lengths, matrices, records) into a list.
+pub fn stack_values(values: Vec<Value>) -> Value {
+    if values.iter().all(|v| matches!(v, Value::Num(_))) {
+        return collect_values(values);
+    }
+    let n = match values.first() {
+        Some(Value::Vector(v)) => v.len(),
+        _ => return Value::List(Arc::new(values)),
+    };
+    if !values
+        .iter()
+        .all(|v| matches!(v, Value::Vector(u) if u.len() == n))
+    {
+        return Value::List(Arc::new(values));
+    }
+    let rows: Vec<&[f64]> = values.iter().filter_map(Value::as_slice).collect();
+    Value::Matrix(Arc::new(faer::Mat::from_fn(rows.len(), n, |i, j| {
+        rows[i][j]
+    })))
+}
+
 /// The entries of a matrix, row by row.
 pub fn matrix_entries(m: &faer::Mat<f64>) -> Vec<f64> {
     (0..m.nrows())

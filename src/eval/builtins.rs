@@ -103,10 +103,29 @@ pub(super) fn reshape(a: &Args, span: Span) -> Result<Value> {
     ))))
 }
 
-/// `normal(mean, sd)`, sd > 0.
+/// `normal(mean, sd)` or `normal(mean, var = σ²)`, σ > 0 (default 1).
 pub(super) fn normal(a: &Args, span: Span) -> Result<Value> {
-    let (mean, sd) = (num(&a[0], "mean", span)?, num(&a[1], "sd", span)?);
-    if sd <= 0.0 {
+    let mean = num(&a[0], "mean", span)?;
+    let sd = match (&a[1], &a[2]) {
+        (Some(_), Some(_)) => {
+            return Err(RunError::new(span, "give `sd` or `var`, not both")
+                .code(ErrorCode::RunValue)
+                .help("normal(sd = s) is normal(var = s^2)"))
+        }
+        (None, Some(_)) => {
+            let var = num(&a[2], "var", span)?;
+            if var <= 0.0 {
+                return Err(
+                    RunError::new(span, format!("`var` must be positive, but is {var}"))
+                        .code(ErrorCode::RunValue),
+                );
+            }
+            var.sqrt()
+        }
+        (Some(_), None) => num(&a[1], "sd", span)?,
+        (None, None) => 1.0,
+    };
+    if sd <= 0.0 || sd.is_nan() {
         return Err(
             RunError::new(span, format!("`sd` must be positive, but is {sd}"))
                 .code(ErrorCode::RunValue),

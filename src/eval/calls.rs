@@ -179,7 +179,7 @@ impl Evaluator<'_> {
                 _ => {}
             }
         }
-        super::rows::apply(self, b, values, span, draw)
+        super::table::apply(self, b, values, span, draw)
     }
 
     /// `eigvals(expr, draws = K)`, `sample(expr, draws = K)`: evaluate `expr` under K

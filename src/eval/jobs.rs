@@ -1,9 +1,12 @@
 //! Running a block declaration (`KIND NAME { ... }`): its kind's runner, found in the registry
-//! ([`crate::kinds`]), timed for `wmd run --timings`.
+//! ([`crate::kinds`]), timed for `wmd run --timings`; and drawing a per-draw declaration
+//! (an ensemble, a network, a data set) with its kind's realizer.
 
 use super::error::{Result, RunError};
 use super::state::{Evaluator, Frame};
+use crate::backend::rng;
 use crate::diag::ErrorCode;
+use crate::ir::code::Code;
 use crate::ir::plan::JobField;
 use crate::ir::value::Value;
 use crate::kinds::fields::Fields;
@@ -38,5 +41,27 @@ impl Evaluator<'_> {
             t.push((global.name.clone(), kind.name.to_string(), seconds));
         }
         out
+    }
+
+    /// Draw a per-draw value (an ensemble's matrix, a network's weights, a data set) for the
+    /// frame's draw from the declaration's own random stream.
+    pub(super) fn sample(
+        &self,
+        id: usize,
+        kind: &KindSchema,
+        code: &Code,
+        frame: &mut Frame,
+    ) -> Result<Value> {
+        let g = &self.plan.globals[id];
+        let made = self.eval(code, frame)?;
+        let realize = crate::kinds::realizer(kind).ok_or_else(|| {
+            RunError::new(
+                g.span,
+                format!("internal error: `{}` has no realizer", kind.name),
+            )
+            .code(ErrorCode::RunInternal)
+        })?;
+        let mut stream = rng::stream(self.seed, self.point, &g.name, frame.draw.index);
+        realize(self, made, &mut stream, g.span, frame.draw)
     }
 }

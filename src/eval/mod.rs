@@ -20,6 +20,7 @@ pub mod rows;
 pub mod run;
 mod spectral;
 pub mod state;
+pub mod table;
 mod vs;
 
 pub use error::{Result, RunError};

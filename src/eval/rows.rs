@@ -1,19 +1,18 @@
 //! The builtins, one row each: the name, the signature the checker holds calls to (parameters
 //! with types and defaults, the return type, how the call is evaluated) and the implementation,
 //! side by side, so that a builtin cannot be declared without one. The checker and `:help` read
-//! the signatures ([`signatures`]); the evaluator calls [`apply`], which finds the row by the
+//! the signatures ([`super::table::signatures`]); the evaluator calls [`apply`], which finds the row by the
 //! signature's identity.
 
 use super::args::*;
 use super::builtins::*;
-use super::error::{Result, RunError};
+use super::error::Result;
 use super::fp_builtins as fp;
 use super::kernel::{Kernel, Row};
 use super::spectral;
 use super::state::{Draw, Evaluator};
 use super::{arrays, elementary};
 use crate::builtins::{auto, num, req, Builtin, Mode, Param, Ret};
-use crate::diag::ErrorCode;
 use crate::ir::value::Value;
 use crate::observe::fit;
 use crate::span::Span;
@@ -120,7 +119,7 @@ pub static ROWS: &[Row] = &[
     Row { sig: Builtin { name: "cols", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "number of columns" }, run: Pure(|a, s| Ok(Value::Num(matrix(&a[0], "m", s)?.ncols() as f64))) },
     Row { sig: Builtin { name: "trace", params: &[req("m", ParamTy::Matrix)], ret: Ret::Num, mode: Mode::Plain, doc: "sum of the diagonal" }, run: Pure(trace) },
     Row { sig: Builtin { name: "density", params: &[req("pdf", ParamTy::Func), req("support", ParamTy::Vector), num("nodes", 4097.0)], ret: Ret::Dist, mode: Mode::Plain, doc: "distribution with density pdf on support [a, b]; normalised, CDF tabulated by quadrature" }, run: Eval(density) },
-    Row { sig: Builtin { name: "normal", params: &[num("mean", 0.0), num("sd", 1.0)], ret: Ret::Dist, mode: Mode::Plain, doc: "normal distribution N(mean, sd²)" }, run: Pure(normal) },
+    Row { sig: Builtin { name: "normal", params: &[num("mean", 0.0), auto("sd", ParamTy::Num, "1, or √var"), auto("var", ParamTy::Num, "sd²")], ret: Ret::Dist, mode: Mode::Plain, doc: "normal distribution N(mean, sd²), given by its standard deviation `sd` or its variance `var`" }, run: Pure(normal) },
     Row { sig: Builtin { name: "uniform", params: &[num("low", 0.0), num("high", 1.0)], ret: Ret::Dist, mode: Mode::Plain, doc: "uniform distribution on [low, high]" }, run: Pure(uniform) },
     Row { sig: Builtin { name: "pdf", params: &[req("dist", ParamTy::Dist), req("x", ParamTy::Numeric)], ret: Ret::Any, mode: Mode::Plain, doc: "density of dist at x" }, run: Pure(|a, s| { let d = dist(&a[0], s)?; map(&a[1], "x", s, |x| d.pdf(x)) }) },
     Row { sig: Builtin { name: "cdf", params: &[req("dist", ParamTy::Dist), req("x", ParamTy::Numeric)], ret: Ret::Any, mode: Mode::Plain, doc: "cumulative distribution of dist at x" }, run: Pure(|a, s| { let d = dist(&a[0], s)?; map(&a[1], "x", s, |x| d.cdf(x)) }) },
@@ -148,36 +147,23 @@ pub static ROWS: &[Row] = &[
     Row { sig: Builtin { name: "fit_two_mode", params: &[req("x", ParamTy::Vector)], ret: Ret::Record, mode: Mode::Plain, doc: "maximum-likelihood centre and σ of the two-mode density of 001, with errors from the observed information" }, run: Pure(|a, s| spectral::fitted(a, s, fit::two_mode)) },
 ];
 
-/// The signature of every builtin: what the checker resolves names to.
-pub fn signatures() -> Vec<&'static Builtin> {
-    ROWS.iter().map(|r| &r.sig).collect()
-}
-
-/// The row of a signature from [`ROWS`] (found by identity: plans only hold those).
+/// The row of a signature of this table (found by identity). The full table, with the
+/// builtins of the kinds, is [`super::table`].
 pub fn row_of(b: &Builtin) -> Option<&'static Row> {
     ROWS.iter().find(|r| std::ptr::eq(&r.sig, b))
 }
 
-/// Call a builtin on its argument values (`None` = the parameter's default was not given).
-pub fn apply(
-    ev: &Evaluator,
-    b: &'static Builtin,
-    a: Args,
-    span: Span,
-    draw: &Draw,
-) -> Result<Value> {
+/// Call a builtin's row on its argument values (`None` = the parameter's default was not
+/// given).
+pub fn apply(ev: &Evaluator, row: &Row, a: Args, span: Span, draw: &Draw) -> Result<Value> {
+    let b = &row.sig;
     let a = booleans_as_numbers(b, a);
-    match row_of(b).map(|r| r.run) {
-        Some(Kernel::Map(f)) => map(&a[0], b.name, span, f),
-        Some(Kernel::Map2(f)) => elementary::map2(b, &a, span, f),
-        Some(Kernel::Map3(f)) => elementary::map3(b, &a, span, f),
-        Some(Kernel::Pure(f)) => f(&a, span),
-        Some(Kernel::Eval(f)) => f(ev, &a, span, draw),
-        None => Err(RunError::new(
-            span,
-            format!("internal error: `{}` is not in the builtin table", b.name),
-        )
-        .code(ErrorCode::RunInternal)),
+    match row.run {
+        Kernel::Map(f) => map(&a[0], b.name, span, f),
+        Kernel::Map2(f) => elementary::map2(b, &a, span, f),
+        Kernel::Map3(f) => elementary::map3(b, &a, span, f),
+        Kernel::Pure(f) => f(&a, span),
+        Kernel::Eval(f) => f(ev, &a, span, draw),
     }
 }
 
@@ -189,26 +175,4 @@ fn booleans_as_numbers(b: &Builtin, mut a: Args) -> Args {
         }
     }
     a
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{row_of, signatures, Kernel, ROWS};
-
-    #[test]
-    fn every_builtin_is_one_row_found_by_its_signature() {
-        for (i, r) in ROWS.iter().enumerate() {
-            let same = ROWS.iter().filter(|o| o.sig.name == r.sig.name).count();
-            assert_eq!(same, 1, "{} has {same} rows", r.sig.name);
-            assert!(std::ptr::eq(row_of(signatures()[i]).unwrap(), r));
-            let arity = match r.run {
-                Kernel::Map(_) => 1,
-                Kernel::Map2(_) => 2,
-                Kernel::Map3(_) => 3,
-                _ => r.sig.params.len(),
-            };
-            assert_eq!(r.sig.params.len(), arity, "{}", r.sig.name);
-        }
-        assert!(ROWS.len() >= 60, "{} rows", ROWS.len());
-    }
 }

@@ -3,7 +3,6 @@
 //! timings).
 
 use super::error::{Result, RunError};
-use crate::backend::{linalg, rng};
 use crate::diag::ErrorCode;
 use crate::ir::code::Code;
 use crate::ir::plan::{GlobalBody, Plan};
@@ -117,7 +116,7 @@ impl<'p> Evaluator<'p> {
         match &g.body {
             GlobalBody::Let(code) => self.eval(code, &mut frame),
             GlobalBody::Fn { .. } => Ok(Value::Func(Arc::new(value::Func::Global(id)))),
-            GlobalBody::Ensemble(code) => self.sample(id, code, &mut frame),
+            GlobalBody::Ensemble { kind, code } => self.sample(id, kind, code, &mut frame),
             GlobalBody::Report(items) => {
                 let values = self.eval_items(items, &mut frame)?;
                 let names = items.iter().map(|(n, _)| n.clone());
@@ -145,22 +144,6 @@ impl<'p> Evaluator<'p> {
             locals: Vec::new(),
         };
         self.eval_items(items, &mut frame)
-    }
-
-    /// Sample an ensemble for the frame's draw from its own random stream.
-    fn sample(&self, id: usize, law: &Code, frame: &mut Frame) -> Result<Value> {
-        let g = &self.plan.globals[id];
-        let Value::Law(law_value) = self.eval(law, frame)? else {
-            return Err(RunError::new(
-                g.span,
-                "an ensemble is made by a random-matrix law",
-            ));
-        };
-        let mut stream = rng::stream(self.seed, self.point, &g.name, frame.draw.index);
-        let m = linalg::sample(&law_value, &mut stream).map_err(|e| {
-            RunError::new(g.span, e.to_string()).code(crate::diag::ErrorCode::RunBackend)
-        })?;
-        Ok(Value::Matrix(Arc::new(m)))
     }
 
     /// Record a default that a call used, for the manifest.

@@ -20,8 +20,12 @@ pub enum GlobalBody {
         params: Vec<(String, Option<Code>)>,
         body: FnImpl,
     },
-    /// `ensemble NAME = law(...)`: the law's code, sampled per draw.
-    Ensemble(Code),
+    /// `KIND NAME = constructor(...)` of a per-draw kind (`ensemble`, `network`, `data`): the
+    /// constructor's code, whose value the kind's realizer draws from afresh for every draw.
+    Ensemble {
+        kind: &'static KindSchema,
+        code: Code,
+    },
     /// A report's items, named.
     Report(Vec<(String, Code)>),
     /// A block declaration `KIND NAME { ... }`: its kind and its fields, for the kind's runner.

@@ -10,7 +10,7 @@ impl Plan {
     /// satisfies `pred` somewhere in its tree.
     pub fn any_code(&self, pred: &dyn Fn(&Code) -> bool) -> bool {
         let globals = self.globals.iter().any(|g| match &g.body {
-            GlobalBody::Let(c) | GlobalBody::Ensemble(c) => walk(c, pred),
+            GlobalBody::Let(c) | GlobalBody::Ensemble { code: c, .. } => walk(c, pred),
             GlobalBody::Fn { params, body } => {
                 params
                     .iter()

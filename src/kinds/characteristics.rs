@@ -30,6 +30,8 @@ pub static SCHEMA: KindSchema = KindSchema {
     ],
     scope: &[],
     per_draw: false,
+    runs_are_draws: false,
+    rebinds: &[],
     doc: "the Callan–Symanzik (drift-only) form of 000: P along flow lines, P = P₀ exp(−∫∇·G ds) (eq. 23), and P ∝ 1/G in 1D (eq. 26)",
 };
 
@@ -37,6 +39,7 @@ pub static SCHEMA: KindSchema = KindSchema {
 pub static KIND: Kind = Kind {
     schema: &SCHEMA,
     run: Some(run),
+    realize: None,
 };
 
 fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {

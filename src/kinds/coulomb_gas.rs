@@ -35,6 +35,8 @@ pub static SCHEMA: KindSchema = KindSchema {
     ],
     scope: &[],
     per_draw: false,
+    runs_are_draws: false,
+    rebinds: &[],
     doc: "Dyson Brownian motion / stochastic Coulomb gas of eigenvalues",
 };
 
@@ -42,6 +44,7 @@ pub static SCHEMA: KindSchema = KindSchema {
 pub static KIND: Kind = Kind {
     schema: &SCHEMA,
     run: Some(run),
+    realize: None,
 };
 
 fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {

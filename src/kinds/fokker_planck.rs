@@ -39,6 +39,8 @@ pub static SCHEMA: KindSchema = KindSchema {
     ],
     scope: &[],
     per_draw: false,
+    runs_are_draws: false,
+    rebinds: &[],
     doc: "a Fokker–Planck equation ∂ₜP = −∇·(DP) + Δ(GP) in 1D or 2D (G = g² = σ²/2)",
 };
 
@@ -46,6 +48,7 @@ pub static SCHEMA: KindSchema = KindSchema {
 pub static KIND: Kind = Kind {
     schema: &SCHEMA,
     run: Some(run),
+    realize: None,
 };
 
 fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {

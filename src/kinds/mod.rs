@@ -7,20 +7,27 @@
 
 pub mod characteristics;
 pub mod coulomb_gas;
+pub mod data;
 mod domain;
 pub mod ensemble;
 pub mod fields;
 pub mod fokker_planck;
 mod kind;
+pub mod network;
+pub mod network_draw;
+mod network_obs;
 pub mod observe;
+pub mod optimizer;
 pub mod pde;
 pub mod reference;
 pub mod sde;
 #[cfg(test)]
 mod toy;
+pub mod train;
+mod train_run;
 
 use crate::schema::KindSchema;
-pub use kind::{Kind, Runner};
+pub use kind::{Kind, Realize, Runner};
 
 /// Every kind of this version of wmd, in the order `:help` lists them.
 pub static REGISTRY: &[&Kind] = &[
@@ -30,8 +37,21 @@ pub static REGISTRY: &[&Kind] = &[
     &fokker_planck::KIND,
     &characteristics::KIND,
     &pde::KIND,
+    &network::KIND,
+    &data::KIND,
+    &optimizer::KIND,
+    &train::KIND,
     #[cfg(test)]
     &toy::KIND,
+];
+
+/// The builtins that belong to kinds: the constructors of networks, data sets and optimizers,
+/// and the observables of networks (after the evaluator's own table).
+pub static KIND_ROWS: &[&[crate::eval::kernel::Row]] = &[
+    network::ROWS,
+    data::ROWS,
+    optimizer::ROWS,
+    network_obs::ROWS,
 ];
 
 /// The schemas of every kind: what the checker holds declarations against.
@@ -47,6 +67,14 @@ pub fn runner(schema: &KindSchema) -> Option<Runner> {
         .and_then(|k| k.run)
 }
 
+/// The realizer of a per-draw kind (found by the schema's identity).
+pub fn realizer(schema: &KindSchema) -> Option<Realize> {
+    REGISTRY
+        .iter()
+        .find(|k| std::ptr::eq(k.schema, schema))
+        .and_then(|k| k.realize)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::schema::Form;
@@ -56,6 +84,7 @@ mod tests {
         for k in super::REGISTRY {
             let block = k.schema.form == Form::Block;
             assert_eq!(k.run.is_some(), block, "{}", k.schema.name);
+            assert_eq!(k.realize.is_some(), k.schema.per_draw, "{}", k.schema.name);
             assert!(super::runner(k.schema).is_some() == block);
             let same = super::REGISTRY
                 .iter()

@@ -2,8 +2,9 @@
 //! `observe every k { name = expr ... }` is evaluated after every k-th step and its values are
 //! kept as columns, and `stop when cond` ends the loop after the first step at which it holds.
 //! Both see the kind's scope names (its schema's `scope`, in that order) bound to the job's
-//! state after the step. A kind that steps (the toy walk today, `train` next) hands the
-//! executor a function that advances its state by one step and returns those values.
+//! state after the step. A kind that steps (`train`, the toy walk of the tests) hands the
+//! executor a [`Stepper`]: it advances the state by one step, and gives the scope values only
+//! where they are read, so a step costs no values that nobody looks at.
 
 use super::fields::Fields;
 use crate::diag::ErrorCode;
@@ -12,11 +13,14 @@ use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
 
 /// What the observers saw: the steps observed, each item's values there, and the step the
-/// `stop` condition ended the loop after (if it did).
+/// loop ended after early (if it did) with the reason.
 pub struct Observed {
     pub steps: Vec<f64>,
     pub columns: Vec<(String, Vec<Value>)>,
     pub stopped_at: Option<usize>,
+    /// Why the loop ended early: "stop when" (the condition held) or the stepper's reason
+    /// (a training run that diverged).
+    pub reason: Option<String>,
 }
 
 impl Observed {
@@ -35,33 +39,86 @@ impl Observed {
     }
 }
 
-/// Run `steps` steps: `step(k)` advances the state to after step k (1-based) and returns the
-/// scope values; the observers run every `observe.every` steps and `stop` after each step.
+/// A stepping job as the executor drives it.
+pub trait Stepper {
+    /// Advance the state to after step k (1-based); `Ok(Some(reason))` ends the loop there
+    /// (a training run that diverged: recorded, not an error).
+    fn advance(&mut self, k: usize) -> Result<Option<String>>;
+    /// The scope values (the kind's `scope` names, in order, then one per rebinding field)
+    /// after step k (k = 0: the start), or why the run cannot go on (`Err(reason)` inside:
+    /// a training run whose loss is no longer finite ends there, recorded, not an error).
+    fn scope(&mut self, k: usize) -> Result<std::result::Result<Vec<Value>, String>>;
+}
+
+/// When the executor evaluates `stop when` and whether it observes the starting state.
+#[derive(Debug, Clone, Copy)]
+pub struct Cadence {
+    /// `stop when` after every step (its scope is cheap), or only where the observers run
+    /// (every step when there are none).
+    pub stop_every_step: bool,
+    /// Observe at step 0 too (the initial state).
+    pub observe_start: bool,
+}
+
+/// Run `steps` steps of `stepper`: the observers run every `observe.every` steps and `stop`
+/// as the cadence says, both with the scope bound after the frame's locals.
 pub fn run_steps(
     ev: &Evaluator,
     f: &Fields,
     frame: &mut Frame,
     steps: usize,
-    mut step: impl FnMut(usize) -> Result<Vec<Value>>,
+    cadence: Cadence,
+    stepper: &mut impl Stepper,
 ) -> Result<Observed> {
     let every = observe_every(ev, f, frame)?;
-    let items = f.get("observe");
-    let names = item_names(items);
+    let names = item_names(f.get("observe"));
     let mut out = Observed {
         steps: Vec::new(),
         columns: names.into_iter().map(|n| (n, Vec::new())).collect(),
         stopped_at: None,
+        reason: None,
     };
-    for k in 1..=steps {
+    let first = if cadence.observe_start { 0 } else { 1 };
+    for k in first..=steps {
         ev.check_interrupt(f.span)?;
-        let scope = step(k)?;
+        if k > 0 {
+            if let Some(reason) = stepper.advance(k)? {
+                out.stopped_at = Some(k);
+                out.reason = Some(reason);
+                break;
+            }
+        }
+        let observing = every.is_some_and(|e| k.is_multiple_of(e)) && f.get("observe").is_some();
+        let stopping = k > 0
+            && f.get("stop").is_some()
+            && (cadence.stop_every_step || observing || every.is_none());
+        if !observing && !stopping {
+            continue;
+        }
+        let scope = match stepper.scope(k)? {
+            Ok(values) => values,
+            Err(reason) => {
+                out.stopped_at = Some(k);
+                out.reason = Some(reason);
+                break;
+            }
+        };
         let base = frame.locals.len();
         frame.locals.extend(scope);
-        let seen = observe_at(ev, f, frame, k, every, &mut out);
-        let stop = seen.and_then(|()| stop_holds(ev, f, frame));
+        let seen = if observing {
+            observe_at(ev, f, frame, k, &mut out)
+        } else {
+            Ok(())
+        };
+        let stop = match (seen, stopping) {
+            (Ok(()), true) => stop_holds(ev, f, frame),
+            (Ok(()), false) => Ok(false),
+            (Err(e), _) => Err(e),
+        };
         frame.locals.truncate(base);
         if stop? {
             out.stopped_at = Some(k);
+            out.reason = Some("stop when".into());
             break;
         }
     }
@@ -90,15 +147,11 @@ fn observe_at(
     f: &Fields,
     frame: &mut Frame,
     k: usize,
-    every: Option<usize>,
     out: &mut Observed,
 ) -> Result<()> {
-    let (Some(every), Some(items)) = (every, f.get("observe")) else {
+    let Some(items) = f.get("observe") else {
         return Ok(());
     };
-    if !k.is_multiple_of(every) {
-        return Ok(());
-    }
     let Value::Record(values) = ev.eval(&items.code, frame)? else {
         return Ok(());
     };

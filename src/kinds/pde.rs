@@ -35,6 +35,8 @@ pub static SCHEMA: KindSchema = KindSchema {
     ],
     scope: OPERATORS,
     per_draw: false,
+    runs_are_draws: false,
+    rebinds: &[],
     doc: "a general PDE ∂ₜu = F(u, x, [y,] t) in 1D or 2D by the method of lines (centred stencils)",
 };
 
@@ -42,6 +44,7 @@ pub static SCHEMA: KindSchema = KindSchema {
 pub static KIND: Kind = Kind {
     schema: &SCHEMA,
     run: Some(run),
+    realize: None,
 };
 
 fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {

@@ -69,6 +69,8 @@ pub static SCHEMA: KindSchema = KindSchema {
     ],
     scope: &[],
     per_draw: false,
+    runs_are_draws: false,
+    rebinds: &[],
     doc: "a stochastic differential equation dX = a(X, t) dt + B(X, t) dW, with diagonal noise or a d × m noise matrix",
 };
 
@@ -76,6 +78,7 @@ pub static SCHEMA: KindSchema = KindSchema {
 pub static KIND: Kind = Kind {
     schema: &SCHEMA,
     run: Some(run),
+    realize: None,
 };
 
 fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {

@@ -36,6 +36,8 @@ pub static SCHEMA: KindSchema = KindSchema {
     ],
     scope: &["position", "step"],
     per_draw: false,
+    runs_are_draws: false,
+    rebinds: &[],
     doc: "a deterministic walk (tests only)",
 };
 
@@ -43,7 +45,27 @@ pub static SCHEMA: KindSchema = KindSchema {
 pub static KIND: Kind = Kind {
     schema: &SCHEMA,
     run: Some(run),
+    realize: None,
 };
+
+struct Walk {
+    sign: f64,
+    path: Vec<f64>,
+}
+
+impl super::observe::Stepper for Walk {
+    fn advance(&mut self, k: usize) -> Result<Option<String>> {
+        self.path.push(self.sign * k as f64);
+        Ok(None)
+    }
+
+    fn scope(&mut self, k: usize) -> Result<std::result::Result<Vec<Value>, String>> {
+        Ok(Ok(vec![
+            Value::Num(self.sign * k as f64),
+            Value::Num(k as f64),
+        ]))
+    }
+}
 
 /// x_k = ±k for k = 0..steps (fewer when `stop` holds first).
 fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
@@ -52,11 +74,16 @@ fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
         Sign::Up => 1.0,
         Sign::Down => -1.0,
     };
-    let mut path = vec![0.0];
-    let observed = super::observe::run_steps(ev, f, frame, steps, |k| {
-        path.push(sign * k as f64);
-        Ok(vec![Value::Num(sign * k as f64), Value::Num(k as f64)])
-    })?;
+    let mut walk = Walk {
+        sign,
+        path: vec![0.0],
+    };
+    let cadence = super::observe::Cadence {
+        stop_every_step: true,
+        observe_start: false,
+    };
+    let observed = super::observe::run_steps(ev, f, frame, steps, cadence, &mut walk)?;
+    let path = walk.path;
     let mut out = vec![("path".into(), Value::vector(path))];
     out.extend(observed.into_fields());
     Ok(Value::record(out))

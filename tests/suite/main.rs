@@ -23,3 +23,4 @@ mod sde;
 mod sde_matrix;
 mod support;
 mod syntax;
+mod training;

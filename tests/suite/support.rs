@@ -40,3 +40,37 @@ pub fn rounded(v: &serde_json::Value) -> serde_json::Value {
 pub fn repo_path(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+
+/// The first report of a script that must run.
+pub fn first_report(text: &str, threads: Option<usize>) -> wmd::ir::value::Value {
+    let out = run_script("t.wmd", text, &[], threads).unwrap_or_else(|e| panic!("{e}"));
+    out.reports[0].1.clone()
+}
+
+/// A report's field.
+pub fn field<'a>(v: &'a wmd::ir::value::Value, name: &str) -> &'a wmd::ir::value::Value {
+    v.field(name).unwrap_or_else(|| panic!("no field {name}"))
+}
+
+/// A number, a vector, or a matrix's entries row by row.
+pub fn numbers(v: &wmd::ir::value::Value) -> Vec<f64> {
+    use wmd::ir::value::Value;
+    match v {
+        Value::Num(x) => vec![*x],
+        Value::Matrix(m) => (0..m.nrows())
+            .flat_map(|i| (0..m.ncols()).map(move |j| m[(i, j)]))
+            .collect(),
+        other => other
+            .as_slice()
+            .unwrap_or_else(|| panic!("{other:?}"))
+            .to_vec(),
+    }
+}
+
+/// Sample mean and its standard error.
+pub fn mean_se(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, (var / n).sqrt())
+}
