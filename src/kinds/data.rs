@@ -5,6 +5,7 @@
 //! × inputs), `y` (samples × outputs) where there are targets, `test_x` and `test_y` where
 //! there is a test set, and what the recipe knows exactly (the teacher, the lattice spectrum).
 
+use super::fields::value_error as bad;
 use super::kind::Kind;
 use super::network_draw;
 use crate::backend::datasets;
@@ -84,10 +85,6 @@ pub static ROWS: &[Row] = &[
         run: Kernel::Eval(load_data),
     },
 ];
-
-fn bad(span: Span, message: String) -> RunError {
-    RunError::new(span, message).code(crate::diag::ErrorCode::RunValue)
-}
 
 fn backend(span: Span, e: crate::backend::BackendError) -> RunError {
     RunError::new(span, e.to_string()).code(crate::diag::ErrorCode::RunBackend)

@@ -23,6 +23,11 @@ pub fn field_error(span: Span, message: String) -> RunError {
     RunError::new(span, message).code(ErrorCode::RunField)
 }
 
+/// A run error about a value a constructor or builtin was given (`wmd::run::value`).
+pub fn value_error(span: Span, message: String) -> RunError {
+    RunError::new(span, message).code(ErrorCode::RunValue)
+}
+
 /// A field over the cells as n numbers: a vector of n, or a number broadcast to every cell.
 pub fn cell_values(v: Value, n: usize, what: &str, span: Span) -> Result<Vec<f64>> {
     match v {

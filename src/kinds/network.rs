@@ -8,12 +8,13 @@
 //! Layers are numbered from 0 like every index: layer k maps `widths[k]` → `widths[k+1]`,
 //! its matrix `W` is `widths[k+1]` × `widths[k]` (z = W a + b), and the last layer is linear.
 
+use super::fields::value_error as bad;
 use super::kind::Kind;
 use super::network_draw::realize;
 use crate::backend::nn::activation::Activation;
 use crate::builtins::{auto, req, Builtin, Mode, Param, Ret};
 use crate::eval::args::{count, num, Args};
-use crate::eval::error::{Result, RunError};
+use crate::eval::error::Result;
 use crate::eval::kernel::{Kernel, Row};
 use crate::eval::state::{Draw, Evaluator};
 use crate::ir::value::Value;
@@ -97,11 +98,6 @@ pub static ROWS: &[Row] = &[
         run: Kernel::Eval(gaussian_rbm),
     },
 ];
-
-/// A run error at a constructor's call.
-fn bad(span: Span, message: String) -> RunError {
-    RunError::new(span, message).code(crate::diag::ErrorCode::RunValue)
-}
 
 /// Whole numbers ≥ 1, at least `min` of them.
 fn widths(v: &Option<Value>, name: &str, min: usize, span: Span) -> Result<Vec<usize>> {

@@ -3,11 +3,12 @@
 //! disordered-system form of the loss, the time correlation G(t, t′) of the features, and the
 //! phase diagram of a sweep.
 
+use super::fields::value_error as bad;
 use super::network_draw::{model_of, Model};
 use crate::backend::nn::mlp::{Mlp, Workspace};
 use crate::builtins::{req, Builtin, Mode, Ret};
 use crate::eval::args::{matrix, matrix_entries, Args};
-use crate::eval::error::{Result, RunError};
+use crate::eval::error::Result;
 use crate::eval::kernel::{Kernel, Row};
 use crate::ir::value::Value;
 use crate::span::Span;
@@ -68,10 +69,6 @@ pub static ROWS: &[Row] = &[
         run: Kernel::Pure(phase_diagram),
     },
 ];
-
-fn bad(span: Span, message: String) -> RunError {
-    RunError::new(span, message).code(crate::diag::ErrorCode::RunValue)
-}
 
 /// The perceptron of a network value, and its inputs with their count.
 fn perceptron(a: &Args, span: Span) -> Result<(Mlp, Vec<f64>, usize)> {

@@ -3,6 +3,7 @@
 //! `optimizer` field). The rules are those of the published algorithms, in
 //! [`crate::backend::nn::optim`].
 
+use super::fields::value_error as bad;
 use super::kind::Kind;
 use crate::backend::nn::optim::{Rule, Schedule};
 use crate::builtins::{auto, num as dflt, req, Builtin, Mode, Param, Ret};
@@ -97,10 +98,6 @@ pub static ROWS: &[Row] = &[
         run: Kernel::Eval(langevin),
     },
 ];
-
-fn bad(span: Span, message: String) -> RunError {
-    RunError::new(span, message).code(crate::diag::ErrorCode::RunValue)
-}
 
 /// The record every constructor makes: the rule's name and its numbers.
 /// `at` is the position of the schedule's first parameter, `batch_at` of the batch.

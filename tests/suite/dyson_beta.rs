@@ -11,7 +11,7 @@
 //! **2×2 spacings.** For two levels P(s) ∝ s^β e^{−a s²} exactly (the Wigner surmise), so with
 //! s = S/⟨S⟩, ⟨s²⟩ = Γ((β+3)/2) Γ((β+1)/2)/Γ(β/2 + 1)²: 4/π, 3π/8, 45π/128.
 
-use super::support::run_script;
+use super::support::{field, mean_se, numbers, run_script};
 use std::f64::consts::PI;
 use wmd::ir::value::Value;
 
@@ -20,34 +20,8 @@ fn report(text: &str) -> Value {
     out.reports[0].1.clone()
 }
 
-fn field<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v.field(name).unwrap_or_else(|| panic!("no field {name}"))
-}
-
-/// A number, a vector, or a matrix's entries row by row.
-fn numbers(v: &Value) -> Vec<f64> {
-    match v {
-        Value::Num(x) => vec![*x],
-        Value::Matrix(m) => (0..m.nrows())
-            .flat_map(|i| (0..m.ncols()).map(move |j| m[(i, j)]))
-            .collect(),
-        other => other
-            .as_slice()
-            .unwrap_or_else(|| panic!("{other:?}"))
-            .to_vec(),
-    }
-}
-
 fn num(v: &Value, name: &str) -> f64 {
     numbers(field(v, name))[0]
-}
-
-/// Sample mean and its standard error.
-fn mean_se(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let m = x.iter().sum::<f64>() / n;
-    let var = x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0);
-    (m, (var / n).sqrt())
 }
 
 /// ⟨S²⟩/⟨S⟩² of a sample with its delta-method standard error.
