@@ -5,7 +5,6 @@
 //! step allocates nothing.
 
 pub mod activation;
-pub mod gaussian;
 pub mod loss;
 pub mod mlp;
 pub mod optim;

@@ -1,8 +1,14 @@
 use super::*;
+use crate::backend::datasets::{lattice_operator, lattice_spectrum, GaussianSampler};
 use crate::backend::linalg::singular_values;
-use crate::backend::nn::gaussian::{free_field_kernel, free_field_spectrum, GaussianSampler};
 use crate::backend::rng::stream;
 use faer::linalg::solvers::DenseSolveCore;
+
+/// The free-field kernel K = −Δ + m² of n sites, row-major.
+fn free_field_kernel(n: usize, m2: f64) -> Vec<f64> {
+    let k = lattice_operator(n, m2);
+    (0..n * n).map(|e| k[(e / n, e % n)]).collect()
+}
 
 fn normals(n: usize, sd: f64, rng: &mut Rng) -> Vec<f64> {
     (0..n)
@@ -244,10 +250,7 @@ fn wtw_spectrum(rbm: &GaussianRbm) -> Vec<f64> {
 
 /// The fixed points x_s = μ² − κ_k (σ_h = 1), ascending.
 fn target_spectrum() -> Vec<f64> {
-    let mut x: Vec<f64> = free_field_spectrum(10, 4.0)
-        .iter()
-        .map(|k| 9.0 - k)
-        .collect();
+    let mut x: Vec<f64> = lattice_spectrum(10, 4.0).iter().map(|k| 9.0 - k).collect();
     x.sort_by(f64::total_cmp);
     x
 }
@@ -257,7 +260,7 @@ fn target_spectrum() -> Vec<f64> {
 fn kl_from_target(rbm: &GaussianRbm) -> f64 {
     let kt = free_field_kernel(10, 4.0);
     let ct = inverse(&kt, 10);
-    let log_det_t: f64 = free_field_spectrum(10, 4.0).iter().map(|k| k.ln()).sum();
+    let log_det_t: f64 = lattice_spectrum(10, 4.0).iter().map(|k| k.ln()).sum();
     let nll_t = 5.0 - 0.5 * log_det_t + 5.0 * (2.0 * std::f64::consts::PI).ln();
     rbm.nll(&ct).unwrap() - nll_t
 }
