@@ -180,6 +180,13 @@ pub fn stack_values(values: Vec<Value>) -> Value {
     })))
 }
 
+/// The rows × cols matrix value of entries stored row by row.
+pub fn matrix_value(rows: usize, cols: usize, entries: &[f64]) -> Value {
+    Value::Matrix(Arc::new(faer::Mat::from_fn(rows, cols, |i, j| {
+        entries[i * cols + j]
+    })))
+}
+
 /// The entries of a matrix, row by row.
 pub fn matrix_entries(m: &faer::Mat<f64>) -> Vec<f64> {
     (0..m.nrows())

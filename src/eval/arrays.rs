@@ -50,17 +50,12 @@ pub(super) fn sample_one(a: &Args, span: Span) -> Result<Value> {
 /// the rows of a draws × n matrix.
 pub(super) fn stack(parts: Vec<Value>, span: Span) -> Result<Value> {
     if parts.iter().all(|p| matches!(p, Value::Num(_))) {
-        return Ok(Value::vector(
-            parts
-                .iter()
-                .filter_map(|p| p.as_slice())
-                .flatten()
-                .copied()
-                .collect(),
-        ));
+        return Ok(super::args::stack_values(parts));
     }
-    let rows: Vec<&[f64]> = parts.iter().filter_map(Value::as_slice).collect();
-    let n = rows.first().map_or(0, |r| r.len());
+    let n = parts
+        .iter()
+        .find_map(Value::as_slice)
+        .map_or(0, <[f64]>::len);
     if let Some(d) = parts
         .iter()
         .position(|p| !matches!(p, Value::Vector(v) if v.len() == n))
@@ -71,12 +66,8 @@ pub(super) fn stack(parts: Vec<Value>, span: Span) -> Result<Value> {
         );
         return Err(RunError::new(span, msg).code(ErrorCode::RunShape));
     }
-    super::args::limit("the sample", rows.len() as f64 * n as f64, span)?;
-    Ok(Value::Matrix(Arc::new(faer::Mat::from_fn(
-        rows.len(),
-        n,
-        |i, j| rows[i][j],
-    ))))
+    super::args::limit("the sample", parts.len() as f64 * n as f64, span)?;
+    Ok(super::args::stack_values(parts))
 }
 
 /// `sum(M, axis = k)`, `mean(M, axis = k)` (numpy's convention): axis = 0 reduces over the

@@ -12,7 +12,7 @@ use crate::backend::datasets;
 use crate::backend::nn::mlp::Workspace;
 use crate::backend::rng::Rng;
 use crate::builtins::{auto, req, Builtin, Mode, Ret};
-use crate::eval::args::{count, num, Args};
+use crate::eval::args::{count, matrix_value as matrix, num, Args};
 use crate::eval::error::{Result, RunError};
 use crate::eval::kernel::{Kernel, Row};
 use crate::eval::state::{Draw, Evaluator};
@@ -20,7 +20,6 @@ use crate::ir::value::{Dist, Value};
 use crate::schema::{Form, KindSchema};
 use crate::span::Span;
 use crate::types::ParamTy;
-use faer::Mat;
 use std::sync::Arc;
 
 /// The schema of `data` declarations.
@@ -106,12 +105,6 @@ fn given_count(
         Some(Value::Num(x)) if zero_ok && *x == 0.0 => Ok(0),
         Some(x) => count(x, name, span),
     }
-}
-
-pub(crate) fn matrix(rows: usize, cols: usize, entries: &[f64]) -> Value {
-    Value::Matrix(Arc::new(Mat::from_fn(rows, cols, |i, j| {
-        entries[i * cols + j]
-    })))
 }
 
 fn teacher_student(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value> {

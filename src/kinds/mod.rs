@@ -59,20 +59,22 @@ pub fn schemas() -> Vec<&'static KindSchema> {
     REGISTRY.iter().map(|k| k.schema).collect()
 }
 
-/// The runner of a block kind (found by the schema's identity, never by its name).
-pub fn runner(schema: &KindSchema) -> Option<Runner> {
+/// The kind of a schema (found by the schema's identity, never by its name).
+fn kind_of(schema: &KindSchema) -> Option<&'static Kind> {
     REGISTRY
         .iter()
+        .copied()
         .find(|k| std::ptr::eq(k.schema, schema))
-        .and_then(|k| k.run)
 }
 
-/// The realizer of a per-draw kind (found by the schema's identity).
+/// The runner of a block kind.
+pub fn runner(schema: &KindSchema) -> Option<Runner> {
+    kind_of(schema).and_then(|k| k.run)
+}
+
+/// The realizer of a per-draw kind.
 pub fn realizer(schema: &KindSchema) -> Option<Realize> {
-    REGISTRY
-        .iter()
-        .find(|k| std::ptr::eq(k.schema, schema))
-        .and_then(|k| k.realize)
+    kind_of(schema).and_then(|k| k.realize)
 }
 
 #[cfg(test)]

@@ -7,12 +7,12 @@ use crate::backend::nn::activation::Activation;
 use crate::backend::nn::mlp::Mlp;
 use crate::backend::nn::rbm::GaussianRbm;
 use crate::backend::rng::Rng;
+use crate::eval::args::matrix_value as matrix;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Draw, Evaluator};
 use crate::ir::value::{Dist, Func, Value};
 use crate::schema::Choice;
 use crate::span::Span;
-use faer::Mat;
 use std::sync::Arc;
 
 /// A network as the backend trains it.
@@ -218,12 +218,6 @@ pub fn model_of(v: &Value, span: Span) -> Result<Model> {
         }
     }
     Ok(model)
-}
-
-fn matrix(rows: usize, cols: usize, entries: &[f64]) -> Value {
-    Value::Matrix(Arc::new(Mat::from_fn(rows, cols, |i, j| {
-        entries[i * cols + j]
-    })))
 }
 
 /// The network's record with the model's weights: `layer` (a list of {W, b}) for a

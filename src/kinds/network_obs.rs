@@ -7,7 +7,7 @@ use super::fields::value_error as bad;
 use super::network_draw::{model_of, Model};
 use crate::backend::nn::mlp::{Mlp, Workspace};
 use crate::builtins::{req, Builtin, Mode, Ret};
-use crate::eval::args::{matrix, matrix_entries, Args};
+use crate::eval::args::{matrix, matrix_entries, matrix_value, Args};
 use crate::eval::error::Result;
 use crate::eval::kernel::{Kernel, Row};
 use crate::ir::value::Value;
@@ -98,15 +98,11 @@ fn perceptron(a: &Args, span: Span) -> Result<(Mlp, Vec<f64>, usize)> {
     Ok((net, x, rows))
 }
 
-fn to_matrix(rows: usize, cols: usize, e: &[f64]) -> Value {
-    Value::Matrix(Arc::new(Mat::from_fn(rows, cols, |i, j| e[i * cols + j])))
-}
-
 fn forward(a: &Args, span: Span) -> Result<Value> {
     let (net, x, n) = perceptron(a, span)?;
     let mut ws = Workspace::new(&net, n.max(1));
     let out = net.forward(&x, n, &mut ws).to_vec();
-    Ok(to_matrix(n, net.widths[net.widths.len() - 1], &out))
+    Ok(matrix_value(n, net.widths[net.widths.len() - 1], &out))
 }
 
 /// φ = a_{L−1} for the rows of x; a network without hidden layers has its inputs as features.
@@ -120,7 +116,7 @@ fn feature_rows(net: &Mlp, x: &[f64], n: usize) -> (Vec<f64>, usize) {
 fn features(a: &Args, span: Span) -> Result<Value> {
     let (net, x, n) = perceptron(a, span)?;
     let (phi, m) = feature_rows(&net, &x, n);
-    Ok(to_matrix(n, m, &phi))
+    Ok(matrix_value(n, m, &phi))
 }
 
 fn feature_alignment(a: &Args, span: Span) -> Result<Value> {

@@ -18,6 +18,7 @@ use std::ops::Range;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::activation::Activation;
+use super::axpy;
 use super::loss::Loss;
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
@@ -113,14 +114,6 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
         }
     }
     (s[0] + s[1]) + (s[2] + s[3]) + tail
-}
-
-/// y ← y + αx.
-#[inline]
-fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
-    }
 }
 
 impl Mlp {

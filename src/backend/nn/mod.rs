@@ -9,3 +9,11 @@ pub mod loss;
 pub mod mlp;
 pub mod optim;
 pub mod rbm;
+
+/// y ← y + αx.
+#[inline]
+pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi += alpha * xi;
+    }
+}

@@ -14,6 +14,7 @@
 use faer::{Mat, MatRef, Side};
 use rand_distr::{Distribution, StandardNormal};
 
+use super::axpy;
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
 
@@ -52,14 +53,6 @@ impl RbmWorkspace {
             self.h.resize(n, 0.0);
         }
         &mut self.h[..n]
-    }
-}
-
-/// y ← y + αx.
-#[inline]
-fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
     }
 }
 
