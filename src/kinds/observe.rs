@@ -78,6 +78,7 @@ pub fn run_steps(
         stopped_at: None,
         reason: None,
     };
+    let (observes, stops) = (f.get("observe").is_some(), f.get("stop").is_some());
     let first = if cadence.observe_start { 0 } else { 1 };
     for k in first..=steps {
         ev.check_interrupt(f.span)?;
@@ -88,10 +89,8 @@ pub fn run_steps(
                 break;
             }
         }
-        let observing = every.is_some_and(|e| k.is_multiple_of(e)) && f.get("observe").is_some();
-        let stopping = k > 0
-            && f.get("stop").is_some()
-            && (cadence.stop_every_step || observing || every.is_none());
+        let observing = observes && every.is_some_and(|e| k.is_multiple_of(e));
+        let stopping = stops && k > 0 && (cadence.stop_every_step || observing || every.is_none());
         if !observing && !stopping {
             continue;
         }

@@ -231,11 +231,36 @@ fn langevin(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value> {
 pub struct Settings {
     pub rule: Rule,
     pub lr: f64,
-    pub schedule: Schedule,
+    planned: Planned,
     /// None: the whole training set every step.
     pub batch: Option<usize>,
     /// PCD: Gibbs sweeps per update and persistent chains.
     pub pcd: Option<(usize, usize)>,
+}
+
+/// A schedule before the number of steps is known.
+enum Planned {
+    Constant,
+    Linear { final_factor: f64 },
+    Step { every: Option<usize>, factor: f64 },
+}
+
+impl Settings {
+    /// The learning-rate schedule of a run of `steps` steps (linear decay ends at the last
+    /// step; a step schedule decays every tenth of the steps unless `step_every` is given).
+    pub fn schedule(&self, steps: usize) -> Schedule {
+        match self.planned {
+            Planned::Constant => Schedule::Constant,
+            Planned::Linear { final_factor } => Schedule::Linear {
+                final_factor,
+                steps,
+            },
+            Planned::Step { every, factor } => Schedule::Step {
+                every: every.unwrap_or((steps / 10).max(1)),
+                factor,
+            },
+        }
+    }
 }
 
 fn field(v: &Value, name: &str) -> f64 {
@@ -245,9 +270,8 @@ fn field(v: &Value, name: &str) -> f64 {
     }
 }
 
-/// Read an optimizer's value for a run of `steps` steps (the schedule's defaults depend on
-/// it; they are recorded by `train`).
-pub fn settings(v: &Value, steps: usize, span: Span) -> Result<Settings> {
+/// Read an optimizer's value.
+pub fn settings(v: &Value, span: Span) -> Result<Settings> {
     let Some(Value::Str(rule_name)) = v.field("optimizer") else {
         return Err(RunError::new(
             span,
@@ -283,31 +307,23 @@ pub fn settings(v: &Value, steps: usize, span: Span) -> Result<Settings> {
             format!("the learning rate `lr` must be > 0, but is {lr}"),
         ));
     }
-    let schedule = match v.field("schedule") {
-        Some(Value::Str(s)) if s.as_ref() == "linear" => Schedule::Linear {
-            final_factor: if f("final_lr").is_nan() {
-                0.0
-            } else {
-                f("final_lr") / lr
-            },
-            steps,
+    let given = |name: &str, default: f64| if f(name).is_nan() { default } else { f(name) };
+    let planned = match v.field("schedule") {
+        Some(Value::Str(s)) if s.as_ref() == "linear" => Planned::Linear {
+            final_factor: given("final_lr", 0.0) / lr,
         },
-        Some(Value::Str(s)) if s.as_ref() == "step" => Schedule::Step {
-            every: if f("step_every").is_nan() {
-                (steps / 10).max(1)
-            } else {
-                f("step_every").max(1.0) as usize
-            },
+        Some(Value::Str(s)) if s.as_ref() == "step" => Planned::Step {
+            every: (!f("step_every").is_nan()).then(|| f("step_every").max(1.0) as usize),
             factor: f("step_factor"),
         },
-        _ => Schedule::Constant,
+        _ => Planned::Constant,
     };
     let batch = v.field("batch").map(|_| f("batch") as usize);
     let pcd = (rule_name.as_ref() == "pcd").then(|| (f("gibbs") as usize, f("chains") as usize));
     Ok(Settings {
         rule,
         lr,
-        schedule,
+        planned,
         batch,
         pcd,
     })

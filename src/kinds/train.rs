@@ -18,7 +18,7 @@ use super::optimizer::{settings, Settings};
 use super::train_run::{initial_chains, second_moment, DataSet, Pcd, Trainer, SCOPE};
 use crate::backend::nn::loss::Loss;
 use crate::backend::nn::mlp::Workspace;
-use crate::backend::nn::optim::Optimizer;
+use crate::backend::nn::optim::{Optimizer, Schedule};
 use crate::backend::nn::rbm::RbmWorkspace;
 use crate::backend::rng;
 use crate::eval::error::Result;
@@ -142,8 +142,8 @@ fn trainer(ev: &Evaluator, plan: &Plan, r: usize, frame: &mut Frame) -> Result<(
     let data = data_set(&data_value, &model, data_span)?;
     check_shapes(&model, &data, data_span)?;
     let (opt_value, opt_span) = value_of(ev, f, "optimizer", frame)?;
-    let provisional = settings(&opt_value, 1, opt_span)?;
-    let batch = provisional.batch.unwrap_or(data.n);
+    let s = settings(&opt_value, opt_span)?;
+    let batch = s.batch.unwrap_or(data.n);
     if batch > data.n {
         return Err(field_error(
             opt_span,
@@ -158,15 +158,24 @@ fn trainer(ev: &Evaluator, plan: &Plan, r: usize, frame: &mut Frame) -> Result<(
         Some(s) => s,
         None => updates(ev, f, per_epoch, frame)?,
     };
-    let s = settings(&opt_value, steps, opt_span)?;
-    let mut rng = rng::stream(
+    let schedule = s.schedule(steps);
+    let rng = rng::stream(
         ev.seed,
         ev.point,
         &format!("{}/batches", plan.name),
         r as u64,
     );
-    let t = build(model, net, data, s, batch, plan.loss, &mut rng, opt_span)?;
-    Ok((Trainer { rng, ..t }, steps))
+    let t = build(
+        model,
+        net,
+        data,
+        (s, schedule),
+        batch,
+        plan.loss,
+        rng,
+        opt_span,
+    )?;
+    Ok((t, steps))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -174,10 +183,10 @@ fn build(
     model: Model,
     spec: Value,
     data: DataSet,
-    s: Settings,
+    (s, schedule): (Settings, Schedule),
     batch: usize,
     loss: Loss,
-    rng: &mut rng::Rng,
+    mut rng: rng::Rng,
     span: Span,
 ) -> Result<Trainer> {
     let (n_params, active, pcd, ws) = match &model {
@@ -191,7 +200,7 @@ fn build(
             let (gibbs, n_chains) = s
                 .pcd
                 .ok_or_else(|| field_error(span, "a Gaussian RBM trains with `pcd(...)`".into()))?;
-            let chains = initial_chains(n_chains, rbm.visible, rbm.mu2, rng);
+            let chains = initial_chains(n_chains, rbm.visible, rbm.mu2, &mut rng);
             let test_moment = data
                 .test
                 .as_ref()
@@ -219,7 +228,7 @@ fn build(
                 .into(),
         ));
     }
-    let opt = Optimizer::new(s.rule, s.lr, s.schedule, n_params);
+    let opt = Optimizer::new(s.rule, s.lr, schedule, n_params);
     let order: Vec<usize> = (0..data.n).collect();
     Ok(Trainer {
         xb: vec![0.0; batch * data.d_in],
@@ -233,13 +242,13 @@ fn build(
         loss,
         batch,
         order,
-        rng: rng.clone(),
+        rng,
         ws,
         active,
         batch_loss: f64::NAN,
         grad_norm: 0.0,
         pcd,
-        observed_losses: (f64::NAN, None),
+        observed_losses: None,
     })
 }
 
@@ -259,13 +268,16 @@ fn one_run(ev: &Evaluator, plan: &Plan, r: usize, locals: &[Value]) -> Result<Ru
         locals: locals.to_vec(),
     };
     let (mut t, steps) = trainer(ev, plan, r, &mut frame)?;
-    t.observed_losses = t.final_losses(false);
+    if plan.f.get("observe").is_none() {
+        t.remember_start();
+    }
     let cadence = Cadence {
         stop_every_step: false,
         observe_start: true,
     };
     let observed = run_steps(ev, plan.f, &mut frame, steps, cadence, &mut t)?;
-    let (loss, test_loss) = t.final_losses(observed.reason.is_some());
+    let last = observed.stopped_at.unwrap_or(steps);
+    let (loss, test_loss) = t.final_losses(last, observed.reason.is_some());
     Ok(RunOutcome {
         observed,
         model: super::network_draw::with_weights(&t.spec, &t.model),
@@ -295,7 +307,7 @@ fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
 }
 
 /// Per run, the observed values of each item; and each run's last value.
-fn observed_fields(outcomes: &mut [RunOutcome]) -> Vec<(String, Value)> {
+fn observed_fields(outcomes: &[RunOutcome]) -> Vec<(String, Value)> {
     let Some(longest) = outcomes.iter().max_by_key(|o| o.observed.steps.len()) else {
         return Vec::new();
     };
@@ -323,7 +335,7 @@ fn observed_fields(outcomes: &mut [RunOutcome]) -> Vec<(String, Value)> {
     ]
 }
 
-fn results(mut outcomes: Vec<RunOutcome>) -> Value {
+fn results(outcomes: Vec<RunOutcome>) -> Value {
     let num = |xs: Vec<f64>| Value::vector(xs);
     let mut out = vec![
         ("runs".to_string(), Value::Num(outcomes.len() as f64)),
@@ -362,7 +374,7 @@ fn results(mut outcomes: Vec<RunOutcome>) -> Value {
         .first()
         .is_some_and(|o| !o.observed.columns.is_empty())
     {
-        out.extend(observed_fields(&mut outcomes));
+        out.extend(observed_fields(&outcomes));
     }
     out.push(("model".into(), outcomes[0].model.clone()));
     out.push((

@@ -59,8 +59,9 @@ pub struct Trainer {
     pub batch_loss: f64,
     pub grad_norm: f64,
     pub pcd: Option<Pcd>,
-    /// The losses at the last observation (kept for a run that diverges after it).
-    pub observed_losses: (f64, Option<f64>),
+    /// The step and the losses of the last observation (kept for a run that diverges after
+    /// it, and reused at the end when nothing was stepped since).
+    pub observed_losses: Option<(usize, (f64, Option<f64>))>,
 }
 
 /// Second moments C = (1/n) Σ_rows x xᵀ (d × d, row-major).
@@ -75,6 +76,11 @@ pub fn second_moment(x: &[f64], n: usize, d: usize) -> Vec<f64> {
     }
     c.iter_mut().for_each(|v| *v /= n as f64);
     c
+}
+
+/// |g| = √(Σ g²).
+fn norm<'a>(g: impl IntoIterator<Item = &'a f64>) -> f64 {
+    g.into_iter().map(|x| x * x).sum::<f64>().sqrt()
 }
 
 /// Persistent chains started from the visible law at W = 0, φ ~ N(0, 1/μ²).
@@ -108,16 +114,6 @@ impl Trainer {
         self.next += self.batch;
     }
 
-    fn grad_norm_of(&self) -> f64 {
-        let s: f64 = self
-            .active
-            .iter()
-            .flat_map(|r| self.grad[r.clone()].iter())
-            .map(|g| g * g)
-            .sum();
-        s.sqrt()
-    }
-
     fn step_perceptron(&mut self, k: usize) -> Option<String> {
         let Model::Perceptron { net, trainable, .. } = &mut self.model else {
             unreachable!("a perceptron run")
@@ -135,13 +131,10 @@ impl Trainer {
         if !l.is_finite() {
             return Some(format!("diverged at step {k}: the batch loss is {l}"));
         }
-        self.grad_norm = self.grad_norm_of();
+        self.grad_norm = norm(self.active.iter().flat_map(|r| &self.grad[r.clone()]));
         if !self.grad_norm.is_finite() {
             return Some(format!("diverged at step {k}: the gradient is not finite"));
         }
-        let Model::Perceptron { net, .. } = &mut self.model else {
-            unreachable!()
-        };
         self.opt
             .step(&mut net.params, &self.grad, &self.active, &mut self.rng);
         None
@@ -164,7 +157,7 @@ impl Trainer {
             &mut p.ws,
         );
         self.grad.iter_mut().for_each(|g| *g = -*g);
-        self.grad_norm = self.grad.iter().map(|g| g * g).sum::<f64>().sqrt();
+        self.grad_norm = norm(&self.grad);
         if !self.grad_norm.is_finite() {
             return Some(format!(
                 "diverged at step {k}: the likelihood gradient is not finite"
@@ -197,15 +190,26 @@ impl Trainer {
         }
     }
 
-    /// The training and test losses at the end: after the last step, or for a run that ended
-    /// early because its numbers stopped being finite, those of its last observation.
-    pub fn final_losses(&mut self, ended_early: bool) -> (f64, Option<f64>) {
+    /// The training and test losses at the end (after step `last`): those of an observation
+    /// there, else computed; for a run that ended early because its numbers stopped being
+    /// finite, those of its last observation.
+    pub fn final_losses(&mut self, last: usize, ended_early: bool) -> (f64, Option<f64>) {
+        if let Some((k, seen)) = self.observed_losses {
+            if k == last {
+                return seen;
+            }
+        }
         let (train, test) = self.losses();
         let finite = train.is_finite() && test.is_none_or(f64::is_finite);
-        if ended_early && !finite {
-            return self.observed_losses;
+        match self.observed_losses {
+            Some((_, seen)) if ended_early && !finite => seen,
+            _ => (train, test),
         }
-        (train, test)
+    }
+
+    /// Remember the losses at the start, for a run that is not observed there.
+    pub fn remember_start(&mut self) {
+        self.observed_losses = Some((0, self.losses()));
     }
 
     /// The steps per epoch, ⌊samples/batch⌋.
@@ -249,13 +253,11 @@ impl Stepper for Trainer {
             Some(t) => return Ok(Err(format!("diverged at step {k}: the test loss is {t}"))),
             None => Value::Str("no test set: give the data set one (`test = n`)".into()),
         };
-        self.observed_losses = (
-            train,
-            match test {
-                Value::Num(x) => Some(x),
-                _ => None,
-            },
-        );
+        let test_value = match test {
+            Value::Num(x) => Some(x),
+            _ => None,
+        };
+        self.observed_losses = Some((k, (train, test_value)));
         let model = with_weights(&self.spec, &self.model);
         let batch_loss = if k == 0 { train } else { self.batch_loss };
         Ok(Ok(vec![
