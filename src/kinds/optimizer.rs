@@ -314,7 +314,7 @@ pub fn settings(v: &Value, span: Span) -> Result<Settings> {
         },
         Some(Value::Str(s)) if s.as_ref() == "step" => Planned::Step {
             every: (!f("step_every").is_nan()).then(|| f("step_every").max(1.0) as usize),
-            factor: f("step_factor"),
+            factor: given("step_factor", 0.1),
         },
         _ => Planned::Constant,
     };

@@ -159,6 +159,9 @@ fn trainer(ev: &Evaluator, plan: &Plan, r: usize, frame: &mut Frame) -> Result<(
         None => updates(ev, f, per_epoch, frame)?,
     };
     let schedule = s.schedule(steps);
+    schedule
+        .validate()
+        .map_err(|e| field_error(opt_span, e.to_string()))?;
     let rng = rng::stream(
         ev.seed,
         ev.point,

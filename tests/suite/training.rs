@@ -263,3 +263,22 @@ fn a_network_is_drawn_afresh_for_every_draw() {
     assert!((var(&w) - 0.5).abs() < 0.05, "Var W = {}", var(&w));
     assert!((var(&b) - 0.25).abs() < 0.025, "Var b = {}", var(&b));
 }
+
+#[test]
+fn a_step_schedule_decays_by_its_default_factor_and_bad_factors_are_refused() {
+    let text = teacher_student(
+        "sgd(lr = 0.05, batch = 4, schedule = \"step\", step_every = 10)",
+        "steps = 100",
+    ) + "report r { stopped = ts.stopped\n loss = ts.loss }\n";
+    let r = first_report(&text, None);
+    assert!(
+        matches!(field(&r, "stopped"), Value::List(s) if matches!(&s[0], Value::Str(x) if &**x == "completed"))
+    );
+    assert!(numbers(field(&r, "loss"))[0].is_finite());
+    let bad = teacher_student(
+        "sgd(lr = 0.05, schedule = \"step\", step_factor = -1)",
+        "steps = 10",
+    ) + "report r { l = ts.loss }\n";
+    let err = run_script("t.wmd", &bad, &[], None).expect_err("a negative factor");
+    assert!(err.contains("factor"), "{err}");
+}
