@@ -78,6 +78,18 @@ impl Activation {
             Activation::Gelu => normal_cdf(x) + x * INV_SQRT_2PI * (-0.5 * x * x).exp(),
         }
     }
+
+    /// σ′(x) given a = σ(x) as well: tanh′ = 1 − a² and sigmoid′ = a(1 − a) from the value
+    /// the forward pass kept (the same numbers as [`Activation::derivative`], without
+    /// evaluating σ again); the others from x.
+    #[inline]
+    pub fn derivative_given(self, x: f64, a: f64) -> f64 {
+        match self {
+            Activation::Tanh => 1.0 - a * a,
+            Activation::Sigmoid => a * (1.0 - a),
+            other => other.derivative(x),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +107,7 @@ mod tests {
                 let fd = (a.apply(x + h) - a.apply(x - h)) / (2.0 * h);
                 let d = a.derivative(x);
                 assert!((d - fd).abs() < 1e-8, "{} at {x}: {d} vs {fd}", a.name());
+                assert_eq!(a.derivative_given(x, a.apply(x)).to_bits(), d.to_bits());
             }
         }
     }

@@ -371,6 +371,8 @@ impl Mlp {
         let w = &self.params[layer.w.clone()];
         let zo = self.pre_offset(l, rows);
         let z = &ws.pre[zo..zo + rows * layer.fan_in];
+        let ao = self.act_offset(l, rows);
+        let a = &ws.acts[ao..ao + rows * layer.fan_in];
         for r in 0..rows {
             let d_r = &ws.delta[r * layer.fan_out..(r + 1) * layer.fan_out];
             let p_r = &mut ws.delta_prev[r * layer.fan_in..(r + 1) * layer.fan_in];
@@ -380,8 +382,9 @@ impl Mlp {
             }
             if self.activation != Activation::Linear {
                 let z_r = &z[r * layer.fan_in..(r + 1) * layer.fan_in];
-                for (p, &zj) in p_r.iter_mut().zip(z_r) {
-                    *p *= self.activation.derivative(zj);
+                let a_r = &a[r * layer.fan_in..(r + 1) * layer.fan_in];
+                for ((p, &zj), &aj) in p_r.iter_mut().zip(z_r).zip(a_r) {
+                    *p *= self.activation.derivative_given(zj, aj);
                 }
             }
         }
