@@ -322,12 +322,13 @@ impl Lowerer<'_> {
         match res {
             Some(Res::Builtin(b)) => {
                 let names: Vec<&str> = b.params.iter().map(|p| p.name).collect();
-                Code::CallBuiltin(b, self.by_position(&names, args), span)
+                let law = |k: usize| b.params[k].ty == crate::types::ParamTy::LayerLaw;
+                Code::CallBuiltin(b, self.by_position(&names, args, law), span)
             }
             Some(Res::Global(id)) => match &self.checked.globals[id].def {
                 GlobalDef::Fn(f) => {
                     let names: Vec<&str> = f.params.iter().map(|p| p.name.name.as_str()).collect();
-                    Code::CallGlobal(id, self.by_position(&names, args), span)
+                    Code::CallGlobal(id, self.by_position(&names, args, |_| false), span)
                 }
                 _ => self.call_value(callee, args, span),
             },
@@ -344,7 +345,15 @@ impl Lowerer<'_> {
     }
 
     /// Arguments in parameter order (the checker has verified the names).
-    fn by_position(&self, names: &[&str], args: &[Arg]) -> Vec<Option<Code>> {
+    /// Arguments in parameter order; a parameter for which `layer_law` holds takes an
+    /// expression that is not a lambda as the function `(fan_in, fan_out) -> expr`
+    /// ([`crate::types::ParamTy::LayerLaw`], as the checker read it).
+    fn by_position(
+        &self,
+        names: &[&str],
+        args: &[Arg],
+        layer_law: impl Fn(usize) -> bool,
+    ) -> Vec<Option<Code>> {
         let mut out: Vec<Option<Code>> = vec![None; names.len()];
         let mut positional = 0;
         for a in args {
@@ -358,8 +367,14 @@ impl Lowerer<'_> {
                     .position(|p| *p == n.name)
                     .unwrap_or(usize::MAX),
             };
+            let lambda = matches!(a.value.kind, ExprKind::Lambda(..));
             if let Some(slot) = out.get_mut(k) {
-                *slot = Some(self.expr(&a.value));
+                let code = self.expr(&a.value);
+                *slot = Some(if layer_law(k) && !lambda {
+                    Code::Lambda(2, Arc::new(code))
+                } else {
+                    code
+                });
             }
         }
         out

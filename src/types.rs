@@ -71,6 +71,10 @@ pub enum ParamTy {
     /// A distribution, or a function of one variable (its density).
     DistOrFunc,
     Func,
+    /// The law of a layer's weights: a law or a number, written as an expression that may read
+    /// `fan_in` and `fan_out`; the checker and lowering make it the function
+    /// `(fan_in, fan_out) -> expr` (a lambda written out is taken as it is).
+    LayerLaw,
     Bool,
     Str,
     Any,
@@ -89,7 +93,7 @@ impl ParamTy {
             (P::Matrix, t) => matches!(t, Ty::Matrix(_)),
             (P::Dist, t) => matches!(t, Ty::Dist),
             (P::DistOrFunc, t) => matches!(t, Ty::Dist | Ty::Func { .. }),
-            (P::Func, t) => matches!(t, Ty::Func { .. }),
+            (P::Func | P::LayerLaw, t) => matches!(t, Ty::Func { .. }),
             (P::Bool, t) => matches!(t, Ty::Bool),
             (P::Str, t) => matches!(t, Ty::Str),
         }
@@ -105,6 +109,7 @@ impl ParamTy {
             P::Dist => "a distribution",
             P::DistOrFunc => "a distribution or a density function",
             P::Func => "a function",
+            P::LayerLaw => "a law of the weights (it may read fan_in and fan_out)",
             P::Bool => "a boolean",
             P::Str => "a string",
             P::Any => "a value",

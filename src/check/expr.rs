@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::diag::ErrorCode;
 use crate::span::Span;
 use crate::syntax::ast::*;
-use crate::types::{Shape, Ty};
+use crate::types::{ParamTy, Shape, Ty};
 
 impl Checker {
     /// Check an expression and return its type (`Any` after an error).
@@ -421,8 +421,16 @@ impl Checker {
         let slots = self.bind_args(b.name, &names, &required, args, span);
         let mut given: Vec<Option<(Ty, &Expr)>> = vec![None; b.params.len()];
         for (i, a) in args.iter().enumerate() {
-            let t = self.expr(&a.value);
-            if let Some(Some(p)) = slots.get(i).map(|s| s.map(|k| &b.params[k])) {
+            let param = slots.get(i).copied().flatten().map(|k| &b.params[k]);
+            let t = match (param, &a.value.kind) {
+                (Some(p), kind)
+                    if p.ty == ParamTy::LayerLaw && !matches!(kind, ExprKind::Lambda(..)) =>
+                {
+                    self.lambda(&layer_law_params(a.value.span), &a.value)
+                }
+                _ => self.expr(&a.value),
+            };
+            if let Some(p) = param {
                 if !p.ty.accepts(&t) {
                     let d = Diagnostic::new(
                         ErrorCode::CheckArgumentType,
@@ -567,4 +575,12 @@ impl Checker {
             _ => None,
         }
     }
+}
+
+/// The parameters a layer law may read ([`ParamTy::LayerLaw`]): `fan_in`, `fan_out`.
+pub fn layer_law_params(span: Span) -> [Ident; 2] {
+    ["fan_in", "fan_out"].map(|name| Ident {
+        name: name.into(),
+        span,
+    })
 }

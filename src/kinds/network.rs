@@ -43,10 +43,10 @@ pub static KIND: Kind = Kind {
 
 const INIT: Param = auto(
     "init",
-    ParamTy::Any,
+    ParamTy::LayerLaw,
     "normal(var = 1 / fan_in); a law, or a law of the layer's fan_in and fan_out",
 );
-const BIAS_INIT: Param = auto("bias_init", ParamTy::Any, "0: biases start at zero");
+const BIAS_INIT: Param = auto("bias_init", ParamTy::LayerLaw, "0: biases start at zero");
 const TRAINABLE: Param = auto(
     "trainable",
     ParamTy::Vector,
@@ -90,7 +90,7 @@ pub static ROWS: &[Row] = &[
     Row {
         sig: Builtin {
             name: "gaussian_rbm",
-            params: &[req("visible", ParamTy::Num), req("hidden", ParamTy::Num), req("mu2", ParamTy::Num), auto("sigma_h", ParamTy::Num, "1"), auto("init", ParamTy::Any, "normal(sd = 0.1), as in 001")],
+            params: &[req("visible", ParamTy::Num), req("hidden", ParamTy::Num), req("mu2", ParamTy::Num), auto("sigma_h", ParamTy::Num, "1"), auto("init", ParamTy::LayerLaw, "normal(sd = 0.1), as in 001")],
             ret: Ret::Record,
             mode: Mode::Plain,
             doc: "the Gaussian RBM of 001: S(φ, h) = ½μ²φᵀφ + (1/2σ_h²)hᵀh − φᵀWh, W visible × hidden; φ | h ~ N(Wh/μ², 1/μ²), h | φ ~ N(σ_h²Wᵀφ, σ_h²); its visible law has K = μ² − σ_h²WWᵀ",

@@ -139,10 +139,7 @@ impl Cx {
         let span = lhs.span.to(self.span(&op));
         let target = Box::new(lhs);
         let kind = match op.as_rule() {
-            Rule::call => {
-                let args = layer_laws(&target, op.into_inner().map(|a| self.arg(a)).collect());
-                ExprKind::Call(target, args)
-            }
+            Rule::call => ExprKind::Call(target, op.into_inner().map(|a| self.arg(a)).collect()),
             Rule::index => ExprKind::Index(target, self.index_items(op)),
             Rule::member => ExprKind::Member(target, self.ident(op.into_inner().next().unwrap())),
             Rule::transpose => ExprKind::Transpose(target),
@@ -324,36 +321,4 @@ fn unescape(s: &str) -> String {
         }
     }
     out
-}
-
-/// Network constructors whose `init` and `bias_init` are laws per layer.
-const LAYER_LAW_CONSTRUCTORS: &[&str] = &["mlp", "deep_linear", "autoencoder", "gaussian_rbm"];
-
-/// In a network constructor, `init = law` is the layer's law as a function of its shape:
-/// `init = normal(var = sigma_w^2 / fan_in)` stands for `init = (fan_in, fan_out) -> normal(...)`
-/// (a lambda written out is kept as it is), so the law may read each layer's fan-in and
-/// fan-out, as the documents write σ_W²/n_{l−1}.
-fn layer_laws(callee: &Expr, mut args: Vec<Arg>) -> Vec<Arg> {
-    let ExprKind::Name(n) = &callee.kind else {
-        return args;
-    };
-    if !LAYER_LAW_CONSTRUCTORS.contains(&n.as_str()) {
-        return args;
-    }
-    for a in &mut args {
-        let is_law = matches!(&a.name, Some(i) if i.name == "init" || i.name == "bias_init");
-        if is_law && !matches!(a.value.kind, ExprKind::Lambda(..)) {
-            let span = a.value.span;
-            let params = ["fan_in", "fan_out"].map(|name| Ident {
-                name: name.into(),
-                span,
-            });
-            let body = Box::new(a.value.clone());
-            a.value = Expr {
-                kind: ExprKind::Lambda(params.to_vec(), body),
-                span,
-            };
-        }
-    }
-    args
 }
