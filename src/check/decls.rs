@@ -176,6 +176,13 @@ impl Checker {
         }
     }
 
+    /// Bind the names the block rebinds ([`KindSchema::rebinds`]) after its scope, for
+    /// `observe` and `stop`.
+    fn push_rebound(&mut self) {
+        let rebound = self.rebound.iter().map(|n| (n.clone(), Ty::Any));
+        self.locals.extend(rebound.collect::<Vec<_>>());
+    }
+
     fn check_block(&mut self, k: &KindSchema, d: &Decl, items: &[Item]) {
         let base = self.locals.len();
         self.locals
@@ -264,8 +271,7 @@ impl Checker {
                 self.expr(every);
                 self.locals = scope;
                 let base = self.locals.len();
-                let rebound = self.rebound.iter().map(|n| (n.clone(), Ty::Any));
-                self.locals.extend(rebound.collect::<Vec<_>>());
+                self.push_rebound();
                 for i in items {
                     match &i.kind {
                         ItemKind::Field(_, e) | ItemKind::Bare(e) => {
@@ -279,8 +285,7 @@ impl Checker {
             }
             ItemKind::Stop(c) => {
                 let base = self.locals.len();
-                let rebound = self.rebound.iter().map(|n| (n.clone(), Ty::Any));
-                self.locals.extend(rebound.collect::<Vec<_>>());
+                self.push_rebound();
                 self.expr(c);
                 self.locals.truncate(base);
                 ("stop", item.span, FieldKind::Stop)
