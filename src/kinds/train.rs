@@ -15,9 +15,9 @@ use super::kind::Kind;
 use super::network_draw::{model_of, Model};
 use super::observe::{run_steps, Cadence, Observed};
 use super::optimizer::{settings, Settings};
-use super::train_run::{initial_chains, second_moment, DataSet, Pcd, Trainer, SCOPE};
+use super::train_run::{initial_chains, second_moment, DataSet, Frozen, Pcd, Trainer, SCOPE};
 use crate::backend::nn::loss::Loss;
-use crate::backend::nn::mlp::Workspace;
+use crate::backend::nn::mlp::{Mlp, Workspace};
 use crate::backend::nn::optim::{Optimizer, Schedule};
 use crate::backend::nn::rbm::RbmWorkspace;
 use crate::backend::rng;
@@ -192,13 +192,13 @@ fn build(
     mut rng: rng::Rng,
     span: Span,
 ) -> Result<Trainer> {
+    let mut frozen = None;
     let (n_params, active, pcd, ws) = match &model {
-        Model::Perceptron { net, trainable, .. } => (
-            net.n_params(),
-            net.trainable_ranges(trainable),
-            None,
-            Workspace::new(net, batch),
-        ),
+        Model::Perceptron { net, trainable, .. } => {
+            let mut ws = Workspace::new(net, batch);
+            frozen = frozen_prefix(net, trainable, &data, &mut ws);
+            (net.n_params(), net.trainable_ranges(trainable), None, ws)
+        }
         Model::Rbm(rbm) => {
             let (gibbs, n_chains) = s
                 .pcd
@@ -233,8 +233,12 @@ fn build(
     }
     let opt = Optimizer::new(s.rule, s.lr, schedule, n_params);
     let order: Vec<usize> = (0..data.n).collect();
+    let batch_width = frozen
+        .as_ref()
+        .map_or(data.d_in, |f: &Frozen| f.train.len() / data.n.max(1));
     Ok(Trainer {
-        xb: vec![0.0; batch * data.d_in],
+        xb: vec![0.0; batch * batch_width],
+        frozen,
         yb: vec![0.0; batch * data.d_out],
         grad: vec![0.0; n_params],
         next: data.n,
@@ -252,6 +256,23 @@ fn build(
         grad_norm: 0.0,
         pcd,
         observed_losses: None,
+    })
+}
+
+/// The frozen first layers of a perceptron, when there are any: its lowest trainable layer p
+/// (> 0) and the activations a_p of the training and test inputs (None when layer 0 trains
+/// or nothing does: then nothing is frozen below a trainable layer).
+fn frozen_prefix(
+    net: &Mlp,
+    trainable: &[bool],
+    data: &DataSet,
+    ws: &mut Workspace,
+) -> Option<Frozen> {
+    let p = trainable.iter().position(|&t| t)?;
+    (p > 0 && data.n > 0).then(|| Frozen {
+        layer: p,
+        train: net.activations(p, &data.x, data.n, ws),
+        test: (data.test.as_ref()).map(|(x, _, n)| net.activations(p, x, *n, ws)),
     })
 }
 

@@ -40,6 +40,14 @@ pub struct Pcd {
     pub test_moment: Option<Vec<f64>>,
 }
 
+/// A perceptron's lowest trainable layer p > 0 and the activations a_p of the training and
+/// the test inputs, computed once: the layers below p never change.
+pub struct Frozen {
+    pub layer: usize,
+    pub train: Vec<f64>,
+    pub test: Option<Vec<f64>>,
+}
+
 pub struct Trainer {
     pub model: Model,
     /// The network's record (architecture), for the `model` scope value.
@@ -59,6 +67,9 @@ pub struct Trainer {
     pub batch_loss: f64,
     pub grad_norm: f64,
     pub pcd: Option<Pcd>,
+    /// The frozen first layers of a perceptron (those below its lowest trainable layer p),
+    /// from which each forward pass starts.
+    pub frozen: Option<Frozen>,
     /// The step and the losses of the last observation (kept for a run that diverges after
     /// it, and reused at the end when nothing was stepped since).
     pub observed_losses: Option<(usize, (f64, Option<f64>))>,
@@ -99,13 +110,16 @@ impl Trainer {
             self.order.shuffle(&mut self.rng);
             self.next = 0;
         }
-        let (d_in, d_out) = (self.data.d_in, self.data.d_out);
+        let (x, d_in) = match &self.frozen {
+            Some(f) => (&f.train, f.train.len() / self.data.n),
+            None => (&self.data.x, self.data.d_in),
+        };
+        let d_out = self.data.d_out;
         for (b, &row) in self.order[self.next..self.next + self.batch]
             .iter()
             .enumerate()
         {
-            self.xb[b * d_in..(b + 1) * d_in]
-                .copy_from_slice(&self.data.x[row * d_in..(row + 1) * d_in]);
+            self.xb[b * d_in..(b + 1) * d_in].copy_from_slice(&x[row * d_in..(row + 1) * d_in]);
             if d_out > 0 {
                 self.yb[b * d_out..(b + 1) * d_out]
                     .copy_from_slice(&self.data.y[row * d_out..(row + 1) * d_out]);
@@ -118,8 +132,9 @@ impl Trainer {
         let Model::Perceptron { net, trainable, .. } = &mut self.model else {
             unreachable!("a perceptron run")
         };
-        let l = net.loss_grad(
-            &self.xb,
+        let start = self.frozen.as_ref().map_or(0, |f| f.layer);
+        let l = net.loss_grad_from(
+            (start, &self.xb),
             &self.yb,
             self.batch,
             self.loss,
@@ -179,11 +194,14 @@ impl Trainer {
             }
             (Model::Perceptron { net, .. }, _) => {
                 let d = &self.data;
-                let train = net.loss(&d.x, &d.y, d.n, self.loss, &mut self.ws);
-                let test = d
-                    .test
-                    .as_ref()
-                    .map(|(x, y, n)| net.loss(x, y, *n, self.loss, &mut self.ws));
+                let f = self.frozen.as_ref();
+                let start = f.map_or(0, |f| f.layer);
+                let train_in = f.map_or(&d.x, |f| &f.train);
+                let train = net.loss_from((start, train_in), &d.y, d.n, self.loss, &mut self.ws);
+                let test = d.test.as_ref().map(|(x, y, n)| {
+                    let test_in = f.and_then(|f| f.test.as_ref()).unwrap_or(x);
+                    net.loss_from((start, test_in), y, *n, self.loss, &mut self.ws)
+                });
                 (train, test)
             }
             _ => unreachable!("a run's model and its gradient estimator agree"),

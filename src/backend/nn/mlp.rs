@@ -18,8 +18,8 @@ use std::ops::Range;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::activation::Activation;
-use super::axpy;
 use super::loss::Loss;
+use super::{axpy, dot};
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
 
@@ -95,25 +95,6 @@ impl Workspace {
             }
         }
     }
-}
-
-/// Σᵢ aᵢbᵢ with four partial sums (so that the compiler can vectorise it).
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = ac
-        .remainder()
-        .iter()
-        .zip(bc.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    let mut s = [0.0; 4];
-    for (x, y) in ac.zip(bc) {
-        for k in 0..4 {
-            s[k] += x[k] * y[k];
-        }
-    }
-    (s[0] + s[1]) + (s[2] + s[3]) + tail
 }
 
 impl Mlp {
@@ -262,12 +243,30 @@ impl Mlp {
     /// The forward pass: z_{l+1} = W_l a_l + b_l, a_{l+1} = σ(z_{l+1}) for hidden layers, the
     /// output layer linear (no activation). x: batch × n₀ row-major; returns ŷ, batch × n_L.
     pub fn forward<'w>(&self, x: &[f64], batch: usize, ws: &'w mut Workspace) -> &'w [f64] {
-        assert_eq!(x.len(), batch * self.widths[0], "inputs are not batch × n₀");
+        self.forward_from(0, x, batch, ws)
+    }
+
+    /// The forward pass from layer `start` on, given its input a_start (batch × n_start): the
+    /// layers below are not evaluated. For a network whose first layers are frozen, a_start
+    /// of every training input can be computed once ([`Mlp::activations`]).
+    pub fn forward_from<'w>(
+        &self,
+        start: usize,
+        a: &[f64],
+        batch: usize,
+        ws: &'w mut Workspace,
+    ) -> &'w [f64] {
+        assert_eq!(
+            a.len(),
+            batch * self.widths[start],
+            "inputs are not batch × n_start"
+        );
         ws.ensure(self, batch);
         ws.rows = batch;
-        ws.acts[..x.len()].copy_from_slice(x);
+        let at = self.act_offset(start, batch);
+        ws.acts[at..at + a.len()].copy_from_slice(a);
         let depth = self.depth();
-        for (l, layer) in self.layers.iter().enumerate() {
+        for (l, layer) in self.layers.iter().enumerate().skip(start) {
             let at = self.act_offset(l, batch);
             let (before, after) = ws.acts.split_at_mut(at + batch * layer.fan_in);
             let out = &mut after[..batch * layer.fan_out];
@@ -282,6 +281,19 @@ impl Mlp {
         }
         let at = self.act_offset(depth, batch);
         &ws.acts[at..at + batch * self.widths[depth]]
+    }
+
+    /// a_l (n × n_l) of the n rows of x (n × n₀), in chunks of at most 256 rows.
+    pub fn activations(&self, l: usize, x: &[f64], n: usize, ws: &mut Workspace) -> Vec<f64> {
+        let (n0, nl) = (self.widths[0], self.widths[l]);
+        let mut out = Vec::with_capacity(n * nl);
+        for chunk in x[..n * n0].chunks(256 * n0) {
+            let rows = chunk.len() / n0;
+            self.forward(chunk, rows, ws);
+            let at = self.act_offset(l, rows);
+            out.extend_from_slice(&ws.acts[at..at + rows * nl]);
+        }
+        out
     }
 
     /// The last hidden layer's activations a_{L−1} (batch × n_{L−1}) of the last forward
@@ -318,6 +330,22 @@ impl Mlp {
         grad: &mut [f64],
         ws: &mut Workspace,
     ) -> f64 {
+        self.loss_grad_from((0, x), y, batch, loss, trainable, grad, ws)
+    }
+
+    /// [`Mlp::loss_grad`] from the input a_start of layer `start` (batch × n_start), which
+    /// must not be above the lowest trainable layer: the frozen layers below are skipped.
+    #[allow(clippy::too_many_arguments)]
+    pub fn loss_grad_from(
+        &self,
+        (start, a): (usize, &[f64]),
+        y: &[f64],
+        batch: usize,
+        loss: Loss,
+        trainable: &[bool],
+        grad: &mut [f64],
+        ws: &mut Workspace,
+    ) -> f64 {
         assert_eq!(
             trainable.len(),
             self.depth(),
@@ -326,10 +354,14 @@ impl Mlp {
         assert_eq!(grad.len(), self.n_params(), "gradient has the wrong length");
         grad.fill(0.0);
         let Some(lowest) = trainable.iter().position(|&t| t) else {
-            let yhat = self.forward(x, batch, ws);
+            let yhat = self.forward_from(start, a, batch, ws);
             return loss.value(yhat, y, batch);
         };
-        self.forward(x, batch, ws);
+        assert!(
+            start <= lowest,
+            "layer {lowest} is trainable but below the start {start}"
+        );
+        self.forward_from(start, a, batch, ws);
         let depth = self.depth();
         let at = self.act_offset(depth, batch);
         let n_out = batch * self.widths[depth];
@@ -394,15 +426,27 @@ impl Mlp {
     /// The mean loss over n rows of x and y, in chunks of at most 256 rows (so the workspace
     /// stays bounded); NaN for n = 0.
     pub fn loss(&self, x: &[f64], y: &[f64], n: usize, loss: Loss, ws: &mut Workspace) -> f64 {
-        let (n0, nl) = (self.widths[0], self.widths[self.depth()]);
-        assert_eq!(x.len(), n * n0, "inputs are not n × n₀");
+        self.loss_from((0, x), y, n, loss, ws)
+    }
+
+    /// [`Mlp::loss`] from the inputs a_start (n × n_start) of layer `start`.
+    pub fn loss_from(
+        &self,
+        (layer, a): (usize, &[f64]),
+        y: &[f64],
+        n: usize,
+        loss: Loss,
+        ws: &mut Workspace,
+    ) -> f64 {
+        let (n0, nl) = (self.widths[layer], self.widths[self.depth()]);
+        assert_eq!(a.len(), n * n0, "inputs are not n × n_start");
         assert_eq!(y.len(), n * nl, "targets are not n × n_L");
         let mut total = 0.0;
         let mut start = 0;
         while start < n {
             let rows = LOSS_CHUNK.min(n - start);
-            let xs = &x[start * n0..(start + rows) * n0];
-            let yhat = self.forward(xs, rows, ws);
+            let xs = &a[start * n0..(start + rows) * n0];
+            let yhat = self.forward_from(layer, xs, rows, ws);
             total += loss.sum(yhat, &y[start * nl..(start + rows) * nl], rows);
             start += rows;
         }

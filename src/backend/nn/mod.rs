@@ -17,3 +17,22 @@ pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
         *yi += alpha * xi;
     }
 }
+
+/// Σᵢ aᵢbᵢ with four partial sums (so that the compiler can vectorise it).
+#[inline]
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = ac
+        .remainder()
+        .iter()
+        .zip(bc.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    let mut s = [0.0; 4];
+    for (x, y) in ac.zip(bc) {
+        for k in 0..4 {
+            s[k] += x[k] * y[k];
+        }
+    }
+    (s[0] + s[1]) + (s[2] + s[3]) + tail
+}

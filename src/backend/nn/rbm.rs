@@ -14,7 +14,7 @@
 use faer::{Mat, MatRef, Side};
 use rand_distr::{Distribution, StandardNormal};
 
-use super::axpy;
+use super::{axpy, dot};
 use crate::backend::rng::Rng;
 use crate::backend::BackendError;
 
@@ -33,33 +33,83 @@ pub struct GaussianRbm {
     pub eta: Vec<f64>,
 }
 
-/// Reusable buffers of [`GaussianRbm::gibbs`] and [`GaussianRbm::pcd_gradient`] (one hidden
-/// vector; grows on demand, so a warm step allocates nothing).
+/// Reusable buffers of [`GaussianRbm::gibbs`] and [`GaussianRbm::pcd_gradient`]: a block of
+/// visible fields and their hidden units, stored unit-major (entry `i·n + b` is unit i of
+/// sample b), so every inner loop runs over the n samples of the block and vectorises. They
+/// grow on demand: a warm step allocates nothing.
 #[derive(Debug, Clone, Default)]
 pub struct RbmWorkspace {
+    phi: Vec<f64>,
     h: Vec<f64>,
+    /// σ_h²Wᵀ (hidden × visible) and W/μ² (visible × hidden) for a Gibbs sweep, or the Gram
+    /// matrix Σ_b φ_bφ_bᵀ (visible × visible) for a gradient.
+    to_hidden: Vec<f64>,
+    to_visible: Vec<f64>,
 }
 
 impl RbmWorkspace {
     /// Buffers for `rbm`.
     pub fn new(rbm: &GaussianRbm) -> RbmWorkspace {
+        let weights = rbm.visible * rbm.hidden;
         RbmWorkspace {
-            h: vec![0.0; rbm.hidden],
+            phi: Vec::with_capacity(rbm.visible),
+            h: Vec::with_capacity(rbm.hidden),
+            to_hidden: Vec::with_capacity(weights.max(rbm.visible * rbm.visible)),
+            to_visible: Vec::with_capacity(weights),
         }
     }
 
-    fn hidden(&mut self, n: usize) -> &mut [f64] {
-        if self.h.len() < n {
-            self.h.resize(n, 0.0);
+    /// The unit-major blocks for `n` samples: φ (visible × n, the transpose of the
+    /// sample-major `rows`) and h (hidden × n, to be filled).
+    fn blocks(&mut self, rows: &[f64], visible: usize, hidden: usize) -> (&mut [f64], &mut [f64]) {
+        let n = rows.len() / visible;
+        self.phi.clear();
+        self.h.clear();
+        self.phi.resize(visible * n, 0.0);
+        self.h.resize(hidden * n, 0.0);
+        for (b, row) in rows.chunks_exact(visible).enumerate() {
+            for (i, &v) in row.iter().enumerate() {
+                self.phi[i * n + b] = v;
+            }
         }
-        &mut self.h[..n]
+        (&mut self.phi[..], &mut self.h[..])
     }
 }
 
-/// Σᵢ aᵢbᵢ.
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+/// out_a ← base(a) + Σ_i c_ai x_i for the rows of a unit-major block (out m × n, c m × k
+/// row-major, x k × n), four input rows per pass, so that each output entry is loaded and
+/// stored k/4 times instead of k times.
+fn combine_rows(out: &mut [f64], base: impl Fn(usize) -> f64, c: &[f64], x: &[f64], n: usize) {
+    let k = x.len() / n;
+    let row = |i: usize| &x[i * n..(i + 1) * n];
+    for (a, o) in out.chunks_exact_mut(n).enumerate() {
+        o.fill(base(a));
+        let ca = &c[a * k..(a + 1) * k];
+        let mut i = 0;
+        while i + 4 <= k {
+            let (c0, c1, c2, c3) = (ca[i], ca[i + 1], ca[i + 2], ca[i + 3]);
+            let rows = row(i)
+                .iter()
+                .zip(row(i + 1))
+                .zip(row(i + 2))
+                .zip(row(i + 3));
+            for (ob, (((x0, x1), x2), x3)) in o.iter_mut().zip(rows) {
+                *ob += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
+            }
+            i += 4;
+        }
+        for (&ci, xi) in ca[i..].iter().zip(x[i * n..].chunks_exact(n)) {
+            axpy(ci, xi, o);
+        }
+    }
+}
+
+/// x ← x + sd·ξ, ξ ~ N(0, 1) entry by entry.
+fn add_noise(x: &mut [f64], sd: f64, rng: &mut Rng) {
+    for v in x.iter_mut() {
+        let xi: f64 = StandardNormal.sample(rng);
+        *v += sd * xi;
+    }
 }
 
 impl GaussianRbm {
@@ -97,18 +147,20 @@ impl GaussianRbm {
         MatRef::from_row_major_slice(&self.w, self.visible, self.hidden)
     }
 
-    /// E[h | φ] = η + σ_h²Wᵀφ into `h`: h ← η, then h += σ_h²φ_i·(row i of W) for each i.
-    fn hidden_mean(&self, phi: &[f64], h: &mut [f64]) {
-        h.copy_from_slice(&self.eta);
-        let s2 = self.sigma_h * self.sigma_h;
-        for (i, &p) in phi.iter().enumerate() {
-            axpy(s2 * p, &self.w[i * self.hidden..(i + 1) * self.hidden], h);
-        }
+    /// E[h | φ] = η + σ_h²Wᵀφ for a block of n samples (unit-major, see [`RbmWorkspace`]),
+    /// with `coef` = σ_h²Wᵀ (hidden × visible).
+    fn hidden_mean(&self, coef: &[f64], phi: &[f64], h: &mut [f64], n: usize) {
+        combine_rows(h, |a| self.eta[a], coef, phi, n);
     }
 
-    /// Block Gibbs φ → h → φ, `sweeps` times, on each of the persistent chains (n_chains ×
-    /// visible row-major), chain after chain: h = η + σ_h²Wᵀφ + σ_h ξ, then
-    /// φ = Wh/μ² + ξ′/μ, ξ, ξ′ ~ N(0, 1).
+    /// E[φ | h] = Wh/μ² for a block of n samples into `phi` (unit-major), with `coef` = W/μ².
+    fn visible_mean(&self, coef: &[f64], h: &[f64], phi: &mut [f64], n: usize) {
+        combine_rows(phi, |_| 0.0, coef, h, n);
+    }
+
+    /// Block Gibbs φ → h → φ, `sweeps` times, on the persistent chains (n_chains × visible
+    /// row-major), all chains at once: h = η + σ_h²Wᵀφ + σ_h ξ, then φ = Wh/μ² + ξ′/μ,
+    /// ξ, ξ′ ~ N(0, 1), drawn unit by unit (all chains of hidden unit a, then of a + 1, …).
     pub fn gibbs(
         &self,
         chains: &mut [f64],
@@ -122,32 +174,58 @@ impl GaussianRbm {
             n_chains * self.visible,
             "chains are not n_chains × visible"
         );
-        let h = ws.hidden(self.hidden);
-        let mu = self.mu2.sqrt();
-        for phi in chains.chunks_exact_mut(self.visible) {
-            for _ in 0..sweeps {
-                self.hidden_mean(phi, h);
-                for ha in h.iter_mut() {
-                    let xi: f64 = StandardNormal.sample(rng);
-                    *ha += self.sigma_h * xi;
-                }
-                for (i, p) in phi.iter_mut().enumerate() {
-                    let xi: f64 = StandardNormal.sample(rng);
-                    let wh = dot(&self.w[i * self.hidden..(i + 1) * self.hidden], h);
-                    *p = wh / self.mu2 + xi / mu;
-                }
+        let n = n_chains;
+        let (nv, nh) = (self.visible, self.hidden);
+        let s2 = self.sigma_h * self.sigma_h;
+        let mut to_hidden = std::mem::take(&mut ws.to_hidden);
+        to_hidden.clear();
+        to_hidden.extend((0..nh * nv).map(|k| s2 * self.w[(k % nv) * nh + k / nv]));
+        let mut to_visible = std::mem::take(&mut ws.to_visible);
+        to_visible.clear();
+        to_visible.extend(self.w.iter().map(|w| w / self.mu2));
+        let (phi, h) = ws.blocks(chains, nv, nh);
+        let sd_phi = 1.0 / self.mu2.sqrt();
+        for _ in 0..sweeps {
+            self.hidden_mean(&to_hidden, phi, h, n);
+            add_noise(h, self.sigma_h, rng);
+            self.visible_mean(&to_visible, h, phi, n);
+            add_noise(phi, sd_phi, rng);
+        }
+        for (b, row) in chains.chunks_exact_mut(self.visible).enumerate() {
+            for (i, v) in row.iter_mut().enumerate() {
+                *v = phi[i * n + b];
             }
         }
+        (ws.to_hidden, ws.to_visible) = (to_hidden, to_visible);
     }
 
-    /// grad += c·Σ_b φ_b E[h | φ_b]ᵀ over the rows of `phis`.
-    fn accumulate(&self, phis: &[f64], c: f64, grad: &mut [f64], h: &mut [f64]) {
-        for phi in phis.chunks_exact(self.visible) {
-            self.hidden_mean(phi, h);
-            for (i, &p) in phi.iter().enumerate() {
-                axpy(c * p, h, &mut grad[i * self.hidden..(i + 1) * self.hidden]);
+    /// grad += c·Σ_b φ_b E[h | φ_b]ᵀ over the rows of `rows` (sample-major), through the
+    /// sums S = Σ_b φ_bφ_bᵀ and m = Σ_b φ_b: Σ_b φ_b(η + σ_h²Wᵀφ_b)ᵀ = mηᵀ + σ_h²SW (a
+    /// visible × visible Gram matrix instead of the hidden units of every sample).
+    fn accumulate(&self, rows: &[f64], c: f64, grad: &mut [f64], ws: &mut RbmWorkspace) {
+        let (nv, nh) = (self.visible, self.hidden);
+        let n = rows.len() / nv;
+        let s2 = self.sigma_h * self.sigma_h;
+        let mut gram = std::mem::take(&mut ws.to_hidden);
+        gram.clear();
+        gram.resize(nv * nv, 0.0);
+        let (phi, _) = ws.blocks(rows, nv, 0);
+        let rows_of = |i: usize| &phi[i * n..(i + 1) * n];
+        for i in 0..nv {
+            for j in 0..=i {
+                let v = dot(rows_of(i), rows_of(j));
+                gram[i * nv + j] = v;
+                gram[j * nv + i] = v;
             }
         }
+        for (i, g) in grad.chunks_exact_mut(nh).enumerate() {
+            let m_i: f64 = rows_of(i).iter().sum();
+            axpy(c * m_i, &self.eta, g);
+            for (j, w_j) in self.w.chunks_exact(nh).enumerate() {
+                axpy(c * s2 * gram[i * nv + j], w_j, g);
+            }
+        }
+        ws.to_hidden = gram;
     }
 
     /// Log-likelihood gradient estimate dlogL/dW = ⟨φ E[h|φ]ᵀ⟩_data − ⟨φ E[h|φ]ᵀ⟩_chains
@@ -176,12 +254,11 @@ impl GaussianRbm {
         );
         assert_eq!(grad.len(), self.w.len(), "gradient is not visible × hidden");
         grad.fill(0.0);
-        let h = ws.hidden(self.hidden);
         if batch > 0 {
-            self.accumulate(data, 1.0 / batch as f64, grad, h);
+            self.accumulate(data, 1.0 / batch as f64, grad, ws);
         }
         if n_chains > 0 {
-            self.accumulate(chains, -1.0 / n_chains as f64, grad, h);
+            self.accumulate(chains, -1.0 / n_chains as f64, grad, ws);
         }
     }
 

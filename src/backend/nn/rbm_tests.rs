@@ -160,9 +160,12 @@ fn pcd_gradient_vanishes_when_the_data_are_the_model() {
 fn gradient_standard_errors(rbm: &GaussianRbm, data: &[f64]) -> Vec<f64> {
     let n = data.len() / 4;
     let (mut s1, mut s2) = (vec![0.0; 12], vec![0.0; 12]);
-    let mut h = vec![0.0; 3];
+    let s2h = rbm.sigma_h * rbm.sigma_h;
     for phi in data.chunks_exact(4) {
-        rbm.hidden_mean(phi, &mut h);
+        // E[h_a | φ] = η_a + σ_h² Σ_i W_ia φ_i
+        let h: Vec<f64> = (0..3)
+            .map(|a| rbm.eta[a] + s2h * (0..4).map(|i| rbm.w[i * 3 + a] * phi[i]).sum::<f64>())
+            .collect();
         for i in 0..4 {
             for a in 0..3 {
                 let t = phi[i] * h[a];
