@@ -452,7 +452,20 @@ impl Checker {
         self.locals.truncate(base);
     }
 
+    /// An `expect`'s condition: a boolean, which may read the results of the sweeps (bound
+    /// as locals in the order of the sweeps, unnamed ones as `sweep_1`, `sweep_2`, …).
     pub fn check_expect(&mut self, e: &Expect) {
+        let base = self.locals.len();
+        let sweeps = self.out.sweeps.iter().enumerate().map(|(i, s)| {
+            let name = s.name.as_ref().map(|n| n.name.clone());
+            (name.unwrap_or_else(|| format!("sweep_{}", i + 1)), Ty::Any)
+        });
+        self.locals.extend(sweeps.collect::<Vec<_>>());
+        self.check_expect_body(e);
+        self.locals.truncate(base);
+    }
+
+    fn check_expect_body(&mut self, e: &Expect) {
         self.expect_bool(&e.cond);
         if let Some(t) = &e.tolerance {
             let tt = self.expr(&t.value);

@@ -39,9 +39,11 @@ pub fn run_plan(
         defaults.extend(used);
         sweeps.push((s.name.clone(), value));
     }
+    // an `expect` sees the sweeps' results as locals, in the order of the sweeps
+    let sweep_values: Vec<Value> = sweeps.iter().map(|(_, v)| v.clone()).collect();
     let mut expects = Vec::new();
     for e in &plan.expects {
-        expects.push(check_expect(&ev, e)?);
+        expects.push(check_expect(&ev, e, &sweep_values)?);
     }
     defaults.extend(ev.defaults.lock().expect("defaults").clone());
     let timings = ev.timings.lock().map(|t| t.clone()).unwrap_or_default();
@@ -173,11 +175,13 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-fn check_expect(ev: &Evaluator, e: &ExpectPlan) -> Result<ExpectResult> {
+/// An `expect`'s condition, evaluated with the sweeps' results bound as its locals.
+fn check_expect(ev: &Evaluator, e: &ExpectPlan, sweeps: &[Value]) -> Result<ExpectResult> {
+    let eval = |code: &Code| ev.eval_with(code, sweeps.to_vec());
     let sides = |code: &Code| -> Result<Option<(f64, f64, BinOp)>> {
         if let Code::Binary(op, xy, _) = code {
             if op.is_comparison() {
-                let (a, b) = (ev.eval_top(&xy[0])?, ev.eval_top(&xy[1])?);
+                let (a, b) = (eval(&xy[0])?, eval(&xy[1])?);
                 return Ok(number(&a).zip(number(&b)).map(|(a, b)| (a, b, *op)));
             }
         }
@@ -186,7 +190,7 @@ fn check_expect(ev: &Evaluator, e: &ExpectPlan) -> Result<ExpectResult> {
     let parts = sides(&e.cond)?;
     let (lhs, rhs) = (parts.map(|p| p.0), parts.map(|p| p.1));
     if let Some((tol_code, relative)) = &e.tolerance {
-        let tol = number(&ev.eval_top(tol_code)?).unwrap_or(f64::NAN);
+        let tol = number(&eval(tol_code)?).unwrap_or(f64::NAN);
         let (Some(a), Some(b)) = (lhs, rhs) else {
             return Err(
                 RunError::new(e.span, "`within` compares two numbers").code(ErrorCode::RunExpect)
@@ -214,7 +218,7 @@ fn check_expect(ev: &Evaluator, e: &ExpectPlan) -> Result<ExpectResult> {
             detail,
         });
     }
-    let passed = match ev.eval_top(&e.cond)? {
+    let passed = match eval(&e.cond)? {
         Value::Bool(b) => b,
         other => {
             return Err(RunError::new(

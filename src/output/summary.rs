@@ -125,8 +125,34 @@ fn fields_block(out: &mut String, title: &str, v: &Value) {
             .max()
             .unwrap_or(0);
         for (k, x) in fields.iter() {
-            let _ = writeln!(out, "  {k:<width$}  {}", describe(x));
+            match records_of_records(x) {
+                Some(inner) => {
+                    let _ = writeln!(out, "  {k}");
+                    let w = inner.iter().map(|(k, _)| k.chars().count()).max();
+                    for (k2, y) in inner.iter() {
+                        let _ = writeln!(out, "    {k2:<w$}  {}", describe(y), w = w.unwrap_or(0));
+                    }
+                }
+                None => {
+                    let _ = writeln!(out, "  {k:<width$}  {}", describe(x));
+                }
+            }
         }
+    }
+}
+
+/// A record whose fields are all records (a sweep summary `-> { a: fit_line(...), b: ... }`),
+/// whose fields get a line each instead of "a = a record, b = a record".
+fn records_of_records(v: &Value) -> Option<&[(String, Value)]> {
+    match v {
+        Value::Record(fields)
+            if v.field("kind").is_none()
+                && !fields.is_empty()
+                && fields.iter().all(|(_, x)| matches!(x, Value::Record(_))) =>
+        {
+            Some(&fields[..])
+        }
+        _ => None,
     }
 }
 

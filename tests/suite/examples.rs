@@ -19,8 +19,19 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "fp_ou_2d.wmd" => &[("cells", "50")],
         "fp_rotating_2d.wmd" => &[("cells", "48")],
         "callan_symanzik.wmd" => &[("cells", "400")],
-        "rbm_pcd.wmd" => &[("runs", "8"), ("steps", "3000"), ("lr", "0.1")],
+        "rbm_pcd.wmd" => &[
+            ("runs", "8"),
+            ("steps", "3000"),
+            ("lr", "0.1"),
+            ("gas_runs", "100"),
+        ],
         "phase_diagram.wmd" => &[("runs", "2"), ("steps", "400")],
+        "linear_scaling_sgd.wmd" => &[
+            ("runs", "6"),
+            ("time", "4"),
+            ("samples", "1000"),
+            ("gas_runs", "50"),
+        ],
         _ => &[],
     }
 }

@@ -106,3 +106,23 @@ fn reshape_builds_matrices_row_by_row() {
     let e = run_script("a.wmd", "report r { W = reshape([1, 2, 3], 2) }", &[], None).unwrap_err();
     assert!(e.contains("do not fill 2 equal rows"), "{e}");
 }
+
+/// An `expect` reads a sweep's columns and summary by the sweep's name (unnamed sweeps as
+/// `sweep_1`, …): y = 2x + 1 at x = 1, 2, 3 is fitted exactly, and a failing comparison is
+/// reported as failing, not as an error. A name that is neither a global nor a sweep is
+/// refused by the checker.
+#[test]
+fn expect_reads_the_results_of_sweeps() {
+    let text = "let x = 0
+        sweep line over x in [1, 2, 3] { y = 2 * x + 1 } -> fit_line(x, y)
+        sweep over x in [5] { z = x }
+        expect line.summary.slope == 2 within 1e-12
+        expect line.y[2] == 7
+        expect sweep_2.z[0] == 5
+        expect line.summary.intercept > 2";
+    let out = run_script("a.wmd", text, &[], None).unwrap_or_else(|e| panic!("{e}"));
+    let passed: Vec<bool> = out.expects.iter().map(|e| e.passed).collect();
+    assert_eq!(passed, [true, true, true, false]);
+    let err = run_script("a.wmd", "let x = 0\nexpect lines.points == 3", &[], None).unwrap_err();
+    assert!(err.contains("unknown name `lines`"), "{err}");
+}
