@@ -115,7 +115,21 @@ pub struct KindSchema {
     /// value of the field's name (the network being trained, not its initial draw). Each
     /// takes one slot after the scope names there, named `\0field` when not given so.
     pub rebinds: &'static [&'static str],
+    /// Fields whose declarations must be made by constructors that go together (a `pcd`
+    /// optimizer with a Gaussian RBM): `wmd check` refuses a pair that cannot run.
+    pub pairings: &'static [Pairing],
     pub doc: &'static str,
+}
+
+/// When field `field` names a declaration made by one of `makers`, field `other` (if it names
+/// a declaration too) must be made by one of `other_makers`; `reason` says why.
+#[derive(Debug, Clone, Copy)]
+pub struct Pairing {
+    pub field: &'static str,
+    pub makers: &'static [&'static str],
+    pub other: &'static str,
+    pub other_makers: &'static [&'static str],
+    pub reason: &'static str,
 }
 
 impl KindSchema {

@@ -189,6 +189,7 @@ impl Checker {
             .extend(k.scope.iter().map(|n| (n.to_string(), Ty::Any)));
         self.rebound = k.rebinds.iter().map(|f| rebound_name(f, items)).collect();
         self.check_fields(k, d, items);
+        self.check_pairings(k, items);
         self.rebound.clear();
         self.locals.truncate(base);
     }

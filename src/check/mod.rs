@@ -8,6 +8,7 @@ mod builtin_types;
 mod decls;
 mod expr;
 mod globals;
+mod pairings;
 pub(crate) mod suggest;
 
 use crate::builtins::Builtin;

@@ -32,6 +32,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: false,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "the Callan–Symanzik (drift-only) form of 000: P along flow lines, P = P₀ exp(−∫∇·G ds) (eq. 23), and P ∝ 1/G in 1D (eq. 26)",
 };
 

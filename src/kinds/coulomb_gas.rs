@@ -37,6 +37,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: false,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "Dyson Brownian motion / stochastic Coulomb gas of eigenvalues",
 };
 

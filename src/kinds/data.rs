@@ -31,6 +31,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: true,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "a data set, drawn afresh for every draw (and every run of `train`): `data d = teacher_student(teacher = t, samples = 4000)`",
 };
 

@@ -20,6 +20,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: true,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "a random matrix, resampled for every draw: `ensemble W = gaussian(rows = M, cols = N, var = 1 / M)`",
 };
 

@@ -41,6 +41,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: false,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "a Fokker–Planck equation ∂ₜP = −∇·(DP) + Δ(GP) in 1D or 2D (G = g² = σ²/2)",
 };
 

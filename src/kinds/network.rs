@@ -31,6 +31,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: true,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "a network with random initial weights, drawn afresh for every draw (and every run of `train`): `network net = mlp(widths = [3, 32, 16, 1], activation = tanh, init = normal(var = sigma_w^2 / fan_in))`",
 };
 

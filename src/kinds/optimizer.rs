@@ -25,6 +25,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: false,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "an update rule with its learning rate and batch: `optimizer opt = sgd(lr = 0.01, batch = 4)`",
 };
 

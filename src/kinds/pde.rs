@@ -37,6 +37,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: false,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "a general PDE ∂ₜu = F(u, x, [y,] t) in 1D or 2D by the method of lines (centred stencils)",
 };
 

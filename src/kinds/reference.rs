@@ -2,6 +2,7 @@
 //! `docs/kinds.md` is it (a test keeps the two equal), so the documentation of fields, their
 //! defaults and their choices cannot drift from what the checker accepts.
 
+use crate::builtins::{DefaultValue, Param};
 use crate::schema::{FieldKind, FieldSpec, Form, KindSchema};
 use std::fmt::Write;
 
@@ -31,6 +32,7 @@ fn kind(out: &mut String, k: &KindSchema) {
         if k.per_draw {
             out.push_str("Its value is drawn afresh for every draw.\n");
         }
+        constructors(out, makers);
         return;
     }
     out.push_str("| field | meaning | default |\n|---|---|---|\n");
@@ -46,6 +48,45 @@ fn kind(out: &mut String, k: &KindSchema) {
     if !k.scope.is_empty() {
         let names: Vec<String> = k.scope.iter().map(|n| format!("`{n}`")).collect();
         let _ = writeln!(out, "\nInside the block: {}.", names.join(", "));
+    }
+}
+
+/// A table of the constructors' parameters (from their builtin signatures) and what each
+/// makes.
+fn constructors(out: &mut String, makers: &[&str]) {
+    out.push_str("\n| constructor | makes |\n|---|---|\n");
+    let cell = |text: String| text.replace('|', "\\|");
+    for m in makers {
+        let Some(row) = crate::eval::table::all_rows().find(|r| r.sig.name == *m) else {
+            continue;
+        };
+        let params: Vec<String> = row.sig.params.iter().map(param).collect();
+        let autos: Vec<String> = (row.sig.params.iter())
+            .filter_map(|p| match p.default {
+                DefaultValue::Auto(how) => Some(format!("`{}`: {how}", p.name)),
+                _ => None,
+            })
+            .collect();
+        let defaults = if autos.is_empty() {
+            String::new()
+        } else {
+            format!(". Defaults (…): {}", autos.join("; "))
+        };
+        let _ = writeln!(
+            out,
+            "| `{m}({})` | {} |",
+            params.join(", "),
+            cell(format!("{}{defaults}", row.sig.doc))
+        );
+    }
+}
+
+/// A parameter as it is written: `name`, `name = 0.9`, or `name = …` (set at run time).
+fn param(p: &Param) -> String {
+    match p.default {
+        DefaultValue::Required => p.name.to_string(),
+        DefaultValue::Num(v) => format!("{} = {}", p.name, crate::number::sig4(v)),
+        DefaultValue::Auto(_) => format!("{} = …", p.name),
     }
 }
 

@@ -71,6 +71,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: false,
     runs_are_draws: false,
     rebinds: &[],
+    pairings: &[],
     doc: "a stochastic differential equation dX = a(X, t) dt + B(X, t) dW, with diagonal noise or a d × m noise matrix",
 };
 

@@ -24,7 +24,7 @@ use crate::backend::rng;
 use crate::eval::error::Result;
 use crate::eval::state::{Draw, Evaluator, Frame};
 use crate::ir::value::Value;
-use crate::schema::{choice, f, special, Choice, FieldKind, Form, KindSchema};
+use crate::schema::{choice, f, special, Choice, FieldKind, Form, KindSchema, Pairing};
 use crate::span::Span;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -48,6 +48,29 @@ pub static SCHEMA: KindSchema = KindSchema {
     per_draw: false,
     runs_are_draws: true,
     rebinds: &["model"],
+    pairings: &[
+        Pairing {
+            field: "optimizer",
+            makers: &["pcd"],
+            other: "model",
+            other_makers: &["gaussian_rbm"],
+            reason: "persistent contrastive divergence follows the likelihood gradient of a Gaussian RBM; a perceptron trains with sgd, adam, adamw or langevin",
+        },
+        Pairing {
+            field: "model",
+            makers: &["gaussian_rbm"],
+            other: "optimizer",
+            other_makers: &["pcd"],
+            reason: "a Gaussian RBM trains by its likelihood gradient, whose model average needs the persistent chains of `pcd(lr, batch, gibbs)`",
+        },
+        Pairing {
+            field: "model",
+            makers: &["mlp", "deep_linear"],
+            other: "data",
+            other_makers: &["teacher_student", "load_data"],
+            reason: "a perceptron learns x → y and this data set has no targets y (an autoencoder learns x → x)",
+        },
+    ],
     doc: "trains a network on a data set, `runs` independent times: `train t { model = net  data = d  optimizer = opt  steps = 1000 }`",
 };
 

@@ -220,7 +220,13 @@ fn what_cannot_train_is_an_error_at_the_field_with_the_reason() {
     let cases = [
         (
             ts("pcd(lr = 0.1, batch = 4)", "steps = 2"),
-            "trains a Gaussian RBM",
+            "`optimizer = pcd(...)` cannot go with `model = mlp(...)`",
+        ),
+        (
+            "network n = mlp(widths = [3, 1])\ndata f = lattice_scalar(n = 3, m2 = 1, samples = 10)\n\
+             optimizer o = sgd(lr = 0.1)\ntrain t { model = n\n data = f\n optimizer = o\n steps = 2 }\n"
+                .to_string(),
+            "this data set has no targets y",
         ),
         (
             ts("sgd(lr = 0.1, batch = 100)", "steps = 2"),
@@ -232,7 +238,10 @@ fn what_cannot_train_is_an_error_at_the_field_with_the_reason() {
             "exactly one of `steps` or `epochs`",
         ),
         (rbm("pcd(lr = 0.1, batch = 2)", 4), "takes 3 and gives 0"),
-        (rbm("sgd(lr = 0.1)", 3), "trains with `pcd"),
+        (
+            rbm("sgd(lr = 0.1)", 3),
+            "`model = gaussian_rbm(...)` cannot go with `optimizer = sgd(...)`",
+        ),
         (
             net("mlp(widths = [2, 3], activation = \"swish\")"),
             "`activation` must be one of",
