@@ -77,6 +77,8 @@ pub enum ParamTy {
     LayerLaw,
     Bool,
     Str,
+    /// A string, one of these: `wmd check` refuses a literal that is not.
+    Choice(&'static [&'static str]),
     Any,
 }
 
@@ -95,7 +97,7 @@ impl ParamTy {
             (P::DistOrFunc, t) => matches!(t, Ty::Dist | Ty::Func { .. }),
             (P::Func | P::LayerLaw, t) => matches!(t, Ty::Func { .. }),
             (P::Bool, t) => matches!(t, Ty::Bool),
-            (P::Str, t) => matches!(t, Ty::Str),
+            (P::Str | P::Choice(_), t) => matches!(t, Ty::Str),
         }
     }
 
@@ -112,6 +114,7 @@ impl ParamTy {
             P::LayerLaw => "a law of the weights (it may read fan_in and fan_out)",
             P::Bool => "a boolean",
             P::Str => "a string",
+            P::Choice(_) => "one of its strings",
             P::Any => "a value",
         }
     }

@@ -388,7 +388,7 @@ impl Checker {
     }
 
     /// A string literal given to a choice field must be one of its values.
-    fn choice_literal(&mut self, name: &str, values: &[&str], e: &Expr) {
+    pub(super) fn choice_literal(&mut self, name: &str, values: &[&str], e: &Expr) {
         let ExprKind::Str(given) = &e.kind else {
             return;
         };

@@ -431,6 +431,9 @@ impl Checker {
                 _ => self.expr(&a.value),
             };
             if let Some(p) = param {
+                if let ParamTy::Choice(values) = p.ty {
+                    self.choice_literal(p.name, values, &a.value);
+                }
                 if !p.ty.accepts(&t) {
                     let d = Diagnostic::new(
                         ErrorCode::CheckArgumentType,

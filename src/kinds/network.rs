@@ -53,7 +53,7 @@ const TRAINABLE: Param = auto(
     ParamTy::Vector,
     "every layer; indices from 0 (layer k maps widths[k] → widths[k+1])",
 );
-const ACTIVATION: Param = auto("activation", ParamTy::Str, "\"tanh\"");
+const ACTIVATION: Param = auto("activation", ParamTy::Choice(Activation::NAMES), "\"tanh\"");
 const BIAS: Param = auto("bias", ParamTy::Bool, "false");
 
 /// The constructors of networks.

@@ -37,7 +37,9 @@ pub static KIND: Kind = Kind {
 };
 
 const BATCH: Param = auto("batch", ParamTy::Num, "every sample (full batch)");
-const SCHEDULE: Param = auto("schedule", ParamTy::Str, "\"constant\"; or \"linear\" (to final_lr at the last step) or \"step\" (× step_factor every step_every steps)");
+/// The learning-rate schedules.
+const SCHEDULES: &[&str] = &["constant", "linear", "step"];
+const SCHEDULE: Param = auto("schedule", ParamTy::Choice(SCHEDULES), "\"constant\"; or \"linear\" (to final_lr at the last step) or \"step\" (× step_factor every step_every steps)");
 const FINAL_LR: Param = auto("final_lr", ParamTy::Num, "0 (schedule = \"linear\")");
 const STEP_EVERY: Param = auto(
     "step_every",
@@ -128,7 +130,7 @@ fn record(
             ev.record_default(&format!("{rule}.schedule"), span, "constant".into());
             "constant".to_string()
         }
-        Some(Value::Str(s)) if ["constant", "linear", "step"].contains(&&**s) => s.to_string(),
+        Some(Value::Str(s)) if SCHEDULES.contains(&&**s) => s.to_string(),
         Some(other) => {
             return Err(bad(
                 span,

@@ -234,6 +234,10 @@ fn what_cannot_train_is_an_error_at_the_field_with_the_reason() {
         ),
         (ts("sgd(lr = -1)", "steps = 2"), "must be > 0"),
         (
+            ts("sgd(lr = 0.1, schedule = \"cosine\")", "steps = 2"),
+            "`schedule` cannot be \"cosine\"",
+        ),
+        (
             ts("sgd(lr = 0.1)", ""),
             "exactly one of `steps` or `epochs`",
         ),
@@ -244,7 +248,7 @@ fn what_cannot_train_is_an_error_at_the_field_with_the_reason() {
         ),
         (
             net("mlp(widths = [2, 3], activation = \"swish\")"),
-            "`activation` must be one of",
+            "`activation` cannot be \"swish\"",
         ),
         (
             net("mlp(widths = [2, 3, 1], trainable = [2])"),
