@@ -160,3 +160,23 @@ fn the_language_sketches_parse_and_check() {
     // Every sketch parses and checks: what `check` accepts runs.
     wmd::check(&parsed).unwrap_or_else(|d| panic!("{}", d.render(&sources, false)));
 }
+
+/// Every ```wmd block of the README parses and passes `wmd check` on its own, so the
+/// documentation cannot drift from the language.
+#[test]
+fn every_wmd_block_of_the_readme_checks() {
+    let readme = std::fs::read_to_string(super::support::repo_path("README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```wmd\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap_or(""))
+        .collect();
+    assert!(blocks.len() >= 5, "{} wmd blocks", blocks.len());
+    for (k, block) in blocks.iter().enumerate() {
+        let mut sources = Sources::new();
+        let name = format!("README block {k}");
+        let checked =
+            wmd::parse(&mut sources, &name, block).and_then(|p| wmd::check(&p).map(|_| ()));
+        checked.unwrap_or_else(|d| panic!("{}", d.render(&sources, false)));
+    }
+}
