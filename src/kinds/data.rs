@@ -57,7 +57,7 @@ pub static ROWS: &[Row] = &[
     Row {
         sig: Builtin {
             name: "lattice_scalar",
-            params: &[req("n", ParamTy::Num), req("m2", ParamTy::Num), auto("samples", ParamTy::Num, "10000")],
+            params: &[req("n", ParamTy::Num), req("m2", ParamTy::Num), auto("samples", ParamTy::Num, "10000"), auto("test", ParamTy::Num, "0: no test set")],
             ret: Ret::Record,
             mode: Mode::Plain,
             doc: "exact samples φ ~ N(0, K⁻¹) of the free scalar field on a periodic chain of n sites, K = −Δ + m², κ_k = m² + 2 − 2cos(2πk/n) (001); the record also has `K`, `cov` = K⁻¹ and `kappa` (ascending)",
@@ -67,7 +67,7 @@ pub static ROWS: &[Row] = &[
     Row {
         sig: Builtin {
             name: "gaussian_data",
-            params: &[req("cov", ParamTy::Matrix), req("samples", ParamTy::Num), auto("mean", ParamTy::Vector, "0")],
+            params: &[req("cov", ParamTy::Matrix), req("samples", ParamTy::Num), auto("mean", ParamTy::Vector, "0"), auto("test", ParamTy::Num, "0: no test set")],
             ret: Ret::Record,
             mode: Mode::Plain,
             doc: "samples x ~ N(mean, cov) (Cholesky factor of cov), one per row",
@@ -149,11 +149,13 @@ fn lattice_scalar(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Valu
         ));
     }
     let samples = given_count(ev, &a[2], "lattice_scalar.samples", 10_000, span, false)?;
+    let test = given_count(ev, &a[3], "lattice_scalar.test", 0, span, true)?;
     let k = datasets::lattice_operator(n, m2);
     let cov = datasets::spd_inverse(&k).map_err(|e| backend(span, e))?;
     Ok(Value::record(vec![
         ("data".into(), Value::Str("lattice_scalar".into())),
         ("samples".into(), Value::Num(samples as f64)),
+        ("test".into(), Value::Num(test as f64)),
         ("K".into(), Value::Matrix(Arc::new(k))),
         ("cov".into(), Value::Matrix(Arc::new(cov))),
         (
@@ -173,9 +175,11 @@ fn gaussian_data(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value
             vec![0.0; cov.nrows()]
         }
     };
+    let test = given_count(ev, &a[3], "gaussian_data.test", 0, span, true)?;
     Ok(Value::record(vec![
         ("data".into(), Value::Str("gaussian_data".into())),
         ("samples".into(), Value::Num(samples as f64)),
+        ("test".into(), Value::Num(test as f64)),
         ("cov".into(), Value::Matrix(Arc::new(cov))),
         ("mean".into(), Value::vector(mean)),
     ]))
@@ -297,6 +301,15 @@ fn realize(ev: &Evaluator, spec: Value, rng: &mut Rng, span: Span, draw: &Draw) 
             let x = datasets::gaussian_samples(cov, &mean, samples, rng)
                 .map_err(|e| backend(span, e))?;
             fields.push(("x".into(), matrix(samples, cov.nrows(), &x)));
+            let test = match spec.field("test") {
+                Some(Value::Num(t)) => *t as usize,
+                _ => 0,
+            };
+            if test > 0 {
+                let t = datasets::gaussian_samples(cov, &mean, test, rng)
+                    .map_err(|e| backend(span, e))?;
+                fields.push(("test_x".into(), matrix(test, cov.nrows(), &t)));
+            }
         }
         _ => {}
     }
