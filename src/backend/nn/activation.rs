@@ -44,7 +44,7 @@ impl Activation {
     #[inline]
     pub fn apply(self, x: f64) -> f64 {
         match self {
-            Activation::Tanh => x.tanh(),
+            Activation::Tanh => super::tanh::tanh(x),
             Activation::Relu => x.max(0.0),
             Activation::Erf => libm::erf(x),
             Activation::Linear => x,
@@ -59,7 +59,7 @@ impl Activation {
     pub fn derivative(self, x: f64) -> f64 {
         match self {
             Activation::Tanh => {
-                let t = x.tanh();
+                let t = super::tanh::tanh(x);
                 1.0 - t * t
             }
             Activation::Relu => {

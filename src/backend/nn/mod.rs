@@ -9,6 +9,7 @@ pub mod loss;
 pub mod mlp;
 pub mod optim;
 pub mod rbm;
+pub mod tanh;
 
 /// y ← y + αx.
 #[inline]
