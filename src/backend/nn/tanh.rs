@@ -24,7 +24,7 @@ const Q: [f64; 3] = [
 ];
 
 /// ln 2 in two parts: LN2_HI has trailing zero bits, so k·LN2_HI is exact for |k| < 2¹¹.
-const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
+const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
 const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 
 /// e^y for 0 ≤ y ≤ 44 (all that tanh needs).
