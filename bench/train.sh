@@ -52,7 +52,7 @@ def wmd(name):
     job = re.search(r"time\s+train \w+\s+([\d.]+) ms", open(f"{out}/{name}.txt").read())
     return seconds, (float(job.group(1)) / 1000 if job else None), json.load(open(f"{out}/{name}/results.json"))
 def times(label, w_s, job_s, t_s):
-    job = f", the train job {job_s:.2f} s (--timings)" if job_s else ", no --timings line for a train inside a sweep"
+    job = f", the train job {job_s:.2f} s (--timings)" if job_s else ", the sweep's points train in parallel: whole process only"
     print(f"  wmd    {w_s:7.2f} s  (whole `wmd run`{job})")
     print(f"  torch  {t_s:7.2f} s  (warm, data generation included; torch {peer['rbm']['torch']})")
     ratio = f"ratio torch/wmd = {t_s / w_s:.2f} whole"

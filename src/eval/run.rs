@@ -33,10 +33,12 @@ pub fn run_plan(
     }
     let mut sweeps = Vec::new();
     let mut defaults = ev.defaults.lock().expect("defaults").clone();
+    let mut sweep_timings = Vec::new();
     for s in &plan.sweeps {
-        let (value, used) = run_sweep(plan, sources, seed, s, &interrupt)?;
+        let (value, used, times) = run_sweep(plan, sources, seed, s, &interrupt)?;
         super::finite::result("sweep", &s.name, &value, s.span)?;
         defaults.extend(used);
+        sweep_timings.extend(times);
         sweeps.push((s.name.clone(), value));
     }
     // an `expect` sees the sweeps' results as locals, in the order of the sweeps
@@ -46,7 +48,8 @@ pub fn run_plan(
         expects.push(check_expect(&ev, e, &sweep_values)?);
     }
     defaults.extend(ev.defaults.lock().expect("defaults").clone());
-    let timings = ev.timings.lock().map(|t| t.clone()).unwrap_or_default();
+    let mut timings = ev.timings.lock().map(|t| t.clone()).unwrap_or_default();
+    timings.extend(sweep_timings);
     Ok(Outcome {
         reports,
         sweeps,
@@ -68,13 +71,18 @@ fn points(lists: &[Vec<f64>]) -> Vec<Vec<f64>> {
     out
 }
 
+/// A job's name, kind and wall time in seconds (`--timings`).
+type Timing = (String, String, f64);
+
+/// A sweep's value, the defaults its points used, and the jobs its points ran, each named
+/// `JOB[point p]`.
 fn run_sweep(
     plan: &Plan,
     sources: &Sources,
     seed: u64,
     s: &SweepPlan,
     interrupt: &Arc<AtomicBool>,
-) -> Result<(Value, BTreeMap<String, String>)> {
+) -> Result<(Value, BTreeMap<String, String>, Vec<Timing>)> {
     let base = Evaluator::new(plan, sources, seed, 0, HashMap::new());
     let mut lists = Vec::new();
     for (_, name, code) in &s.bindings {
@@ -93,19 +101,28 @@ fn run_sweep(
         }
     }
     let pts = points(&lists);
-    let results: Vec<(Vec<Value>, BTreeMap<String, String>)> = pts
+    let results: Vec<PointResult> = pts
         .par_iter()
         .enumerate()
         .map(|(p, values)| run_point(plan, sources, seed, s, p, values, interrupt))
         .collect::<Result<_>>()?;
     let mut defaults = BTreeMap::new();
     let mut rows = Vec::new();
-    for (vals, used) in &results {
-        defaults.extend(used.clone());
-        rows.push(vals.clone());
+    let mut timings = Vec::new();
+    for (p, (vals, used, times)) in results.into_iter().enumerate() {
+        defaults.extend(used);
+        rows.push(vals);
+        timings.extend(
+            times
+                .into_iter()
+                .map(|(job, kind, t)| (format!("{job}[point {p}]"), kind, t)),
+        );
     }
-    sweep_value(&base, s, &pts, rows).map(|v| (v, defaults))
+    sweep_value(&base, s, &pts, rows).map(|v| (v, defaults, timings))
 }
+
+/// A sweep point's items, the defaults it used and the jobs it ran.
+type PointResult = (Vec<Value>, BTreeMap<String, String>, Vec<Timing>);
 
 fn run_point(
     plan: &Plan,
@@ -115,7 +132,7 @@ fn run_point(
     p: usize,
     values: &[f64],
     interrupt: &Arc<AtomicBool>,
-) -> Result<(Vec<Value>, BTreeMap<String, String>)> {
+) -> Result<PointResult> {
     let mut overrides = HashMap::new();
     let mut point_seed = seed;
     for ((id, _, _), v) in s.bindings.iter().zip(values) {
@@ -130,7 +147,8 @@ fn run_point(
     ev.interrupt = interrupt.clone();
     let vals = ev.eval_items_top(&s.items)?;
     let used = ev.defaults.lock().expect("defaults").clone();
-    Ok((vals, used))
+    let times = ev.timings.lock().map(|t| t.clone()).unwrap_or_default();
+    Ok((vals, used, times))
 }
 
 /// Points as records, each item as a column, and the summary.

@@ -139,6 +139,17 @@ report r { m = heat.mass }
     assert!(ms >= 0.0 && line.ends_with(" ms"), "{line}");
     let o = wmd(&["run", &script, "--out", out.to_str().unwrap()]);
     assert!(!String::from_utf8_lossy(&o.stdout).contains("time  "));
+    // a job inside a sweep is timed at every point, named by it
+    let swept = text.replace("diffusion = 0.1", "diffusion = d")
+        + "let d = 0.1\nsweep s over d in [0.1, 0.2] { m = heat.mass }\n";
+    let (dir, script) = temp_script("s.wmd", &swept);
+    let out = dir.path().join("o");
+    let o = wmd(&["run", &script, "--timings", "--out", out.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for p in 0..2 {
+        let want = format!("time  fokker_planck heat[point {p}]  ");
+        assert!(stdout.contains(&want), "no {want:?} in {stdout}");
+    }
 }
 
 /// Run `wmd` in `dir` under umask 022 (so the modes of what it writes are known).
