@@ -133,7 +133,7 @@ impl Trainer {
             unreachable!("a perceptron run")
         };
         let start = self.frozen.as_ref().map_or(0, |f| f.layer);
-        let l = net.loss_grad_from(
+        let l = net.loss_grad(
             (start, &self.xb),
             &self.yb,
             self.batch,

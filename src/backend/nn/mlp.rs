@@ -318,25 +318,11 @@ impl Mlp {
 
     /// Mean loss over the batch and its gradient w.r.t. the parameters of the layers with
     /// `trainable[l] = true` (other entries of grad set to 0; backprop stops below the lowest
-    /// trainable layer).
+    /// trainable layer). The input is `(start, a)`: a_start (batch × n_start) of layer
+    /// `start`, `(0, x)` for the network's inputs; `start` must not be above the lowest
+    /// trainable layer (the frozen layers below it are skipped).
     #[allow(clippy::too_many_arguments)]
     pub fn loss_grad(
-        &self,
-        x: &[f64],
-        y: &[f64],
-        batch: usize,
-        loss: Loss,
-        trainable: &[bool],
-        grad: &mut [f64],
-        ws: &mut Workspace,
-    ) -> f64 {
-        self.loss_grad_from((0, x), y, batch, loss, trainable, grad, ws)
-    }
-
-    /// [`Mlp::loss_grad`] from the input a_start of layer `start` (batch × n_start), which
-    /// must not be above the lowest trainable layer: the frozen layers below are skipped.
-    #[allow(clippy::too_many_arguments)]
-    pub fn loss_grad_from(
         &self,
         (start, a): (usize, &[f64]),
         y: &[f64],

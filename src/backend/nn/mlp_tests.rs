@@ -85,7 +85,7 @@ fn gradients_match_central_differences() {
                 let mut ws = Workspace::new(&mlp, 3);
                 let mut g = vec![f64::NAN; mlp.n_params()];
                 for mask in &masks {
-                    let value = mlp.loss_grad(&x, &y, 3, loss, mask, &mut g, &mut ws);
+                    let value = mlp.loss_grad((0, &x), &y, 3, loss, mask, &mut g, &mut ws);
                     let direct = mlp.loss(&x, &y, 3, loss, &mut ws);
                     assert!((value - direct).abs() <= 1e-14 * direct.abs());
                     let case = format!("{} {} bias={bias} {mask:?}", act.name(), loss.name());
@@ -153,13 +153,21 @@ fn chunked_loss_and_no_allocation_once_warm() {
     let chunked = mlp.loss(&x, &y, 600, Loss::Mse, &mut ws);
     let mut g = vec![0.0; mlp.n_params()];
     let all = [true; 3];
-    let whole = mlp.loss_grad(&x, &y, 600, Loss::Mse, &all, &mut g, &mut ws);
+    let whole = mlp.loss_grad((0, &x), &y, 600, Loss::Mse, &all, &mut g, &mut ws);
     assert!((chunked - whole).abs() <= 1e-12 * whole);
     let ptrs = |ws: &Workspace| [ws.acts.as_ptr(), ws.pre.as_ptr(), ws.delta.as_ptr()];
     let before = ptrs(&ws);
     for s in 0..10 {
         let b = &x[12 * s..12 * s + 12];
-        mlp.loss_grad(b, &y[4 * s..4 * s + 4], 4, Loss::Mse, &all, &mut g, &mut ws);
+        mlp.loss_grad(
+            (0, b),
+            &y[4 * s..4 * s + 4],
+            4,
+            Loss::Mse,
+            &all,
+            &mut g,
+            &mut ws,
+        );
     }
     let after = ptrs(&ws);
     assert_eq!(before, after);
@@ -211,8 +219,8 @@ fn frozen_prefix_from_cached_activations_is_bitwise_the_full_pass() {
     let xb = &x[rows.start * 3..rows.end * 3];
     let ab = &a1[rows.start * 32..rows.end * 32];
     let yb = &y[rows.clone()];
-    let l_full = mlp.loss_grad(xb, yb, 4, Loss::Mse, &trainable, &mut full, &mut ws);
-    let l_cached = mlp.loss_grad_from((1, ab), yb, 4, Loss::Mse, &trainable, &mut cached, &mut ws);
+    let l_full = mlp.loss_grad((0, xb), yb, 4, Loss::Mse, &trainable, &mut full, &mut ws);
+    let l_cached = mlp.loss_grad((1, ab), yb, 4, Loss::Mse, &trainable, &mut cached, &mut ws);
     assert_eq!(l_full.to_bits(), l_cached.to_bits());
     assert_eq!(full, cached);
     assert!(full.iter().any(|&g| g != 0.0));

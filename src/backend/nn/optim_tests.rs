@@ -47,7 +47,7 @@ fn sgd_reaches_the_least_squares_solution() {
         let mut g = vec![0.0; n];
         let active = mlp.trainable_ranges(&[true]);
         for _ in 0..3000 {
-            mlp.loss_grad(&x, &y, rows, Loss::Mse, &[true], &mut g, &mut ws);
+            mlp.loss_grad((0, &x), &y, rows, Loss::Mse, &[true], &mut g, &mut ws);
             opt.step(&mut mlp.params, &g, &active, &mut rng);
         }
         for (w, e) in mlp.params.iter().zip(&exact) {
@@ -276,7 +276,7 @@ fn same_seed_same_parameters() {
         for _ in 0..20 {
             let x = normals(12, &mut rng);
             let y = normals(4, &mut rng);
-            mlp.loss_grad(&x, &y, 4, Loss::Mse, &[true, true], &mut g, &mut ws);
+            mlp.loss_grad((0, &x), &y, 4, Loss::Mse, &[true, true], &mut g, &mut ws);
             opt.step(&mut mlp.params, &g, &active, &mut rng);
         }
         mlp.params
