@@ -282,8 +282,18 @@ pub fn kind_help(name: &str) -> String {
     }
     if let Some(r) = crate::eval::table::all_rows().find(|r| r.sig.name == name) {
         let b = &r.sig;
-        let params: Vec<String> = b.params.iter().map(|p| p.name.to_string()).collect();
-        return format!("{}({}) — {}\n", b.name, params.join(", "), b.doc);
+        let params: Vec<String> = b
+            .params
+            .iter()
+            .map(crate::kinds::reference::param)
+            .collect();
+        let mut out = format!("{}({}) — {}\n", b.name, params.join(", "), b.doc);
+        for p in b.params {
+            if let crate::builtins::DefaultValue::Auto(how) = p.default {
+                out.push_str(&format!("  {} = …: {how}\n", p.name));
+            }
+        }
+        return out;
     }
     format!("no kind or builtin called `{name}`\n")
 }

@@ -82,7 +82,7 @@ fn constructors(out: &mut String, makers: &[&str]) {
 }
 
 /// A parameter as it is written: `name`, `name = 0.9`, or `name = …` (set at run time).
-fn param(p: &Param) -> String {
+pub fn param(p: &Param) -> String {
     match p.default {
         DefaultValue::Required => p.name.to_string(),
         DefaultValue::Num(v) => format!("{} = {}", p.name, crate::number::sig4(v)),
