@@ -14,8 +14,9 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-/// What wmd writes at the top of an output folder. A folder holding anything else (another
-/// file, a folder, a link) is not wmd's own, and is never moved or deleted.
+/// What wmd writes at the top of an output folder, besides the `arrays/` folder of `.npy`
+/// files ([`super::arrays`]). A folder holding anything else (another file, a folder, a
+/// link) is not wmd's own, and is never moved or deleted.
 pub const OWN_ENTRIES: &[&str] = &["results.yaml", "results.json", "manifest.yaml"];
 
 /// Why an output folder was refused or could not be written.
@@ -260,6 +261,9 @@ fn check_own(dir: &Path, shown: &Path) -> Result<(), OutputError> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = match entry.file_type() {
             Ok(t) if t.is_file() && OWN_ENTRIES.contains(&name.as_str()) => continue,
+            Ok(t) if t.is_dir() && name == super::arrays::ARRAYS_DIR && only_npy(&entry.path()) => {
+                continue
+            }
             Ok(t) if t.is_dir() => "a folder",
             Ok(t) if t.is_symlink() => "a link",
             _ => "a file",
@@ -279,10 +283,24 @@ fn check_own(dir: &Path, shown: &Path) -> Result<(), OutputError> {
         ))
         .help(format!(
             "wmd replaces its output folder as a whole, so it only replaces a folder holding \
-             nothing but {}; choose another --out, e.g. a new folder",
+             nothing but {} and an arrays/ folder of .npy files; choose another --out, e.g. a \
+             new folder",
             OWN_ENTRIES.join(", ")
         ))),
     }
+}
+
+/// Whether a folder holds nothing but plain `.npy` files (wmd's `arrays/`).
+fn only_npy(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.into_iter().all(|e| {
+        e.is_ok_and(|e| {
+            let plain = e.file_type().is_ok_and(|t| t.is_file());
+            plain && e.file_name().to_string_lossy().ends_with(".npy")
+        })
+    })
 }
 
 /// Write one file of the set, creating its folders; `rel` must stay inside the folder.

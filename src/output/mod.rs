@@ -1,39 +1,61 @@
 //! Emitting results: the readable summary, the results tree (YAML or JSON), the manifest, and
 //! the output folder written as one set ([`folder`]: the old set or the new one, never a mix).
 
+pub mod arrays;
 pub mod folder;
 mod summary;
 
 use crate::ir::outcome::Outcome;
 use crate::ir::value::{Dist, Value};
+use arrays::Arrays;
 use serde_json::{json, Map, Value as Json};
 use std::path::PathBuf;
 pub use summary::summary;
 
-/// Largest matrix written out in full; bigger ones are summarised by their shape.
-const MAX_MATRIX_ENTRIES: usize = 10_000;
-
-/// A value as JSON (also serialised to YAML).
+/// A value as JSON (also serialised to YAML), large arrays described by their shape (the
+/// REPL's view; a run's results tree writes them whole, [`results_and_arrays`]).
 pub fn to_json(v: &Value) -> Json {
+    tree(v, &mut Vec::new(), &mut Arrays::new(false))
+}
+
+/// A value as JSON at `path` of the results tree; vectors and matrices of more than
+/// [`arrays::MAX_INLINE`] entries go to `arrays`.
+fn tree(v: &Value, path: &mut Vec<String>, arrays: &mut Arrays) -> Json {
+    let mut at = |key: String, v: &Value, arrays: &mut Arrays| {
+        path.push(key);
+        let j = tree(v, path, arrays);
+        path.pop();
+        j
+    };
     match v {
         Value::Num(x) => num(*x),
         Value::Bool(b) => json!(b),
         Value::Str(s) => json!(s.to_string()),
+        Value::Vector(xs) if xs.len() > arrays::MAX_INLINE => {
+            arrays.put(path, &[xs.len() as u64], xs.iter().copied())
+        }
         Value::Vector(xs) => Json::Array(xs.iter().map(|x| num(*x)).collect()),
         Value::Mask(m) => json!(m.as_slice()),
-        Value::List(l) => Json::Array(l.iter().map(to_json).collect()),
+        Value::List(l) => Json::Array(
+            (l.iter().enumerate())
+                .map(|(k, v)| at(k.to_string(), v, arrays))
+                .collect(),
+        ),
         Value::Record(fields) => Json::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (k.clone(), to_json(v)))
+            (fields.iter())
+                .map(|(k, v)| (k.clone(), at(k.clone(), v, arrays)))
                 .collect::<Map<_, _>>(),
         ),
-        Value::Matrix(m) if m.nrows() * m.ncols() <= MAX_MATRIX_ENTRIES => Json::Array(
+        Value::Matrix(m) if m.nrows() * m.ncols() > arrays::MAX_INLINE => {
+            let shape = [m.nrows() as u64, m.ncols() as u64];
+            let entries = (0..m.nrows()).flat_map(|i| (0..m.ncols()).map(move |j| m[(i, j)]));
+            arrays.put(path, &shape, entries)
+        }
+        Value::Matrix(m) => Json::Array(
             (0..m.nrows())
                 .map(|i| Json::Array((0..m.ncols()).map(|j| num(m[(i, j)])).collect()))
                 .collect(),
         ),
-        Value::Matrix(m) => json!({"matrix": {"rows": m.nrows(), "cols": m.ncols()}}),
         Value::Func(_) => json!("<function>"),
         Value::Law(_) => json!("<random-matrix law>"),
         Value::Dist(d) => dist_json(d),
@@ -55,18 +77,24 @@ fn dist_json(d: &Dist) -> Json {
     json!({"distribution": {"support": [num(lo), num(hi)], "mean": num(d.moment(1))}})
 }
 
-/// The results tree of a run.
+/// The results tree of a run, as results.yaml/json has it (large arrays referenced by their
+/// `.npy` files, which [`results_and_arrays`] returns).
 pub fn results_json(outcome: &Outcome) -> Json {
-    let reports: Map<String, Json> = outcome
-        .reports
-        .iter()
-        .map(|(n, v)| (n.clone(), to_json(v)))
-        .collect();
-    let sweeps: Map<String, Json> = outcome
-        .sweeps
-        .iter()
-        .map(|(n, v)| (n.clone(), to_json(v)))
-        .collect();
+    results_and_arrays(outcome).0
+}
+
+/// The results tree of a run and the `.npy` files of its large arrays.
+pub fn results_and_arrays(outcome: &Outcome) -> (Json, Vec<(PathBuf, Vec<u8>)>) {
+    let mut arrays = Arrays::new(true);
+    let section = |name: &str, items: &[(String, Value)], arrays: &mut Arrays| {
+        let entries = items.iter().map(|(n, v)| {
+            let mut path = vec![name.to_string(), n.clone()];
+            (n.clone(), tree(v, &mut path, arrays))
+        });
+        entries.collect::<Map<String, Json>>()
+    };
+    let reports = section("reports", &outcome.reports, &mut arrays);
+    let sweeps = section("sweeps", &outcome.sweeps, &mut arrays);
     let expects: Vec<Json> = outcome
         .expects
         .iter()
@@ -80,7 +108,7 @@ pub fn results_json(outcome: &Outcome) -> Json {
     if !expects.is_empty() {
         root.insert("expects".into(), Json::Array(expects));
     }
-    Json::Object(root)
+    (Json::Object(root), arrays.files)
 }
 
 /// What is needed to reproduce a run: the script's hash, the seed, the version and every
@@ -131,17 +159,21 @@ pub fn serialise(v: &Json, json: bool) -> Result<String, String> {
 }
 
 /// A run's output set: each file's path relative to the output folder, and its bytes. The
-/// results file is `results.json` with `json`, else `results.yaml`; then `manifest.yaml`.
+/// results file is `results.json` with `json`, else `results.yaml`; then `manifest.yaml` and
+/// the `.npy` files of the large arrays under `arrays/`.
 pub fn output_files(
     info: &ManifestInfo,
     outcome: &Outcome,
     json: bool,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
-    let results = serialise(&results_json(outcome), json)?;
+    let (tree, arrays) = results_and_arrays(outcome);
+    let results = serialise(&tree, json)?;
     let manifest = serialise(&manifest_json(info, outcome), false)?;
     let results_name = if json { "results.json" } else { "results.yaml" };
-    Ok(vec![
+    let mut files = vec![
         (PathBuf::from(results_name), results.into_bytes()),
         (PathBuf::from("manifest.yaml"), manifest.into_bytes()),
-    ])
+    ];
+    files.extend(arrays);
+    Ok(files)
 }

@@ -382,3 +382,54 @@ fn an_interruption_is_its_own_diagnostic() {
         assert_eq!(d.0[0].message, "interrupted", "{text}");
     }
 }
+
+/// A matrix of more than 10 000 entries is written whole as `arrays/NAME.npy` (float64, C
+/// order) and referenced from the results tree by path and shape: a 128 × 128 matrix of
+/// k/7 reads back bit for bit. The folder with its `arrays/` is wmd's own (a second run
+/// replaces it); a foreign file inside `arrays/` makes it not so.
+#[test]
+fn large_arrays_are_written_whole_as_npy() {
+    let text = "report r { big = reshape([k / 7 for k in 0..16384], 128)\n small = [1, 2] }\n";
+    let (dir, script) = temp_script("a.wmd", text);
+    let out = dir.path().join("o");
+    let args = [
+        "run",
+        &script,
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = wmd(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let tree: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    let big = &tree["reports"]["r"]["big"];
+    assert_eq!(big["npy"], "arrays/reports.r.big.npy", "{tree}");
+    assert_eq!(big["shape"], serde_json::json!([128, 128]));
+    assert_eq!(tree["reports"]["r"]["small"], serde_json::json!([1, 2]));
+    let bytes = std::fs::read(out.join("arrays/reports.r.big.npy")).unwrap();
+    let npy = npyz::NpyFile::new(&bytes[..]).unwrap();
+    assert_eq!(npy.shape(), [128, 128]);
+    assert_eq!(npy.order(), npyz::Order::C);
+    let values: Vec<f64> = npy.into_vec().unwrap();
+    let want: Vec<f64> = (0..16384).map(|k| k as f64 / 7.0).collect();
+    assert!(values
+        .iter()
+        .zip(&want)
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    assert_eq!(
+        wmd(&args).status.code(),
+        Some(0),
+        "a second run replaces the folder"
+    );
+    std::fs::write(out.join("arrays/notes.txt"), "mine").unwrap();
+    let o = wmd(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds `arrays`"));
+}

@@ -310,10 +310,20 @@ fn write_outputs(
         errln!("error: cannot write results to {}: {e}", out.display());
         1
     })?;
-    let names: Vec<String> = files
+    let arrays = wmd::output::arrays::ARRAYS_DIR;
+    let (npy, named): (Vec<_>, Vec<_>) = files.iter().partition(|(p, _)| p.starts_with(arrays));
+    let names: Vec<String> = named
         .iter()
         .map(|(p, _)| out.join(p).display().to_string())
         .collect();
-    outln!("wrote {}", names.join(" and "));
+    let also = match npy.len() {
+        0 => String::new(),
+        n => format!(
+            " and {n} array{} in {}",
+            if n == 1 { "" } else { "s" },
+            out.join(arrays).display()
+        ),
+    };
+    outln!("wrote {}{also}", names.join(" and "));
     Ok(())
 }

@@ -1,0 +1,96 @@
+//! Large vectors and matrices of a results tree, written whole as NumPy `.npy` files (float64,
+//! C order) under `arrays/` of the output folder, and referenced from results.yaml/json by
+//! `{npy: "arrays/NAME.npy", shape: [...]}` with NAME the value's path in the tree
+//! (`reports.learn.final`); `numpy.load` reads them back exactly. Arrays up to
+//! [`MAX_INLINE`] entries stay inline in the tree.
+
+use npyz::WriterBuilder;
+use serde_json::{json, Value as Json};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// The folder of the array files inside the output folder.
+pub const ARRAYS_DIR: &str = "arrays";
+
+/// Largest array written inline in the results tree.
+pub const MAX_INLINE: usize = 10_000;
+
+/// The array files of one results tree. Without `write` (a tree shown in the REPL, where no
+/// folder is written) a large array is described by its shape only.
+pub struct Arrays {
+    write: bool,
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    names: HashSet<String>,
+}
+
+impl Arrays {
+    /// Arrays to be written as files (`write`), or only described.
+    pub fn new(write: bool) -> Arrays {
+        Arrays {
+            write,
+            files: Vec::new(),
+            names: HashSet::new(),
+        }
+    }
+
+    /// The tree's entry for an array of `shape` (row-major `data`) at `path`: its file's
+    /// reference (the file kept), or its shape.
+    pub fn put(&mut self, path: &[String], shape: &[u64], data: impl Iterator<Item = f64>) -> Json {
+        if !self.write {
+            return match shape {
+                [r, c] => json!({"matrix": {"rows": r, "cols": c}}),
+                _ => json!({"vector": {"len": shape[0]}}),
+            };
+        }
+        let name = self.unique(&file_stem(path));
+        let mut bytes = Vec::new();
+        write_npy(&mut bytes, shape, data).expect("writing into memory");
+        let rel = format!("{ARRAYS_DIR}/{name}.npy");
+        self.files.push((PathBuf::from(&rel), bytes));
+        json!({"npy": rel, "shape": shape})
+    }
+
+    /// `stem`, or `stem_2`, `stem_3`, … when taken.
+    fn unique(&mut self, stem: &str) -> String {
+        let mut name = stem.to_string();
+        let mut k = 1;
+        while !self.names.insert(name.clone()) {
+            k += 1;
+            name = format!("{stem}_{k}");
+        }
+        name
+    }
+}
+
+/// A file name from a tree path: its parts joined by `.`, anything but ASCII letters, digits,
+/// `_` and `-` replaced by `_`.
+fn file_stem(path: &[String]) -> String {
+    let clean = |p: &String| -> String {
+        p.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    let parts: Vec<String> = path.iter().map(clean).collect();
+    parts.join(".")
+}
+
+/// A float64 `.npy` of `shape` from row-major `data`.
+fn write_npy(
+    out: &mut Vec<u8>,
+    shape: &[u64],
+    data: impl Iterator<Item = f64>,
+) -> std::io::Result<()> {
+    let mut w = npyz::WriteOptions::<f64>::new()
+        .default_dtype()
+        .shape(shape)
+        .writer(out)
+        .begin_nd()?;
+    w.extend(data)?;
+    w.finish()
+}
