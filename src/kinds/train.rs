@@ -256,9 +256,7 @@ fn build(
     }
     let opt = Optimizer::new(s.rule, s.lr, schedule, n_params);
     let order: Vec<usize> = (0..data.n).collect();
-    let batch_width = frozen
-        .as_ref()
-        .map_or(data.d_in, |f: &Frozen| f.train.len() / data.n.max(1));
+    let batch_width = frozen.as_ref().map_or(data.d_in, |f: &Frozen| f.width);
     Ok(Trainer {
         xb: vec![0.0; batch * batch_width],
         frozen,
@@ -294,6 +292,7 @@ fn frozen_prefix(
     let p = trainable.iter().position(|&t| t)?;
     (p > 0 && data.n > 0).then(|| Frozen {
         layer: p,
+        width: net.widths[p],
         train: net.activations(p, &data.x, data.n, ws),
         test: (data.test.as_ref()).map(|(x, _, n)| net.activations(p, x, *n, ws)),
     })

@@ -44,6 +44,8 @@ pub struct Pcd {
 /// the test inputs, computed once: the layers below p never change.
 pub struct Frozen {
     pub layer: usize,
+    /// n_p, the width of a_p.
+    pub width: usize,
     pub train: Vec<f64>,
     pub test: Option<Vec<f64>>,
 }
@@ -111,7 +113,7 @@ impl Trainer {
             self.next = 0;
         }
         let (x, d_in) = match &self.frozen {
-            Some(f) => (&f.train, f.train.len() / self.data.n),
+            Some(f) => (&f.train, f.width),
             None => (&self.data.x, self.data.d_in),
         };
         let d_out = self.data.d_out;

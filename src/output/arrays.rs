@@ -15,19 +15,28 @@ pub const ARRAYS_DIR: &str = "arrays";
 /// Largest array written inline in the results tree.
 pub const MAX_INLINE: usize = 10_000;
 
-/// The array files of one results tree. Without `write` (a tree shown in the REPL, where no
-/// folder is written) a large array is described by its shape only.
+/// What a results tree does with a large array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Describe it by its shape (a value shown in the REPL, where no folder is written).
+    Describe,
+    /// Reference its file, without making the file (the tree alone, for comparisons).
+    Reference,
+    /// Reference its file and make it.
+    Write,
+}
+
+/// The array files of one results tree.
 pub struct Arrays {
-    write: bool,
+    mode: Mode,
     pub files: Vec<(PathBuf, Vec<u8>)>,
     names: HashSet<String>,
 }
 
 impl Arrays {
-    /// Arrays to be written as files (`write`), or only described.
-    pub fn new(write: bool) -> Arrays {
+    pub fn new(mode: Mode) -> Arrays {
         Arrays {
-            write,
+            mode,
             files: Vec::new(),
             names: HashSet::new(),
         }
@@ -36,17 +45,19 @@ impl Arrays {
     /// The tree's entry for an array of `shape` (row-major `data`) at `path`: its file's
     /// reference (the file kept), or its shape.
     pub fn put(&mut self, path: &[String], shape: &[u64], data: impl Iterator<Item = f64>) -> Json {
-        if !self.write {
+        if self.mode == Mode::Describe {
             return match shape {
                 [r, c] => json!({"matrix": {"rows": r, "cols": c}}),
                 _ => json!({"vector": {"len": shape[0]}}),
             };
         }
         let name = self.unique(&file_stem(path));
-        let mut bytes = Vec::new();
-        write_npy(&mut bytes, shape, data).expect("writing into memory");
         let rel = format!("{ARRAYS_DIR}/{name}.npy");
-        self.files.push((PathBuf::from(&rel), bytes));
+        if self.mode == Mode::Write {
+            let mut bytes = Vec::new();
+            write_npy(&mut bytes, shape, data).expect("writing into memory");
+            self.files.push((PathBuf::from(&rel), bytes));
+        }
         json!({"npy": rel, "shape": shape})
     }
 

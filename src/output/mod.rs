@@ -7,7 +7,7 @@ mod summary;
 
 use crate::ir::outcome::Outcome;
 use crate::ir::value::{Dist, Value};
-use arrays::Arrays;
+use arrays::{Arrays, Mode};
 use serde_json::{json, Map, Value as Json};
 use std::path::PathBuf;
 pub use summary::summary;
@@ -15,7 +15,7 @@ pub use summary::summary;
 /// A value as JSON (also serialised to YAML), large arrays described by their shape (the
 /// REPL's view; a run's results tree writes them whole, [`results_and_arrays`]).
 pub fn to_json(v: &Value) -> Json {
-    tree(v, &mut Vec::new(), &mut Arrays::new(false))
+    tree(v, &mut Vec::new(), &mut Arrays::new(Mode::Describe))
 }
 
 /// A value as JSON at `path` of the results tree; vectors and matrices of more than
@@ -80,12 +80,16 @@ fn dist_json(d: &Dist) -> Json {
 /// The results tree of a run, as results.yaml/json has it (large arrays referenced by their
 /// `.npy` files, which [`results_and_arrays`] returns).
 pub fn results_json(outcome: &Outcome) -> Json {
-    results_and_arrays(outcome).0
+    results_tree(outcome, Mode::Reference).0
 }
 
 /// The results tree of a run and the `.npy` files of its large arrays.
 pub fn results_and_arrays(outcome: &Outcome) -> (Json, Vec<(PathBuf, Vec<u8>)>) {
-    let mut arrays = Arrays::new(true);
+    results_tree(outcome, Mode::Write)
+}
+
+fn results_tree(outcome: &Outcome, mode: Mode) -> (Json, Vec<(PathBuf, Vec<u8>)>) {
+    let mut arrays = Arrays::new(mode);
     let section = |name: &str, items: &[(String, Value)], arrays: &mut Arrays| {
         let entries = items.iter().map(|(n, v)| {
             let mut path = vec![name.to_string(), n.clone()];
