@@ -1,4 +1,4 @@
-//! Data sets drawn exactly: Gaussian samples of a given covariance or precision, and the 1D
+//! Data sets drawn exactly: Gaussian samples of a given covariance, and the 1D
 //! periodic lattice free field of 001 (its operator and spectrum).
 
 use super::rng::Rng;
@@ -74,70 +74,6 @@ pub fn gaussian_samples(
     Ok(out)
 }
 
-/// Exact samples φ ~ N(0, K⁻¹) of the density ∝ exp(−½φᵀKφ): with the Cholesky factor
-/// K = LLᵀ, φ = L⁻ᵀξ, ξ ~ N(0, 1), has covariance L⁻ᵀL⁻¹ = K⁻¹.
-#[derive(Debug, Clone)]
-pub struct GaussianSampler {
-    n: usize,
-    /// U = Lᵀ, upper triangular, row-major.
-    u: Vec<f64>,
-}
-
-impl GaussianSampler {
-    /// The sampler of the precision matrix K (n × n row-major, symmetric); Err when K is not
-    /// positive definite.
-    pub fn new(precision: &[f64], n: usize) -> Result<GaussianSampler, BackendError> {
-        if precision.len() != n * n {
-            return Err(BackendError::Shape(format!(
-                "a {n} × {n} precision matrix has {} entries, not {}",
-                n * n,
-                precision.len()
-            )));
-        }
-        let k = Mat::from_fn(n, n, |i, j| precision[i * n + j]);
-        let llt = k.llt(Side::Lower).map_err(|_| {
-            BackendError::Numerical("the precision matrix is not positive definite".into())
-        })?;
-        let l = llt.L();
-        let mut out = vec![0.0; n * n];
-        for i in 0..n {
-            for j in 0..=i {
-                out[j * n + i] = l[(i, j)];
-            }
-        }
-        Ok(GaussianSampler { n, u: out })
-    }
-
-    /// The dimension n.
-    pub fn dim(&self) -> usize {
-        self.n
-    }
-
-    /// Fill `out` (count × n row-major, count = len/n) with independent samples: draw ξ into
-    /// the row, then solve Lᵀφ = ξ by back substitution, φ_i = (ξ_i − Σ_{j>i} L_ji φ_j)/L_ii
-    /// (with Lᵀ stored row-major, so the sums run over contiguous rows).
-    pub fn sample_into(&self, out: &mut [f64], rng: &mut Rng) {
-        let n = self.n;
-        assert_eq!(out.len() % n.max(1), 0, "samples are not rows of n numbers");
-        for row in out.chunks_exact_mut(n.max(1)) {
-            for v in row.iter_mut() {
-                *v = StandardNormal.sample(rng);
-            }
-            for i in (0..n).rev() {
-                let (head, tail) = row.split_at_mut(i + 1);
-                let urow = &self.u[i * n + i + 1..(i + 1) * n];
-                let s = head[i]
-                    - urow
-                        .iter()
-                        .zip(tail.iter())
-                        .map(|(a, b)| a * b)
-                        .sum::<f64>();
-                head[i] = s / self.u[i * n + i];
-            }
-        }
-    }
-}
-
 /// The inverse of a symmetric positive definite matrix (the lattice propagator K⁻¹).
 pub fn spd_inverse(a: &Mat<f64>) -> Result<Mat<f64>, BackendError> {
     let llt = a
@@ -193,24 +129,5 @@ mod tests {
         let c = Mat::from_fn(2, 2, |i, j| if i == j { 1.0 } else { 2.0 });
         let e = gaussian_samples(&c, &[0.0; 2], 1, &mut stream(1, 0, "t", 0)).unwrap_err();
         assert!(e.to_string().contains("positive definite"), "{e}");
-    }
-
-    /// Samples of a 2 × 2 precision K = [[2, 0.6], [0.6, 1]] have covariance K⁻¹ =
-    /// [[1, −0.6], [−0.6, 2]]/1.64: 40000 samples, each entry within 5 standard errors
-    /// √((C_ii C_jj + C_ij²)/N); a non-positive-definite K is refused.
-    #[test]
-    fn samples_have_the_inverse_covariance() {
-        let sampler = GaussianSampler::new(&[2.0, 0.6, 0.6, 1.0], 2).unwrap();
-        let n = 40000;
-        let mut xs = vec![0.0; 2 * n];
-        sampler.sample_into(&mut xs, &mut stream(0, 0, "gauss", 0));
-        let c = [1.0 / 1.64, -0.6 / 1.64, -0.6 / 1.64, 2.0 / 1.64];
-        for (i, j) in [(0, 0), (0, 1), (1, 1)] {
-            let est: f64 = xs.chunks_exact(2).map(|r| r[i] * r[j]).sum::<f64>() / n as f64;
-            let exact = c[2 * i + j];
-            let se = ((c[3 * i] * c[3 * j] + exact * exact) / n as f64).sqrt();
-            assert!((est - exact).abs() < 5.0 * se, "C_{i}{j}: {est} vs {exact}");
-        }
-        assert!(GaussianSampler::new(&[1.0, 2.0, 2.0, 1.0], 2).is_err());
     }
 }

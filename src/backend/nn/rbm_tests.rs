@@ -1,5 +1,5 @@
 use super::*;
-use crate::backend::datasets::{lattice_operator, lattice_spectrum, GaussianSampler};
+use crate::backend::datasets::{gaussian_samples, lattice_operator, lattice_spectrum, spd_inverse};
 use crate::backend::linalg::singular_values;
 use crate::backend::rng::stream;
 use faer::linalg::solvers::DenseSolveCore;
@@ -119,17 +119,14 @@ fn pcd_gradient_vanishes_when_the_data_are_the_model() {
     let mut rng = stream(3, 0, "pcd0", 0);
     let rbm = small_rbm(&mut rng);
     let k = rbm.kernel();
-    let sampler = GaussianSampler::new(&k, 4).unwrap();
     let c = inverse(&k, 4);
     let j: Vec<f64> = (0..4)
         .map(|i| dot(&rbm.w[i * 3..i * 3 + 3], &rbm.eta))
         .collect();
     let n = 20000;
-    let mut data = vec![0.0; n * 4];
-    sampler.sample_into(&mut data, &mut rng);
     let mean: Vec<f64> = (0..4).map(|i| dot(&c[i * 4..i * 4 + 4], &j)).collect();
-    data.chunks_exact_mut(4)
-        .for_each(|r| r.iter_mut().zip(&mean).for_each(|(x, m)| *x += m));
+    let cov = Mat::from_fn(4, 4, |i, j| c[i * 4 + j]);
+    let data = gaussian_samples(&cov, &mean, n, &mut rng).unwrap();
     let mut chains = vec![0.0; n * 4];
     let mut ws = RbmWorkspace::new(&rbm);
     rbm.gibbs(&mut chains, n, 40, &mut rng, &mut ws);
@@ -224,12 +221,15 @@ fn pcd_train(
     let mut rng = stream(seed, 0, "pcd-train", 0);
     let mut rbm = GaussianRbm::new(n, n, 9.0, 1.0).unwrap();
     rbm.w = normals(n * n, 0.1, &mut rng);
-    let sampler = GaussianSampler::new(&free_field_kernel(n, 4.0), n).unwrap();
+    let (cov, zero) = (
+        spd_inverse(&lattice_operator(n, 4.0)).unwrap(),
+        vec![0.0; n],
+    );
     let mut chains = normals(batch * n, 1.0 / 3.0, &mut rng);
-    let (mut data, mut g) = (vec![0.0; batch * n], vec![0.0; n * n]);
+    let mut g = vec![0.0; n * n];
     let mut ws = RbmWorkspace::new(&rbm);
     for step in 0..steps {
-        sampler.sample_into(&mut data, &mut rng);
+        let data = gaussian_samples(&cov, &zero, batch, &mut rng).unwrap();
         rbm.gibbs(&mut chains, batch, 3, &mut rng, &mut ws);
         rbm.pcd_gradient(&data, batch, &chains, batch, &mut g, &mut ws);
         axpy(alpha, &g, &mut rbm.w);
