@@ -10,6 +10,8 @@ use crate::span::Span;
 use crate::syntax::ast::*;
 use std::sync::Arc;
 
+mod provenance;
+
 /// Lower a checked program. `text` gives the source of each span (for expect messages).
 pub fn lower(checked: &Checked, text: impl Fn(Span) -> String) -> Plan {
     let lw = Lowerer { checked };
@@ -41,6 +43,7 @@ pub fn lower(checked: &Checked, text: impl Fn(Span) -> String) -> Plan {
         reports: checked.reports.clone(),
         expects,
         sweeps,
+        provenance: provenance::collect(checked, &text),
     }
 }
 

@@ -56,6 +56,8 @@ pub fn run_plan(
         expects,
         defaults,
         timings,
+        provenance: plan.provenance.clone(),
+        jobs: ev.computed_jobs(),
     })
 }
 

@@ -90,6 +90,23 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The value of a global, computed once (or once per draw when it is random).
+    /// The jobs this evaluator has run (not per draw), with their kinds and results, in the
+    /// order of the script: what the figures of `fokker_planck`, `coulomb_gas`, ... show.
+    pub fn computed_jobs(&self) -> Vec<(String, String, Value)> {
+        let done = |id: usize| match self.shared[id].get() {
+            Some(Ok(v)) => Some(v.clone()),
+            _ => None,
+        };
+        (self.plan.globals.iter().enumerate())
+            .filter_map(|(id, g)| match &g.body {
+                GlobalBody::Job { kind, .. } if !g.random => {
+                    Some((g.name.clone(), kind.name.to_string(), done(id)?))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn global(&self, id: usize, draw: &Draw) -> Result<Value> {
         if let Some(v) = self.overrides.get(&id) {
             return Ok(v.clone());

@@ -79,6 +79,8 @@ pub struct Plan {
     pub reports: Vec<usize>,
     pub expects: Vec<ExpectPlan>,
     pub sweeps: Vec<SweepPlan>,
+    /// The source of every report item and sweep summary.
+    pub provenance: Vec<crate::ir::outcome::Provenance>,
 }
 
 impl Plan {

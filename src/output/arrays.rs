@@ -29,6 +29,8 @@ pub enum Mode {
 /// The array files of one results tree.
 pub struct Arrays {
     mode: Mode,
+    /// Arrays of more entries than this go to files.
+    pub max_inline: usize,
     pub files: Vec<(PathBuf, Vec<u8>)>,
     names: HashSet<String>,
 }
@@ -37,6 +39,7 @@ impl Arrays {
     pub fn new(mode: Mode) -> Arrays {
         Arrays {
             mode,
+            max_inline: MAX_INLINE,
             files: Vec::new(),
             names: HashSet::new(),
         }
@@ -75,7 +78,7 @@ impl Arrays {
 
 /// A file name from a tree path: its parts joined by `.`, anything but ASCII letters, digits,
 /// `_` and `-` replaced by `_`.
-fn file_stem(path: &[String]) -> String {
+pub(crate) fn file_stem(path: &[String]) -> String {
     let clean = |p: &String| -> String {
         p.chars()
             .map(|c| {

@@ -14,10 +14,23 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-/// What wmd writes at the top of an output folder, besides the `arrays/` folder of `.npy`
-/// files ([`super::arrays`]). A folder holding anything else (another file, a folder, a
-/// link) is not wmd's own, and is never moved or deleted.
-pub const OWN_ENTRIES: &[&str] = &["results.yaml", "results.json", "manifest.yaml"];
+/// What wmd writes at the top of an output folder, besides [`OWN_FOLDERS`]. A folder holding
+/// anything else (another file, a folder, a link) is not wmd's own, and is never moved or
+/// deleted.
+pub const OWN_ENTRIES: &[&str] = &[
+    "results.yaml",
+    "results.json",
+    "results.csv",
+    "manifest.yaml",
+    "manifest.json",
+    "manifest.csv",
+    "report.html",
+];
+
+/// The folders wmd writes inside an output folder, and the one kind of file each holds: the
+/// `.npy` files of large arrays ([`super::arrays`]) and the `.svg` figures.
+pub const OWN_FOLDERS: &[(&str, &str)] =
+    &[(super::arrays::ARRAYS_DIR, ".npy"), ("figures", ".svg")];
 
 /// Why an output folder was refused or could not be written.
 #[derive(Debug, Clone, PartialEq)]
@@ -261,9 +274,7 @@ fn check_own(dir: &Path, shown: &Path) -> Result<(), OutputError> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = match entry.file_type() {
             Ok(t) if t.is_file() && OWN_ENTRIES.contains(&name.as_str()) => continue,
-            Ok(t) if t.is_dir() && name == super::arrays::ARRAYS_DIR && only_npy(&entry.path()) => {
-                continue
-            }
+            Ok(t) if t.is_dir() && own_folder(&name, &entry.path()) => continue,
             Ok(t) if t.is_dir() => "a folder",
             Ok(t) if t.is_symlink() => "a link",
             _ => "a file",
@@ -283,22 +294,30 @@ fn check_own(dir: &Path, shown: &Path) -> Result<(), OutputError> {
         ))
         .help(format!(
             "wmd replaces its output folder as a whole, so it only replaces a folder holding \
-             nothing but {} and an arrays/ folder of .npy files; choose another --out, e.g. a \
-             new folder",
+             nothing but {}, an arrays/ folder of .npy files and a figures/ folder of .svg \
+             files; choose another --out, e.g. a new folder",
             OWN_ENTRIES.join(", ")
         ))),
     }
 }
 
-/// Whether a folder holds nothing but plain `.npy` files (wmd's `arrays/`).
-fn only_npy(dir: &Path) -> bool {
+/// Whether `name` is one of [`OWN_FOLDERS`] and holds nothing but its plain files.
+fn own_folder(name: &str, dir: &Path) -> bool {
+    let Some(&(_, ext)) = OWN_FOLDERS.iter().find(|(n, _)| *n == name) else {
+        return false;
+    };
+    only_files_ending(dir, ext)
+}
+
+/// Whether a folder holds nothing but plain files whose names end in `ext`.
+fn only_files_ending(dir: &Path, ext: &str) -> bool {
     let Ok(entries) = fs::read_dir(dir) else {
         return false;
     };
     entries.into_iter().all(|e| {
         e.is_ok_and(|e| {
             let plain = e.file_type().is_ok_and(|t| t.is_file());
-            plain && e.file_name().to_string_lossy().ends_with(".npy")
+            plain && e.file_name().to_string_lossy().ends_with(ext)
         })
     })
 }

@@ -2,79 +2,25 @@
 //! the output folder written as one set ([`folder`]: the old set or the new one, never a mix).
 
 pub mod arrays;
+mod csv;
+pub mod figures;
 pub mod folder;
+mod html;
 mod summary;
+mod tree;
 
 use crate::ir::outcome::Outcome;
-use crate::ir::value::{Dist, Value};
+use crate::ir::value::Value;
 use arrays::{Arrays, Mode};
 use serde_json::{json, Map, Value as Json};
 use std::path::PathBuf;
 pub use summary::summary;
+use tree::tree;
 
 /// A value as JSON (also serialised to YAML), large arrays described by their shape (the
 /// REPL's view; a run's results tree writes them whole, [`results_and_arrays`]).
 pub fn to_json(v: &Value) -> Json {
     tree(v, &mut Vec::new(), &mut Arrays::new(Mode::Describe))
-}
-
-/// A value as JSON at `path` of the results tree; vectors and matrices of more than
-/// [`arrays::MAX_INLINE`] entries go to `arrays`.
-fn tree(v: &Value, path: &mut Vec<String>, arrays: &mut Arrays) -> Json {
-    let mut at = |key: String, v: &Value, arrays: &mut Arrays| {
-        path.push(key);
-        let j = tree(v, path, arrays);
-        path.pop();
-        j
-    };
-    match v {
-        Value::Num(x) => num(*x),
-        Value::Bool(b) => json!(b),
-        Value::Str(s) => json!(s.to_string()),
-        Value::Vector(xs) if xs.len() > arrays::MAX_INLINE => {
-            arrays.put(path, &[xs.len() as u64], xs.iter().copied())
-        }
-        Value::Vector(xs) => Json::Array(xs.iter().map(|x| num(*x)).collect()),
-        Value::Mask(m) => json!(m.as_slice()),
-        Value::List(l) => Json::Array(
-            (l.iter().enumerate())
-                .map(|(k, v)| at(k.to_string(), v, arrays))
-                .collect(),
-        ),
-        Value::Record(fields) => Json::Object(
-            (fields.iter())
-                .map(|(k, v)| (k.clone(), at(k.clone(), v, arrays)))
-                .collect::<Map<_, _>>(),
-        ),
-        Value::Matrix(m) if m.nrows() * m.ncols() > arrays::MAX_INLINE => {
-            let shape = [m.nrows() as u64, m.ncols() as u64];
-            let entries = (0..m.nrows()).flat_map(|i| (0..m.ncols()).map(move |j| m[(i, j)]));
-            arrays.put(path, &shape, entries)
-        }
-        Value::Matrix(m) => Json::Array(
-            (0..m.nrows())
-                .map(|i| Json::Array((0..m.ncols()).map(|j| num(m[(i, j)])).collect()))
-                .collect(),
-        ),
-        Value::Func(_) => json!("<function>"),
-        Value::Law(_) => json!("<random-matrix law>"),
-        Value::Dist(d) => dist_json(d),
-    }
-}
-
-fn num(x: f64) -> Json {
-    if x.is_finite() && x == x.trunc() && x.abs() < 1e15 {
-        json!(x as i64)
-    } else if x.is_finite() {
-        json!(x)
-    } else {
-        json!(format!("{x}"))
-    }
-}
-
-fn dist_json(d: &Dist) -> Json {
-    let (lo, hi) = d.support();
-    json!({"distribution": {"support": [num(lo), num(hi)], "mean": num(d.moment(1))}})
 }
 
 /// The results tree of a run, as results.yaml/json has it (large arrays referenced by their
@@ -162,22 +108,78 @@ pub fn serialise(v: &Json, json: bool) -> Result<String, String> {
     }
 }
 
-/// A run's output set: each file's path relative to the output folder, and its bytes. The
-/// results file is `results.json` with `json`, else `results.yaml`; then `manifest.yaml` and
-/// the `.npy` files of the large arrays under `arrays/`.
+/// The format of the results file and the manifest (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+    /// A tidy table of scalars, every array in a `.npy` file ([`csv`]).
+    Csv,
+}
+
+/// A run's output set: each file's path relative to the output folder, and its bytes:
+/// `results.{yaml,json,csv}` and `manifest.{yaml,json,csv}` in `format`, the `.npy` files of
+/// the arrays under `arrays/`, every figure as `figures/NAME.svg`, and `report.html`.
 pub fn output_files(
     info: &ManifestInfo,
     outcome: &Outcome,
-    json: bool,
+    format: Format,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
-    let (tree, arrays) = results_and_arrays(outcome);
-    let results = serialise(&tree, json)?;
-    let manifest = serialise(&manifest_json(info, outcome), false)?;
-    let results_name = if json { "results.json" } else { "results.yaml" };
-    let mut files = vec![
-        (PathBuf::from(results_name), results.into_bytes()),
-        (PathBuf::from("manifest.yaml"), manifest.into_bytes()),
-    ];
-    files.extend(arrays);
+    let manifest = manifest_json(info, outcome);
+    let mut files = match format {
+        Format::Csv => csv::results(outcome)?,
+        Format::Yaml | Format::Json => {
+            let json = format == Format::Json;
+            let (tree, arrays) = results_and_arrays(outcome);
+            let name = if json { "results.json" } else { "results.yaml" };
+            let mut files = vec![(PathBuf::from(name), serialise(&tree, json)?.into_bytes())];
+            files.extend(arrays);
+            files
+        }
+    };
+    let manifest_file = match format {
+        Format::Yaml => ("manifest.yaml", serialise(&manifest, false)?.into_bytes()),
+        Format::Json => ("manifest.json", serialise(&manifest, true)?.into_bytes()),
+        Format::Csv => ("manifest.csv", csv::manifest(&manifest)?),
+    };
+    files.push((PathBuf::from(manifest_file.0), manifest_file.1));
+    let drawn = drawn_figures(outcome)?;
+    for (fig, svg) in &drawn {
+        files.push((figure_path(&fig.name), svg.clone().into_bytes()));
+    }
+    let page = html::Page {
+        script: info.script,
+        summary: &summary(outcome),
+        manifest: &serialise(&manifest, false)?,
+    };
+    let html = html::page(&page, outcome, &drawn);
+    files.push((PathBuf::from("report.html"), html.into_bytes()));
     Ok(files)
+}
+
+/// The folder of the figures inside the output folder.
+pub const FIGURES_DIR: &str = "figures";
+
+fn figure_path(name: &str) -> PathBuf {
+    PathBuf::from(format!("{FIGURES_DIR}/{name}.svg"))
+}
+
+/// Every figure of the outcome with its SVG, names made unique and file-safe.
+pub fn drawn_figures(outcome: &Outcome) -> Result<Vec<(figures::Figure, String)>, String> {
+    let mut taken = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for mut fig in figures::figures(outcome) {
+        let parts: Vec<String> = fig.name.split('.').map(String::from).collect();
+        let stem = arrays::file_stem(&parts);
+        let mut name = stem.clone();
+        let mut k = 1;
+        while !taken.insert(name.clone()) {
+            k += 1;
+            name = format!("{stem}_{k}");
+        }
+        fig.name = name;
+        let svg = fig.svg()?;
+        out.push((fig, svg));
+    }
+    Ok(out)
 }

@@ -88,9 +88,9 @@ fn json_results_and_the_manifest_record_defaults() {
         results["reports"]["r"]["h"]["counts"],
         serde_json::json!([3, 1])
     );
-    let manifest = std::fs::read_to_string(out.join("manifest.yaml")).unwrap();
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(
-        manifest.contains("seed: 5")
+        manifest.contains("\"seed\": 5")
             && manifest.contains("histogram.range")
             && manifest.contains("script_sha256"),
         "{manifest}"
@@ -191,7 +191,10 @@ fn the_output_folder_is_replaced_as_one_set() {
         String::from_utf8_lossy(&o.stderr)
     );
     let out = dir.path().join("out");
-    assert_eq!(names(&out), ["manifest.yaml", "results.yaml"]);
+    assert_eq!(
+        names(&out),
+        ["manifest.yaml", "report.html", "results.yaml"]
+    );
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&out.join("results.yaml")), 0o644);
     assert_eq!(mode(&out.join("manifest.yaml")), 0o644);
@@ -201,10 +204,12 @@ fn the_output_folder_is_replaced_as_one_set() {
         &["run", &ok, "--out", "out", "--format", "json"],
     );
     assert_eq!(o.status.code(), Some(0));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("wrote out/results.json and out/manifest.yaml")
+    assert!(String::from_utf8_lossy(&o.stdout)
+        .contains("wrote out/results.json, out/manifest.json and out/report.html"));
+    assert_eq!(
+        names(&out),
+        ["manifest.json", "report.html", "results.json"]
     );
-    assert_eq!(names(&out), ["manifest.yaml", "results.json"]);
     assert_eq!(
         names(dir.path()),
         ["ok.wmd", "out"],

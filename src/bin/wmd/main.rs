@@ -56,11 +56,24 @@ struct Cli {
 enum Format {
     Yaml,
     Json,
+    /// One tidy table of scalars (results.csv), every array as arrays/*.npy
+    Csv,
+}
+
+impl From<Format> for wmd::output::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Yaml => Self::Yaml,
+            Format::Json => Self::Json,
+            Format::Csv => Self::Csv,
+        }
+    }
 }
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run a script: print a summary, write DIR/results.yaml and DIR/manifest.yaml
+    /// Run a script: print a summary; write its results, manifest, figures and report.html
+    /// into out/SCRIPT/ (or --out DIR)
     Run {
         file: PathBuf,
         /// Replace a `let` of the script: --set lr=0.05 (the value is a wmd expression)
@@ -72,10 +85,10 @@ enum Cmd {
         /// Worker threads (default: all cores); results do not depend on it
         #[arg(long)]
         threads: Option<usize>,
-        /// Output folder
-        #[arg(long, default_value = "out")]
-        out: PathBuf,
-        /// Format of the results file
+        /// Output folder [default: out/SCRIPT, SCRIPT the file name without .wmd]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Format of the results file and the manifest
         #[arg(long, value_enum, default_value = "yaml")]
         format: Format,
         /// Print the wall time of every job (fokker_planck, coulomb_gas, ...) after the summary
@@ -101,7 +114,10 @@ fn main() -> ExitCode {
             out,
             format,
             timings,
-        } => run(&file, &set, seed, threads, &out, (format, timings)),
+        } => {
+            let out = out.unwrap_or_else(|| default_out(&file));
+            run(&file, &set, seed, threads, &out, (format, timings))
+        }
         Cmd::Check { file } => check(&file),
         Cmd::Repl => repl::repl(),
         Cmd::Kinds => {
@@ -110,6 +126,12 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// `out/<script name>/`, so that two scripts' results do not overwrite each other.
+fn default_out(file: &Path) -> PathBuf {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned());
+    Path::new("out").join(stem.unwrap_or_else(|| "script".into()))
 }
 
 fn color() -> bool {
@@ -222,8 +244,7 @@ fn run(
         threads: nthreads,
         sets: &sets,
     };
-    let json = matches!(format, Format::Json);
-    if let Err(e) = write_outputs(staging, out, json, &info, &outcome, &opts) {
+    if let Err(e) = write_outputs(staging, out, format.into(), &info, &outcome, &opts) {
         return e;
     }
     if outcome.expects.iter().any(|e| !e.passed) {
@@ -294,12 +315,12 @@ fn prepare(
 fn write_outputs(
     staging: Staging,
     out: &Path,
-    json: bool,
+    format: wmd::output::Format,
     info: &wmd::output::ManifestInfo,
     outcome: &wmd::ir::outcome::Outcome,
     opts: &wmd::RunOptions,
 ) -> Result<(), u8> {
-    let files = wmd::output::output_files(info, outcome, json).map_err(|e| {
+    let files = wmd::output::output_files(info, outcome, format).map_err(|e| {
         errln!("error: cannot write results to {}: {e}", out.display());
         1
     })?;
@@ -310,20 +331,32 @@ fn write_outputs(
         errln!("error: cannot write results to {}: {e}", out.display());
         1
     })?;
-    let arrays = wmd::output::arrays::ARRAYS_DIR;
-    let (npy, named): (Vec<_>, Vec<_>) = files.iter().partition(|(p, _)| p.starts_with(arrays));
-    let names: Vec<String> = named
-        .iter()
+    outln!("{}", wrote(out, &files));
+    Ok(())
+}
+
+/// `wrote out/x/results.yaml, out/x/manifest.yaml and out/x/report.html, 3 figures in
+/// out/x/figures and 2 arrays in out/x/arrays`.
+fn wrote(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> String {
+    let folders = [
+        (wmd::output::FIGURES_DIR, "figure"),
+        (wmd::output::arrays::ARRAYS_DIR, "array"),
+    ];
+    let in_folder = |p: &Path| folders.iter().any(|(d, _)| p.starts_with(d));
+    let mut parts: Vec<String> = (files.iter())
+        .filter(|(p, _)| !in_folder(p))
         .map(|(p, _)| out.join(p).display().to_string())
         .collect();
-    let also = match npy.len() {
-        0 => String::new(),
-        n => format!(
-            " and {n} array{} in {}",
-            if n == 1 { "" } else { "s" },
-            out.join(arrays).display()
-        ),
-    };
-    outln!("wrote {}{also}", names.join(" and "));
-    Ok(())
+    for (dir, what) in folders {
+        let n = files.iter().filter(|(p, _)| p.starts_with(dir)).count();
+        if n > 0 {
+            let s = if n == 1 { "" } else { "s" };
+            parts.push(format!("{n} {what}{s} in {}", out.join(dir).display()));
+        }
+    }
+    let last = parts.pop().unwrap_or_default();
+    match parts.len() {
+        0 => format!("wrote {last}"),
+        _ => format!("wrote {} and {last}", parts.join(", ")),
+    }
 }
