@@ -32,7 +32,7 @@ pub fn run_plan_with(
     sources: &Sources,
     seed: u64,
     interrupt: Arc<AtomicBool>,
-    jobs: Option<Arc<super::JobCache>>,
+    jobs: Option<Arc<super::cache::JobCache>>,
 ) -> Result<Outcome> {
     let mut ev = Evaluator::new(plan, sources, seed, 0, HashMap::new());
     ev.interrupt = interrupt.clone();

@@ -43,7 +43,7 @@ pub struct Evaluator<'p> {
     pub interrupt: Arc<AtomicBool>,
     /// Job results kept across runs ([`crate::RunOptions::jobs`]); consulted only for the
     /// run's own point (no sweep point, no overrides) and for jobs computed once per run.
-    pub jobs: Option<Arc<super::JobCache>>,
+    pub jobs: Option<Arc<super::cache::JobCache>>,
 }
 
 /// The locals of one function or lambda invocation, in the draw it belongs to.
