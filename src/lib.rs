@@ -159,6 +159,10 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Set to stop a run early (Ctrl-C).
     pub interrupt: Arc<AtomicBool>,
+    /// Job results kept across runs of plans lowered from one [`Sources`] (the REPL's
+    /// session): a block whose definition and dependencies are unchanged is not run again.
+    /// `None` (the default) runs every job.
+    pub jobs: Option<Arc<eval::JobCache>>,
 }
 
 impl Default for RunOptions {
@@ -167,6 +171,7 @@ impl Default for RunOptions {
             seed: 0,
             threads: None,
             interrupt: Arc::new(AtomicBool::new(false)),
+            jobs: None,
         }
     }
 }
@@ -187,7 +192,8 @@ pub fn run(
             format!("cannot start threads: {e}"),
         ))
     })?;
-    pool.install(|| eval::run::run_plan(plan, sources, opts.seed, opts.interrupt.clone()))
+    let (seed, stop, jobs) = (opts.seed, opts.interrupt.clone(), opts.jobs.clone());
+    pool.install(|| eval::run::run_plan_with(plan, sources, seed, stop, jobs))
         .map_err(|e| Diagnostics::one(e.to_diagnostic()))
 }
 

@@ -24,6 +24,7 @@ pub fn lower(checked: &Checked, text: impl Fn(Span) -> String) -> Plan {
             span: g.span,
             body: lw.global(id, &g.def),
             random: false,
+            deps: checked.deps.get(&id).cloned().unwrap_or_default(),
         })
         .collect();
     mark_random(&mut globals, checked);

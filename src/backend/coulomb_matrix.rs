@@ -170,9 +170,8 @@ pub(super) fn run_form<M: MatrixForm>(
     let mut history = Vec::new();
     let mut fresh = false;
     for step in 0..cfg.steps {
-        if step % 256 == 0 {
-            super::check_interrupt(stop)?;
-        }
+        // a step costs O(N²) or more: polling the flag every step is free and keeps Ctrl-C prompt
+        super::check_interrupt(stop)?;
         if !fresh {
             m.decompose()?;
         }

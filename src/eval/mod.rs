@@ -5,6 +5,7 @@
 pub mod args;
 mod arrays;
 mod builtins;
+pub mod cache;
 mod calls;
 pub mod compile;
 mod elementary;
@@ -23,5 +24,6 @@ pub mod state;
 pub mod table;
 mod vs;
 
+pub use cache::JobCache;
 pub use error::{Result, RunError};
 pub use state::{Draw, Evaluator, Frame};

@@ -22,8 +22,21 @@ pub fn run_plan(
     seed: u64,
     interrupt: Arc<AtomicBool>,
 ) -> Result<Outcome> {
+    run_plan_with(plan, sources, seed, interrupt, None)
+}
+
+/// Evaluate a plan at one seed, taking job results from `jobs` where their definitions are
+/// unchanged and keeping the new ones there.
+pub fn run_plan_with(
+    plan: &Plan,
+    sources: &Sources,
+    seed: u64,
+    interrupt: Arc<AtomicBool>,
+    jobs: Option<Arc<super::cache::JobCache>>,
+) -> Result<Outcome> {
     let mut ev = Evaluator::new(plan, sources, seed, 0, HashMap::new());
     ev.interrupt = interrupt.clone();
+    ev.jobs = jobs;
     let mut reports = Vec::new();
     for &id in &plan.reports {
         let g = &plan.globals[id];

@@ -41,6 +41,9 @@ pub struct Evaluator<'p> {
     /// Wall time of every job run: (name, kind, seconds), in the order they finished.
     pub timings: Mutex<Vec<(String, String, f64)>>,
     pub interrupt: Arc<AtomicBool>,
+    /// Job results kept across runs ([`crate::RunOptions::jobs`]); consulted only for the
+    /// run's own point (no sweep point, no overrides) and for jobs computed once per run.
+    pub jobs: Option<Arc<super::cache::JobCache>>,
 }
 
 /// The locals of one function or lambda invocation, in the draw it belongs to.
@@ -68,6 +71,7 @@ impl<'p> Evaluator<'p> {
             defaults: Mutex::new(BTreeMap::new()),
             timings: Mutex::new(Vec::new()),
             interrupt: Arc::new(AtomicBool::new(false)),
+            jobs: None,
         }
     }
 
@@ -139,8 +143,25 @@ impl<'p> Evaluator<'p> {
                 let names = items.iter().map(|(n, _)| n.clone());
                 Ok(Value::record(names.zip(values).collect()))
             }
-            GlobalBody::Job { kind, fields } => self.run_job(id, kind, fields, &mut frame),
+            GlobalBody::Job { kind, fields } => {
+                let cache = self.jobs.as_ref().filter(|_| self.cacheable(id));
+                let key = cache.map(|_| self.plan.def_key(id, self.seed));
+                if let Some(v) = cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
+                    return Ok(v);
+                }
+                let v = self.run_job(id, kind, fields, &mut frame)?;
+                if let (Some(c), Some(k)) = (cache, key) {
+                    c.insert(k, &v);
+                }
+                Ok(v)
+            }
         }
+    }
+
+    /// Whether global `id`'s value may come from, and go to, the job cache: it is computed
+    /// once per run, at the run's own point.
+    fn cacheable(&self, id: usize) -> bool {
+        !self.plan.globals[id].random && self.point == 0 && self.overrides.is_empty()
     }
 
     /// Evaluate named items in order; each value is pushed into the frame, so later items

@@ -51,6 +51,8 @@ pub struct GlobalPlan {
     pub body: GlobalBody,
     /// Depends on an ensemble: evaluated once per draw instead of once per run.
     pub random: bool,
+    /// The globals its definition refers to (indices into [`Plan::globals`]).
+    pub deps: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,8 +85,35 @@ pub struct Plan {
     pub provenance: Vec<crate::ir::outcome::Provenance>,
 }
 
+/// What a global's value is made of at one seed: the spans of its own definition and of
+/// every definition it depends on, transitively. Within one [`crate::span::Sources`] a span
+/// names one definition's text for good (sources are only ever added), so two plans lowered
+/// from the same session give a global the same key exactly when neither it nor anything it
+/// depends on was redefined: the key of a job result cached across runs (the REPL's).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DefKey {
+    pub seed: u64,
+    pub spans: Vec<Span>,
+}
+
 impl Plan {
     pub fn global_id(&self, name: &str) -> Option<usize> {
         self.globals.iter().position(|g| g.name == name)
+    }
+
+    /// The [`DefKey`] of global `id` at `seed`.
+    pub fn def_key(&self, id: usize, seed: u64) -> DefKey {
+        let mut seen = vec![false; self.globals.len()];
+        let mut stack = vec![id];
+        let mut spans = Vec::new();
+        while let Some(g) = stack.pop() {
+            if g >= seen.len() || std::mem::replace(&mut seen[g], true) {
+                continue;
+            }
+            spans.push(self.globals[g].span);
+            stack.extend(&self.globals[g].deps);
+        }
+        spans.sort_by_key(|s| (s.file, s.start, s.end));
+        DefKey { seed, spans }
     }
 }

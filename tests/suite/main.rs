@@ -19,6 +19,7 @@ mod pde;
 mod per_step;
 mod physics;
 mod repl;
+mod repl_pty;
 mod sde;
 mod sde_matrix;
 mod support;

@@ -1,17 +1,27 @@
-//! `wmd repl`: definitions persist across inputs, blocks may span lines, errors are shown and
-//! the session goes on. It calls the same library stages as `wmd run`.
+//! `wmd repl`: definitions persist across inputs, blocks may span lines (continued at a
+//! `...> ` prompt), errors are shown and the session goes on. It calls the same library
+//! stages as `wmd run`. Ctrl-C during a computation stops it and keeps the session; Ctrl-C at
+//! the prompt clears the line (or the open block); Ctrl-D leaves.
 
 use crate::{err, errln, out, outln};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
+use std::sync::atomic::Ordering;
 use wmd::repl::{Reply, Session};
 
+/// The prompt of a new input.
+const PROMPT: &str = "wmd> ";
+/// The prompt of a line that continues an open block.
+const CONTINUE: &str = "...> ";
+
+/// The editor's helper: it owns the session, so completion always sees the definitions as
+/// they stand after the last input.
 struct WmdHelper {
-    names: Vec<String>,
+    session: Session,
 }
 
 impl Completer for WmdHelper {
@@ -22,18 +32,12 @@ impl Completer for WmdHelper {
         pos: usize,
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = line[..pos]
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let word = &line[start..pos];
-        let hits = self
-            .names
-            .iter()
-            .filter(|n| !word.is_empty() && n.starts_with(word))
+        let (start, names) = self.session.complete(line, pos);
+        let hits = names
+            .into_iter()
             .map(|n| Pair {
                 display: n.clone(),
-                replacement: n.clone(),
+                replacement: n,
             })
             .collect();
         Ok((start, hits))
@@ -45,33 +49,68 @@ impl Hinter for WmdHelper {
 }
 impl Highlighter for WmdHelper {}
 impl Helper for WmdHelper {}
+impl Validator for WmdHelper {}
 
-impl Validator for WmdHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        if !input.trim_start().starts_with(':') && wmd::syntax::is_incomplete(input) {
-            return Ok(ValidationResult::Incomplete);
-        }
-        Ok(ValidationResult::Valid(None))
-    }
-}
+type WmdEditor = Editor<WmdHelper, rustyline::history::DefaultHistory>;
 
 fn history_path() -> Option<std::path::PathBuf> {
     std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".wmd_history"))
 }
 
+/// What reading one input gave.
+enum Read {
+    Input(String),
+    /// Ctrl-C: the line or the open block is dropped.
+    Cleared,
+    Quit,
+}
+
+/// Read one input: a line, and while it leaves a block open, the lines that continue it.
+fn read_input(editor: &mut WmdEditor) -> Read {
+    let mut text = String::new();
+    loop {
+        let prompt = if text.is_empty() { PROMPT } else { CONTINUE };
+        match editor.readline(prompt) {
+            Ok(line) => {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&line);
+                let command = text.trim_start().starts_with(':');
+                if command || !wmd::syntax::is_incomplete(&text) {
+                    return Read::Input(text);
+                }
+            }
+            Err(ReadlineError::Interrupted) => return Read::Cleared,
+            Err(ReadlineError::Eof) => return Read::Quit,
+            Err(e) => {
+                errln!("error: {e}");
+                return Read::Quit;
+            }
+        }
+    }
+}
+
+/// Make Ctrl-C during a computation raise the session's interrupt flag (at the prompt the
+/// editor reads Ctrl-C as a key instead).
+fn install_interrupt(session: &Session) {
+    let flag = session.options.interrupt.clone();
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
+        errln!("warning: Ctrl-C will not interrupt computations: {e}");
+    }
+}
+
 pub fn repl() -> u8 {
-    let mut editor: Editor<WmdHelper, rustyline::history::DefaultHistory> = match Editor::new() {
+    let mut editor: WmdEditor = match Editor::new() {
         Ok(e) => e,
         Err(e) => {
             errln!("error: cannot start the REPL: {e}");
             return 2;
         }
     };
-    let mut session = Session::new();
-    editor.set_helper(Some(WmdHelper {
-        names: session.completions(),
-    }));
+    let session = Session::new();
+    install_interrupt(&session);
+    editor.set_helper(Some(WmdHelper { session }));
     if let Some(p) = history_path() {
         let _ = editor.load_history(&p);
     }
@@ -80,27 +119,22 @@ pub fn repl() -> u8 {
         env!("CARGO_PKG_VERSION")
     );
     loop {
-        match editor.readline("wmd> ") {
-            Ok(line) => {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let _ = editor.add_history_entry(line.as_str());
-                match session.input(&line) {
-                    Reply::Quit => break,
-                    Reply::Text(t) => out!("{t}"),
-                    Reply::Error(t) => err!("{t}"),
-                }
-                if let Some(h) = editor.helper_mut() {
-                    h.names = session.completions();
-                }
-            }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
-            Err(e) => {
-                errln!("error: {e}");
-                break;
-            }
+        let line = match read_input(&mut editor) {
+            Read::Input(line) => line,
+            Read::Cleared => continue,
+            Read::Quit => break,
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let _ = editor.add_history_entry(line.as_str());
+        let Some(helper) = editor.helper_mut() else {
+            break;
+        };
+        match helper.session.input(&line) {
+            Reply::Quit => break,
+            Reply::Text(t) => out!("{t}"),
+            Reply::Error(t) => err!("{t}"),
         }
     }
     if let Some(p) = history_path() {
