@@ -18,6 +18,7 @@ mod numbers;
 mod pde;
 mod per_step;
 mod physics;
+mod reference;
 mod repl;
 mod sde;
 mod sde_matrix;
