@@ -42,3 +42,35 @@ fn stdlib_and_help_work_in_the_repl() {
     assert!(text(s.input(":help ensemble")).contains("gaussian"));
     assert!(text(s.input(":help coulomb_gas")).contains("drift(x, i, xs?)"));
 }
+
+#[test]
+fn help_shows_the_reference_of_any_name() {
+    let mut s = Session::new();
+    let all = text(s.input(":help"));
+    assert!(all.starts_with("Enter statements"), "{all}");
+    assert!(
+        all.contains(":reset") && all.contains(":show NAME"),
+        "{all}"
+    );
+    for group in [
+        "Statements and syntax:",
+        "Kinds:",
+        "Builtins:",
+        "Stdlib functions:",
+    ] {
+        assert!(all.contains(group), "{group} in {all}");
+    }
+    let sweep = text(s.input(":help sweep"));
+    assert!(
+        sweep.contains("sweep NAME over") && sweep.contains("Example:"),
+        "{sweep}"
+    );
+    let semicircle = text(s.input(":help semicircle"));
+    assert!(
+        semicircle.contains("semicircle(radius = 2)"),
+        "{semicircle}"
+    );
+    assert!(text(s.input(":help histogram")).contains("(default: 40)"));
+    let typo = text(s.input(":help semicirle"));
+    assert!(typo.contains("did you mean `semicircle`?"), "{typo}");
+}
