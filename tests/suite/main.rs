@@ -8,6 +8,7 @@ mod characteristics;
 mod cli;
 mod coulomb;
 mod dyson_beta;
+mod editors;
 mod error_codes;
 mod examples;
 mod fokker_planck;
