@@ -63,13 +63,6 @@ fn is_name(word: &str) -> bool {
         && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The identifiers of a text (maximal runs of letters, digits and `_` not starting with a
-/// digit), strings and comments included: a superset of the names it reads.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| is_name(w))
-}
-
 /// The tokens of a text: identifiers, `->`, `==`, and every other character but spaces.
 fn tokens(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -136,10 +129,16 @@ fn bound(text: &str) -> Vec<&str> {
     out
 }
 
-/// The names a text reads: its identifiers that it does not bind itself.
+/// The names a text reads: its identifiers that it does not bind itself, nor name as the
+/// target of a `=` (a field `x = …`, a named argument `f(x = …)`).
 fn reads(text: &str) -> Vec<&str> {
     let own = bound(text);
-    words(text).filter(|w| !own.contains(w)).collect()
+    let t = tokens(text);
+    let target = |i: usize| t.get(i + 1) == Some(&"=");
+    (0..t.len())
+        .filter(|&i| is_name(t[i]) && !target(i) && !own.contains(&t[i]))
+        .map(|i| t[i])
+        .collect()
 }
 
 /// The whole script of an example: the `use` lines it needs (`uses`), the context lines it
@@ -203,6 +202,10 @@ mod tests {
             ["a", "b", "k", "u", "v", "p", "q"]
         );
         assert!(super::bound("let y = mean(x) == 1").is_empty());
+        assert_eq!(
+            super::reads("report r { x = f(y = 2) }  z == w"),
+            ["report", "r", "f", "z", "w"]
+        );
         let own = script(
             "ensemble W = goe(n = 4)\nreport r { e = eigvals(W) }",
             &["rmt"],

@@ -52,7 +52,7 @@ fn entry(out: &mut String, e: &Entry) {
         let _ = write!(out, "Also found as {}.\n\n", names.join(", "));
     }
     if !e.items.is_empty() {
-        out.push_str("| parameter | meaning | default |\n|---|---|---|\n");
+        out.push_str("| name | meaning | default |\n|---|---|---|\n");
         let cell = |t: &str| t.replace('|', "\\|");
         for i in &e.items {
             let _ = writeln!(
