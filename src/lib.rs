@@ -16,6 +16,7 @@ pub mod naming;
 pub mod number;
 pub mod observe;
 pub mod output;
+pub mod reference;
 pub mod repl;
 pub mod schema;
 pub mod span;

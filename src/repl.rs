@@ -11,7 +11,6 @@ use crate::eval::JobCache;
 use crate::ir::outcome::Outcome;
 use crate::ir::plan::{GlobalBody, Plan};
 use crate::ir::value::Value;
-use crate::schema;
 use crate::span::{FileId, Sources};
 use crate::syntax::ast::*;
 use crate::syntax::{self, ReplInput};
@@ -51,7 +50,8 @@ impl Default for Session {
 const HELP: &str = "\
 Enter statements (`let`, `fn`, `use`, `KIND NAME { ... }`, `report`, `expect`) or an
 expression to evaluate. Definitions persist; an open block continues on the next line.
-  :help          this text          :help KIND   fields of a kind (e.g. :help ensemble)
+  :help          this text and the index of the reference
+  :help NAME     the reference of a kind, builtin, stdlib function or statement (:help sweep)
   :load FILE     add a script's definitions     :defs        list what is defined
   :show EXPR     a vector or matrix whole        :reset       forget every definition
   :quit          leave (also Ctrl-D)
@@ -109,7 +109,7 @@ impl Session {
             .unwrap_or((cmd, ""));
         match head {
             "q" | "quit" | "exit" => Reply::Quit,
-            "help" | "h" if arg.is_empty() => Reply::Text(HELP.into()),
+            "help" | "h" if arg.is_empty() => Reply::Text(kind_help("")),
             "help" | "h" => Reply::Text(kind_help(arg)),
             "defs" => Reply::Text(self.completions_defined()),
             "load" => self.load(arg),
@@ -340,44 +340,15 @@ fn defined_name(s: &Stmt) -> Option<String> {
     }
 }
 
-/// `:help KIND`: a kind's fields, or a builtin's signature.
+/// `:help NAME`: the reference entry of a kind, builtin, stdlib function or statement form
+/// ([`crate::reference`], the text of `wmd doc NAME`); `:help` alone: the REPL's commands, then
+/// the index of every entry.
 pub fn kind_help(name: &str) -> String {
-    if let Some(k) = schema::lookup(&crate::kinds::schemas(), name) {
-        let mut out = format!("{} — {}\n", k.name, k.doc);
-        if let schema::Form::Constructor(c) = k.form {
-            out.push_str(&format!(
-                "  {} NAME = {}(...)\n",
-                k.name,
-                c.join("(...) | ")
-            ));
-        }
-        for f in k.fields {
-            let sig = match f.kind {
-                schema::FieldKind::Function(p) => format!("{}({})", f.name, p.join(", ")),
-                _ => f.name.to_string(),
-            };
-            out.push_str(&format!(
-                "  {sig:<16} {}{}\n",
-                f.doc,
-                if f.required { "  (required)" } else { "" }
-            ));
-        }
-        return out;
+    if name.trim().is_empty() {
+        return format!("{HELP}\n{}", crate::reference::index_text());
     }
-    if let Some(r) = crate::eval::table::all_rows().find(|r| r.sig.name == name) {
-        let b = &r.sig;
-        let params: Vec<String> = b
-            .params
-            .iter()
-            .map(crate::kinds::reference::param)
-            .collect();
-        let mut out = format!("{}({}) — {}\n", b.name, params.join(", "), b.doc);
-        for p in b.params {
-            if let crate::builtins::DefaultValue::Auto(how) = p.default {
-                out.push_str(&format!("  {} = …: {how}\n", p.name));
-            }
-        }
-        return out;
+    match crate::reference::lookup(name) {
+        Ok(e) => crate::reference::entry_text(&e),
+        Err(e) => format!("{e}\n"),
     }
-    format!("no kind or builtin called `{name}`\n")
 }

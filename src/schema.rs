@@ -118,7 +118,11 @@ pub struct KindSchema {
     /// Fields whose declarations must be made by constructors that go together (a `pcd`
     /// optimizer with a Gaussian RBM): `wmd check` refuses a pair that cannot run.
     pub pairings: &'static [Pairing],
+    /// One line: what a declaration of the kind is (the mathematics where it has one).
     pub doc: &'static str,
+    /// A whole script that declares one of the kind and reports from it: `wmd doc KIND` and
+    /// docs/reference.md show it, and a test holds it to `wmd check`.
+    pub example: &'static str,
 }
 
 /// When field `field` names a declaration made by one of `makers`, field `other` (if it names

@@ -34,6 +34,11 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "the Callan–Symanzik (drift-only) form of 000: P along flow lines, P = P₀ exp(−∫∇·G ds) (eq. 23), and P ∝ 1/G in 1D (eq. 26)",
+    example: r#"characteristics flow {
+    beta(x) = 1 + 0.5 * cos(x)
+    domain x in (0, 2 * pi) cells 100
+}
+report r { p = flow.density }"#,
 };
 
 /// The kind in the registry.

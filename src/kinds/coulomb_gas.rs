@@ -39,6 +39,15 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "Dyson Brownian motion / stochastic Coulomb gas of eigenvalues",
+    example: r#"coulomb_gas gas {
+    eigenvalues = 10
+    drift(x, i) = -x
+    dt = 0.001
+    until = 2
+    init = uniform(-0.5, 0.5)
+    runs = 20
+}
+report r { m2 = moment(flatten(gas.final), 2) }"#,
 };
 
 /// The kind in the registry.

@@ -33,6 +33,9 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "a data set, drawn afresh for every draw (and every run of `train`): `data d = teacher_student(teacher = t, samples = 4000)`",
+    example: r#"network teacher = mlp(widths = [3, 8, 1])
+data d = teacher_student(teacher = teacher, samples = 256)
+report r { n = rows(d.x) }"#,
 };
 
 /// The kind in the registry.
@@ -50,7 +53,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("teacher", ParamTy::Any), req("samples", ParamTy::Num), auto("inputs", ParamTy::Dist, "normal(0, 1): each input entry i.i.d."), auto("test", ParamTy::Num, "1000"), auto("noise", ParamTy::Num, "0")],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "inputs x with i.i.d. entries and targets y = teacher(x) + noise·ξ of a teacher with the architecture and initial law of `teacher` and its own weights, drawn per run (002); `samples` training and `test` test pairs",
+            doc: "inputs x with i.i.d. entries and targets y = teacher(x) + noise·ξ of a teacher with the architecture and initial law of `teacher` and its own weights, drawn per run (002); `samples` training and `test` test pairs (e.g. `data pairs = teacher_student(teacher = net, samples = 256, noise = 0.1)`)",
         },
         run: Kernel::Eval(teacher_student),
     },
@@ -60,7 +63,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("n", ParamTy::Num), req("m2", ParamTy::Num), auto("samples", ParamTy::Num, "10000"), auto("test", ParamTy::Num, "0: no test set")],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "exact samples φ ~ N(0, K⁻¹) of the free scalar field on a periodic chain of n sites, K = −Δ + m², κ_k = m² + 2 − 2cos(2πk/n) (001); the record also has `K`, `cov` = K⁻¹ and `kappa` (ascending)",
+            doc: "exact samples φ ~ N(0, K⁻¹) of the free scalar field on a periodic chain of n sites, K = −Δ + m², κ_k = m² + 2 − 2cos(2πk/n) (001); the record also has `K`, `cov` = K⁻¹ and `kappa` (ascending) (e.g. `data field = lattice_scalar(n = 10, m2 = 4, samples = 1000)`)",
         },
         run: Kernel::Eval(lattice_scalar),
     },
@@ -70,7 +73,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("cov", ParamTy::Matrix), req("samples", ParamTy::Num), auto("mean", ParamTy::Vector, "0"), auto("test", ParamTy::Num, "0: no test set")],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "samples x ~ N(mean, cov) (Cholesky factor of cov), one per row",
+            doc: "samples x ~ N(mean, cov) (Cholesky factor of cov), one per row (e.g. `data g = gaussian_data(cov = M, samples = 500)`)",
         },
         run: Kernel::Eval(gaussian_data),
     },
@@ -80,7 +83,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("path", ParamTy::Str), auto("targets", ParamTy::Vector, "none: an unsupervised data set"), auto("test", ParamTy::Num, "0: the last `test` rows are held out as the test set")],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "a table from a `.csv` (an optional header row) or `.npy` (float64/float32, 1 or 2 dimensions) file, relative to the script; `targets` lists the columns (from 0) that are y, the others are x",
+            doc: "a table from a `.csv` (an optional header row) or `.npy` (float64/float32, 1 or 2 dimensions) file, relative to the script; `targets` lists the columns (from 0) that are y, the others are x (e.g. `data table = load_data(\"table.csv\", targets = [3], test = 100)`)",
         },
         run: Kernel::Eval(load_data),
     },

@@ -22,6 +22,8 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "a random matrix, resampled for every draw: `ensemble W = gaussian(rows = M, cols = N, var = 1 / M)`",
+    example: r#"ensemble W = gaussian(rows = 200, cols = 100, var = 1 / 200)
+report spectrum { x = eigvals(W' * W, draws = 4) }"#,
 };
 
 /// The kind in the registry.

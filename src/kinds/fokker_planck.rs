@@ -43,6 +43,14 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "a Fokker–Planck equation ∂ₜP = −∇·(DP) + Δ(GP) in 1D or 2D (G = g² = σ²/2)",
+    example: r#"fokker_planck fp {
+    domain x in (-4, 4) cells 200
+    drift(x) = -x
+    diffusion = 1
+    init = normal(1, 0.5)
+    until = 2
+}
+report r { p = stationary_density(fp) }"#,
 };
 
 /// The kind in the registry.

@@ -33,6 +33,8 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "a network with random initial weights, drawn afresh for every draw (and every run of `train`): `network net = mlp(widths = [3, 32, 16, 1], activation = tanh, init = normal(var = sigma_w^2 / fan_in))`",
+    example: r#"network net = mlp(widths = [3, 16, 1], activation = "tanh", init = normal(var = 1 / fan_in))
+report r { w = net.layer[0].W }"#,
 };
 
 /// The kind in the registry.
@@ -64,7 +66,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("widths", ParamTy::Vector), ACTIVATION, BIAS, INIT, BIAS_INIT, TRAINABLE],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "a multi-layer perceptron z_{k+1} = W_k σ(z_k) + b_k with widths n₀, …, n_L (the output layer linear); activation tanh | relu | erf | linear | sigmoid | gelu; init the law of each layer's weights, which may read `fan_in` and `fan_out`",
+            doc: "a multi-layer perceptron z_{k+1} = W_k σ(z_k) + b_k with widths n₀, …, n_L (the output layer linear); activation tanh | relu | erf | linear | sigmoid | gelu; init the law of each layer's weights, which may read `fan_in` and `fan_out` (e.g. `network net = mlp(widths = [3, 32, 1], activation = \"relu\", init = normal(var = 2 / fan_in))`)",
         },
         run: Kernel::Eval(mlp),
     },
@@ -74,7 +76,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("widths", ParamTy::Vector), INIT, TRAINABLE],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "a deep linear network z_L = W_{L−1} ⋯ W_0 x: an mlp with linear activation and no biases (003)",
+            doc: "a deep linear network z_L = W_{L−1} ⋯ W_0 x: an mlp with linear activation and no biases (003) (e.g. `network lin = deep_linear(widths = [4, 4, 4, 1])`)",
         },
         run: Kernel::Eval(deep_linear),
     },
@@ -84,7 +86,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("encoder", ParamTy::Vector), req("bottleneck", ParamTy::Vector), req("decoder", ParamTy::Vector), ACTIVATION, BIAS, INIT, BIAS_INIT, TRAINABLE],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "an mlp of widths encoder ++ bottleneck ++ decoder (the decoder ending at the input width), trained to reproduce its input (000)",
+            doc: "an mlp of widths encoder ++ bottleneck ++ decoder (the decoder ending at the input width), trained to reproduce its input (000) (e.g. `network ae = autoencoder(encoder = [8, 4], bottleneck = [2], decoder = [4, 8])`)",
         },
         run: Kernel::Eval(autoencoder),
     },
@@ -94,7 +96,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("visible", ParamTy::Num), req("hidden", ParamTy::Num), req("mu2", ParamTy::Num), auto("sigma_h", ParamTy::Num, "1"), auto("init", ParamTy::LayerLaw, "normal(sd = 0.1), as in 001")],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "the Gaussian RBM of 001: S(φ, h) = ½μ²φᵀφ + (1/2σ_h²)hᵀh − φᵀWh, W visible × hidden; φ | h ~ N(Wh/μ², 1/μ²), h | φ ~ N(σ_h²Wᵀφ, σ_h²); its visible law has K = μ² − σ_h²WWᵀ",
+            doc: "the Gaussian RBM of 001: S(φ, h) = ½μ²φᵀφ + (1/2σ_h²)hᵀh − φᵀWh, W visible × hidden; φ | h ~ N(Wh/μ², 1/μ²), h | φ ~ N(σ_h²Wᵀφ, σ_h²); its visible law has K = μ² − σ_h²WWᵀ (e.g. `network rbm = gaussian_rbm(visible = 10, hidden = 10, mu2 = 9)`)",
         },
         run: Kernel::Eval(gaussian_rbm),
     },

@@ -39,6 +39,14 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "a general PDE ∂ₜu = F(u, x, [y,] t) in 1D or 2D by the method of lines (centred stencils)",
+    example: r#"pde heat {
+    domain x in (0, 1) cells 100
+    dt(u) = 0.1 * dxx(u)
+    init(x) = exp(-100 * (x - 0.5)^2)
+    until = 0.1
+    boundary = "periodic"
+}
+report r { u = heat.final }"#,
 };
 
 /// The kind in the registry.

@@ -73,6 +73,15 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "a stochastic differential equation dX = a(X, t) dt + B(X, t) dW, with diagonal noise or a d × m noise matrix",
+    example: r#"sde ou {
+    drift(x, t) = -x
+    diffusion(x, t) = 1
+    init = 0
+    dt = 0.01
+    until = 5
+    runs = 200
+}
+report r { v = variance(ou.final) vs 0.5 }"#,
 };
 
 /// The kind in the registry.

@@ -40,6 +40,7 @@ pub static SCHEMA: KindSchema = KindSchema {
     rebinds: &[],
     pairings: &[],
     doc: "a deterministic walk (tests only)",
+    example: r#"toy_walk T { steps = 5  sign = "down" }"#,
 };
 
 /// The kind in the registry.

@@ -72,6 +72,18 @@ pub static SCHEMA: KindSchema = KindSchema {
         },
     ],
     doc: "trains a network on a data set, `runs` independent times: `train t { model = net  data = d  optimizer = opt  steps = 1000 }`",
+    example: r#"network net = mlp(widths = [3, 16, 1])
+network teacher = mlp(widths = [3, 8, 1])
+data d = teacher_student(teacher = teacher, samples = 256)
+optimizer opt = sgd(lr = 0.01, batch = 16)
+train t {
+    model = net
+    data = d
+    optimizer = opt
+    steps = 200
+    observe every 50 { loss = loss }
+}
+report r { final = t.loss }"#,
 };
 
 /// The kind in the registry.

@@ -18,7 +18,7 @@ fn stage(module: &str) -> Option<u8> {
         "check" => 5,
         "lower" => 6,
         "eval" | "kinds" => 7,
-        "output" => 8,
+        "output" | "reference" => 8,
         "lib" | "repl" | "fuzz_harness" => 9,
         _ => return None,
     })

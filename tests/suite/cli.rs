@@ -438,3 +438,46 @@ fn large_arrays_are_written_whole_as_npy() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("holds `arrays`"));
 }
+
+#[test]
+fn doc_prints_an_entry_the_index_or_a_suggestion() {
+    let o = wmd(&["doc", "semicircle"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("semicircle(radius = 2)") && text.contains("use rmt"),
+        "{text}"
+    );
+    let o = wmd(&["doc", "stop", "when"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("stop when COND"));
+    let o = wmd(&["doc"]);
+    let index = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        index.contains("Kinds:\n  ensemble") && index.contains("  sweep"),
+        "{index}"
+    );
+    let o = wmd(&["doc", "histgram"]);
+    assert_eq!(o.status.code(), Some(2), "an unknown name is a usage error");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("did you mean `histogram`?"), "{err}");
+    let o = wmd(&["doc", "--markdown"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("# Reference"));
+}
+
+#[test]
+fn completions_name_every_subcommand() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = wmd(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&o.stdout);
+        for cmd in ["run", "check", "repl", "kinds", "doc", "completions"] {
+            assert!(script.contains(cmd), "{shell} completions lack `{cmd}`");
+        }
+    }
+    let o = wmd(&["completions", "tcsh"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}

@@ -205,3 +205,35 @@ fn an_interrupt_stops_a_computation_and_keeps_every_definition() {
         "the flag is cleared for the next input"
     );
 }
+
+#[test]
+fn help_shows_the_reference_of_any_name() {
+    let mut s = Session::new();
+    let all = text(s.input(":help"));
+    assert!(all.starts_with("Enter statements"), "{all}");
+    assert!(
+        all.contains(":reset") && all.contains(":show EXPR"),
+        "{all}"
+    );
+    for group in [
+        "Statements and syntax:",
+        "Kinds:",
+        "Builtins:",
+        "Stdlib functions:",
+    ] {
+        assert!(all.contains(group), "{group} in {all}");
+    }
+    let sweep = text(s.input(":help sweep"));
+    assert!(
+        sweep.contains("sweep NAME over") && sweep.contains("Example:"),
+        "{sweep}"
+    );
+    let semicircle = text(s.input(":help semicircle"));
+    assert!(
+        semicircle.contains("semicircle(radius = 2)"),
+        "{semicircle}"
+    );
+    assert!(text(s.input(":help histogram")).contains("(default: 40)"));
+    let typo = text(s.input(":help semicirle"));
+    assert!(typo.contains("did you mean `semicircle`?"), "{typo}");
+}

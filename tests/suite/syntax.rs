@@ -161,20 +161,20 @@ fn the_language_sketches_parse_and_check() {
     wmd::check(&parsed).unwrap_or_else(|d| panic!("{}", d.render(&sources, false)));
 }
 
-/// Every ```wmd block of the README parses and passes `wmd check` on its own, so the
-/// documentation cannot drift from the language.
+/// Every ```wmd block of the README and docs/language.md parses and passes `wmd check` on its
+/// own, so the documentation cannot drift from the language.
 #[test]
 fn every_wmd_block_of_the_readme_checks() {
-    let readme = std::fs::read_to_string(super::support::repo_path("README.md")).unwrap();
-    let blocks: Vec<&str> = readme
-        .split("```wmd\n")
-        .skip(1)
+    let read = |rel: &str| std::fs::read_to_string(super::support::repo_path(rel)).unwrap();
+    let (readme, language) = (read("README.md"), read("docs/language.md"));
+    let blocks: Vec<&str> = (readme.split("```wmd\n").skip(1))
+        .chain(language.split("```wmd\n").skip(1))
         .map(|rest| rest.split("```").next().unwrap_or(""))
         .collect();
-    assert!(blocks.len() >= 5, "{} wmd blocks", blocks.len());
+    assert!(blocks.len() >= 6, "{} wmd blocks", blocks.len());
     for (k, block) in blocks.iter().enumerate() {
         let mut sources = Sources::new();
-        let name = format!("README block {k}");
+        let name = format!("README or language.md block {k}");
         let checked =
             wmd::parse(&mut sources, &name, block).and_then(|p| wmd::check(&p).map(|_| ()));
         checked.unwrap_or_else(|d| panic!("{}", d.render(&sources, false)));

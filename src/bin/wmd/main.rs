@@ -1,6 +1,7 @@
-//! The `wmd` command: `run`, `check` and `repl`. Exit codes: 0 ok, 1 script error (parse,
-//! check or run), 2 usage error (a bad option, `--set` or `--out`), 3 an `expect` failed,
-//! 130 interrupted (Ctrl-C; nothing written).
+//! The `wmd` command: `run`, `check`, `repl`, and the reference (`kinds`, `doc`,
+//! `completions`). Exit codes: 0 ok, 1 script error (parse, check or run), 2 usage error (a
+//! bad option, `--set` or `--out`, an unknown `wmd doc` name), 3 an `expect` failed, 130
+//! interrupted (Ctrl-C; nothing written).
 
 mod repl;
 
@@ -101,6 +102,18 @@ enum Cmd {
     Repl,
     /// Print the reference of every kind, its fields, defaults and choices (Markdown: docs/kinds.md)
     Kinds,
+    /// Print the reference entry of NAME (a kind, builtin, stdlib function or statement such
+    /// as `sweep`), or without NAME list every entry
+    Doc {
+        /// The name: `semicircle`, `rmt.semicircle`, `ensemble`, `stop when`, ...
+        #[arg(num_args = 0..)]
+        name: Vec<String>,
+        /// Print the whole reference as Markdown (docs/reference.md)
+        #[arg(long, conflicts_with = "name")]
+        markdown: bool,
+    },
+    /// Print a shell completion script: `wmd completions bash > ~/.local/share/bash-completion/completions/wmd`
+    Completions { shell: clap_complete::Shell },
 }
 
 fn main() -> ExitCode {
@@ -121,7 +134,14 @@ fn main() -> ExitCode {
         Cmd::Check { file } => check(&file),
         Cmd::Repl => repl::repl(),
         Cmd::Kinds => {
-            print!("{}", wmd::kinds::reference::markdown());
+            out!("{}", wmd::kinds::reference::markdown());
+            0
+        }
+        Cmd::Doc { name, markdown } => doc(&name.join(" "), markdown),
+        Cmd::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "wmd", &mut std::io::stdout());
             0
         }
     };
@@ -132,6 +152,29 @@ fn main() -> ExitCode {
 fn default_out(file: &Path) -> PathBuf {
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned());
     Path::new("out").join(stem.unwrap_or_else(|| "script".into()))
+}
+
+/// `wmd doc`: one entry (exit 2 with a suggestion for an unknown name), the index of every
+/// entry, or with `--markdown` the whole manual.
+fn doc(name: &str, markdown: bool) -> u8 {
+    if markdown {
+        out!("{}", wmd::reference::markdown());
+        return 0;
+    }
+    if name.is_empty() {
+        out!("{}", wmd::reference::index_text());
+        return 0;
+    }
+    match wmd::reference::lookup(name) {
+        Ok(e) => {
+            out!("{}", wmd::reference::entry_text(&e));
+            0
+        }
+        Err(e) => {
+            errln!("error: {e}");
+            2
+        }
+    }
 }
 
 fn color() -> bool {
