@@ -47,6 +47,20 @@ fn every_example_runs_and_matches_its_snapshot() {
         let results = rounded(&wmd::output::results_json(&outcome));
         insta::assert_snapshot!("summary", summary);
         insta::assert_yaml_snapshot!("results", results);
+        let figures =
+            wmd::output::drawn_figures(&outcome).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(!figures.is_empty(), "{file} draws no figure");
+        let titles: Vec<String> = (figures.iter())
+            .map(|(f, svg)| {
+                assert!(
+                    svg.starts_with("<svg") && svg.ends_with("</svg>\n"),
+                    "{file}: {}",
+                    f.name
+                );
+                format!("{}  ({})", f.name, f.title)
+            })
+            .collect();
+        insta::assert_snapshot!("figures", titles.join("\n"));
     });
 }
 

@@ -11,6 +11,7 @@ mod dyson_beta;
 mod editors;
 mod error_codes;
 mod examples;
+mod figures;
 mod fokker_planck;
 mod fuzz_replay;
 mod hardening;
