@@ -19,6 +19,7 @@ mod network_obs;
 pub mod observe;
 pub mod optimizer;
 pub mod pde;
+mod plot;
 pub mod reference;
 pub mod sde;
 #[cfg(test)]
@@ -52,6 +53,7 @@ pub static KIND_ROWS: &[&[crate::eval::kernel::Row]] = &[
     data::ROWS,
     optimizer::ROWS,
     network_obs::ROWS,
+    plot::ROWS,
 ];
 
 /// The schemas of every kind: what the checker holds declarations against.

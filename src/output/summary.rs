@@ -26,6 +26,13 @@ fn describe(v: &Value) -> String {
         (Value::Bool(b), _) => b.to_string(),
         (Value::Str(s), _) => s.to_string(),
         (Value::Vector(xs), _) => vector(xs),
+        (_, "plot") => {
+            let n = v
+                .field("x")
+                .and_then(|x| x.as_slice())
+                .map_or(0, |x| x.len());
+            format!("a figure of {n} points")
+        }
         (_, "histogram vs theory") => {
             let range = match v.field("range") {
                 Some(Value::Vector(r)) => format!(" on [{}, {}]", f(r[0]), f(r[1])),

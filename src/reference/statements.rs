@@ -113,6 +113,16 @@ pub static FORMS: &[Form] = &[
         example: "let n = 10\nreport sq { v = n^2 }\nsweep over n in [1, 2, 3] { run sq }",
     },
     Form {
+        name: "plot item",
+        aliases: &[],
+        keywords: &["plot"],
+        summary: "inside a report, a figure the script asks for: y against x, with error bars and a theory curve",
+        usage: "report R { plot NAME { x = XS, y = YS, error = ES, theory = TS } }",
+        items: &[("x, y", "the points (one y per x)", "required"), ("error", "error bars ± error", "none"), ("theory", "a curve through (x, theory)", "none")],
+        notes: &["The same as the item `NAME = plot(x = XS, y = YS, ...)`; the figure is figures/R.NAME.svg and is inlined in report.html, its axes labelled with the expressions written for x and y. Every comparison (`a vs b`), matrix, sweep fit and job gets a figure without asking."],
+        example: "let t = [1, 2, 3, 4]\nreport decay {\n    plot fall { x = t, y = exp(-t), theory = exp(-t) }\n}",
+    },
+    Form {
         name: "domain",
         aliases: &["cells"],
         keywords: &["domain", "cells", "x", "in"],

@@ -3,6 +3,7 @@
 use super::ast::*;
 use super::grammar::{is_kw, Rule};
 use super::Cx;
+use crate::span::Span;
 use pest::iterators::Pair;
 
 /// The children of a pair, keywords dropped.
@@ -119,6 +120,32 @@ impl Cx {
         block.into_inner().map(|p| self.item(p)).collect()
     }
 
+    /// `plot NAME { x = a, y = b }` as the call `plot(x = a, y = b)`, spanning the item.
+    fn plot_call(&self, span: Span, fields: Vec<Pair<Rule>>) -> Expr {
+        let args = (fields.into_iter())
+            .map(|f| {
+                let mut parts = f.into_inner();
+                let name = self.ident(parts.next().unwrap());
+                let value = self.expr(parts.next().unwrap());
+                Arg {
+                    name: Some(name),
+                    value,
+                }
+            })
+            .collect();
+        let callee = Expr {
+            kind: ExprKind::Name("plot".into()),
+            span: Span {
+                end: span.start + 4,
+                ..span
+            },
+        };
+        Expr {
+            kind: ExprKind::Call(Box::new(callee), args),
+            span,
+        }
+    }
+
     fn item(&self, p: Pair<Rule>) -> Item {
         let span = self.span(&p);
         let rule = p.as_rule();
@@ -152,6 +179,10 @@ impl Cx {
             }
             Rule::stop_item => ItemKind::Stop(self.expr(it.next().unwrap())),
             Rule::run_item => ItemKind::Run(self.ident(it.next().unwrap())),
+            Rule::plot_item => {
+                let name = self.ident(it.next().unwrap());
+                ItemKind::Field(name, self.plot_call(span, it.collect()))
+            }
             r => unreachable!("grammar: unexpected item {r:?}"),
         };
         Item { kind, span }

@@ -73,6 +73,7 @@ fn a_sweep_with_a_line_fit_draws_its_points_error_bars_and_the_line() {
         err: Some(err),
         line: Some((intercept, slope)),
         labels,
+        ..
     } = &f.plot
     else {
         panic!("{:?}", f.plot)
@@ -195,4 +196,37 @@ fn the_output_set_has_figures_a_report_and_csv_when_asked() {
     assert!(files
         .iter()
         .any(|(p, _)| p.to_str() == Some("figures/r.big.svg")));
+}
+
+#[test]
+fn a_plot_item_is_the_figure_the_script_asks_for() {
+    let o = outcome(
+        "let t = [1, 2, 3, 4]\nreport r {\n  plot fall { x = t, y = exp(-t), error = 0.1 * t, theory = exp(-t) }\n}\n",
+    );
+    let figs = figures(&o);
+    let f = find(&figs, "r.fall");
+    let Plot::Points {
+        x,
+        y,
+        err: Some(err),
+        theory: Some(theory),
+        labels,
+        ..
+    } = &f.plot
+    else {
+        panic!("{:?}", f.plot)
+    };
+    assert_eq!((x.len(), y, err.len()), (4, theory, 4));
+    assert_eq!(labels, &("t".to_string(), "exp(-t)".to_string()));
+    let bad = run_script(
+        "p.wmd",
+        "report r {\n  plot p { x = [1, 2], y = [1] }\n}\n",
+        &[],
+        None,
+    );
+    let err = bad.unwrap_err();
+    assert!(
+        err.contains("`y` needs one value per x: x has 2, y 1"),
+        "{err}"
+    );
 }

@@ -58,8 +58,15 @@ pub fn svg(fig: &Figure) -> Result<String, String> {
                 y,
                 err,
                 line,
+                theory,
                 labels,
-            } => points(&root, title, (x, y, err.as_deref()), *line, labels),
+            } => points(
+                &root,
+                title,
+                (x, y, err.as_deref()),
+                (*line, theory.as_deref()),
+                labels,
+            ),
             Plot::HeatMap { x, y, z, labels } => heat_map(&root, title, (x, y, z), labels),
             Plot::Ratios { names, ratios } => ratio_plot(&root, title, names, ratios),
         }?;
@@ -195,12 +202,12 @@ fn curves(
     Ok(())
 }
 
-/// Points with error bars, and the fitted line y = intercept + slope·x.
+/// Points with error bars, the fitted line y = intercept + slope·x and a theory curve.
 fn points(
     root: &Area,
     title: &str,
     (x, y, err): (&[f64], &[f64], Option<&[f64]>),
-    line: Option<(f64, f64)>,
+    (line, theory): (Option<(f64, f64)>, Option<&[f64]>),
     (xl, yl): &(String, String),
 ) -> Drawn {
     let e = |i: usize| err.and_then(|e| e.get(i)).copied().unwrap_or(0.0);
@@ -211,6 +218,7 @@ fn points(
     if let Some((a, b)) = line {
         extent.extend([a + b * xr.start, a + b * xr.end]);
     }
+    extent.extend(theory.unwrap_or(&[]));
     let mut chart = ChartBuilder::on(root)
         .caption(title, TITLE_FONT)
         .margin(14)

@@ -25,12 +25,14 @@ pub enum Plot {
         labels: (String, String),
         series: Vec<Series>,
     },
-    /// Points `y ± err` against `x`, and the fitted line y = intercept + slope·x.
+    /// Points `y ± err` against `x`, the fitted line y = intercept + slope·x, or a theory
+    /// curve through (x, theory).
     Points {
         x: Vec<f64>,
         y: Vec<f64>,
         err: Option<Vec<f64>>,
         line: Option<(f64, f64)>,
+        theory: Option<Vec<f64>>,
         labels: (String, String),
     },
     /// A map z(y, x): `z[i][j]` at (x[j], y[i]), cells placed by index (sweeps over powers of

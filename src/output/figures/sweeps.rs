@@ -73,6 +73,7 @@ fn fit_points(sweep: &Value, fit: &Value, prov: Option<&Provenance>) -> Option<P
         y,
         err,
         line: Some((*intercept, *slope)),
+        theory: None,
         labels: (xl, yl),
     })
 }
@@ -96,6 +97,7 @@ fn against_varied(sweep: &str, value: &Value, x_name: &str, out: &mut Vec<Figure
                 y: y.to_vec(),
                 err,
                 line: None,
+                theory: None,
                 labels: (x_name.to_string(), name.clone()),
             },
         });

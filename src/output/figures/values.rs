@@ -46,6 +46,7 @@ pub fn classify(item: &str, v: &Value, prov: Option<&Provenance>) -> Option<Plot
     let first_arg = || prov.and_then(|p| p.arg(0, "x")).unwrap_or("x").to_string();
     match (kind, v) {
         (Some("histogram vs theory"), _) => histogram_vs(v, first_arg()),
+        (Some("plot"), _) => Some(asked_for(v, prov)),
         (Some("histogram"), _) => Some(Plot::Histogram {
             edges: numbers(v.field("edges"))?,
             density: numbers(v.field("density"))?,
@@ -68,6 +69,19 @@ pub fn classify(item: &str, v: &Value, prov: Option<&Provenance>) -> Option<Plot
         }
         (_, Value::List(rows)) => over_time(item, rows),
         _ => None,
+    }
+}
+
+/// A `plot(x, y, error, theory)` the script asks for, axes labelled as written.
+fn asked_for(v: &Value, prov: Option<&Provenance>) -> Plot {
+    let label = |k: usize, n: &str| prov.and_then(|p| p.arg(k, n)).unwrap_or(n).to_string();
+    Plot::Points {
+        x: numbers(v.field("x")).unwrap_or_default(),
+        y: numbers(v.field("y")).unwrap_or_default(),
+        err: numbers(v.field("error")),
+        line: None,
+        theory: numbers(v.field("theory")),
+        labels: (label(0, "x"), label(1, "y")),
     }
 }
 
