@@ -6,6 +6,7 @@
 
 mod complete;
 mod display;
+mod plot;
 
 use crate::eval::JobCache;
 use crate::ir::outcome::Outcome;
@@ -36,6 +37,8 @@ pub struct Session {
     inputs: usize,
     jobs: Arc<JobCache>,
     jobs_run: usize,
+    /// Where `:plot` writes its SVG files (default `out/repl`).
+    pub plot_dir: std::path::PathBuf,
     /// How inputs run. Its `interrupt` flag is cleared before each input, so a front end may
     /// raise it (Ctrl-C) to stop a computation; `jobs` is the session's cache.
     pub options: RunOptions,
@@ -54,6 +57,7 @@ expression to evaluate. Definitions persist; an open block continues on the next
   :help NAME     the reference of a kind, builtin, stdlib function or statement (:help sweep)
   :load FILE     add a script's definitions     :defs        list what is defined
   :show EXPR     a vector or matrix whole        :reset       forget every definition
+  :plot EXPR     write its figure to out/repl/NAME.svg (opens nothing)
   :quit          leave (also Ctrl-D)
 ";
 
@@ -67,6 +71,7 @@ impl Session {
             inputs: 0,
             jobs: jobs.clone(),
             jobs_run: 0,
+            plot_dir: std::path::PathBuf::from("out/repl"),
             options: RunOptions {
                 threads: None,
                 jobs: Some(jobs),
@@ -115,6 +120,7 @@ impl Session {
             "load" => self.load(arg),
             "reset" => self.reset(),
             "show" => self.show(arg),
+            "plot" => self.plot(arg),
             _ => Reply::Error(format!("unknown command :{head} (try :help)\n")),
         }
     }
@@ -142,6 +148,26 @@ impl Session {
     }
 
     /// `:show EXPR`: the expression's value, vectors and matrices whole.
+    /// `:plot EXPR`: its figure as `plot_dir/NAME.svg`.
+    fn plot(&mut self, text: &str) -> Reply {
+        if text.is_empty() {
+            return Reply::Error("usage: :plot NAME (or any expression)\n".into());
+        }
+        let file = self.next_file(text);
+        let value = match syntax::parse_expr(file, text) {
+            Err(d) => return Reply::Error(d.render(&self.sources, false)),
+            Ok(e) => match self.evaluate(e) {
+                Ok(v) => v,
+                Err(r) => return r,
+            },
+        };
+        let stem = plot::stem(text, self.inputs);
+        match plot::write(&self.plot_dir, &stem, text, &value) {
+            Ok(path) => Reply::Text(format!("wrote {}\n", path.display())),
+            Err(e) => Reply::Error(format!("{e}\n")),
+        }
+    }
+
     fn show(&mut self, text: &str) -> Reply {
         if text.is_empty() {
             return Reply::Error("usage: :show NAME (or any expression)\n".into());

@@ -237,3 +237,27 @@ fn help_shows_the_reference_of_any_name() {
     let typo = text(s.input(":help semicirle"));
     assert!(typo.contains("did you mean `semicircle`?"), "{typo}");
 }
+
+#[test]
+fn plot_writes_the_figure_of_a_value_as_an_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::new();
+    s.plot_dir = dir.path().join("plots");
+    s.input("use rmt");
+    s.input("let x = [0.1, 0.5, 0.7, 1.2, 1.9, 2.2]");
+    s.input("report r { h = histogram(x, bins = 3) vs marchenko_pastur(r = 0.5) }");
+    let reply = text(s.input(":plot r.h"));
+    let path = dir.path().join("plots/r.h.svg");
+    assert_eq!(reply, format!("wrote {}\n", path.display()));
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("<rect"), "{svg}");
+    assert!(
+        text(s.input(":plot x * 2")).contains("plot_"),
+        "an expression gets a plot_N name"
+    );
+    let none = s.input(":plot 3");
+    assert!(
+        matches!(&none, Reply::Error(e) if e.contains("nothing to draw in a number")),
+        "{none:?}"
+    );
+}

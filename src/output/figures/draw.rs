@@ -176,8 +176,10 @@ fn curves(
         .draw()
         .map_err(fail)?;
     let labelled = series.len() <= 6;
+    let family = series.iter().any(|s| matches!(s.role, Role::Member(_)));
     for s in series {
         let colour = match s.role {
+            Role::Measured if family => BLACK,
             Role::Measured => MEASURED,
             Role::Theory => THEORY,
             Role::Member(k) => FAMILY[k % FAMILY.len()],

@@ -39,6 +39,28 @@ pub fn figures(outcome: &Outcome) -> Vec<Figure> {
     out
 }
 
+/// The figure of one value (the REPL's `:plot`): whatever a report item of it would draw,
+/// and a plain vector against its index.
+pub fn figure_of(name: &str, title: &str, v: &Value) -> Option<Figure> {
+    let plot = classify(name, v, None).or_else(|| match v {
+        Value::Vector(ys) if ys.len() >= 2 => Some(Plot::Curves {
+            x: (0..ys.len()).map(|i| i as f64).collect(),
+            labels: ("index".into(), name.into()),
+            series: vec![Series {
+                label: name.into(),
+                y: ys.to_vec(),
+                role: Role::Measured,
+            }],
+        }),
+        _ => None,
+    })?;
+    Some(Figure {
+        name: name.into(),
+        title: title.into(),
+        plot,
+    })
+}
+
 /// A report's figures: one per item that has a picture, and one of all its number-vs-number
 /// comparisons.
 fn report_figures(report: &str, value: &Value, all: &[Provenance], out: &mut Vec<Figure>) {
