@@ -99,12 +99,37 @@ fn finite_points<'a>(x: &'a [f64], y: &'a [f64]) -> impl Iterator<Item = (f64, f
 
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-fn legend<'b>(chart: &mut Chart<'b, 'b>) -> Drawn {
+fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>) -> Drawn {
     (chart.configure_series_labels())
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.4))
         .draw()
         .map_err(fail)
+}
+
+/// A chart over `xr` × `yr` with the title, the axis labels and the common style.
+fn xy_chart<'a, 'b: 'a>(
+    root: &'a Area<'b>,
+    title: &str,
+    (xr, yr): (std::ops::Range<f64>, std::ops::Range<f64>),
+    (xl, yl): (&str, &str),
+) -> Result<Chart<'a, 'b>, String> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, TITLE_FONT)
+        .margin(14)
+        .x_label_area_size(44)
+        .y_label_area_size(70)
+        .build_cartesian_2d(xr, yr)
+        .map_err(fail)?;
+    (chart.configure_mesh())
+        .label_style(LABEL_FONT)
+        .axis_desc_style(DESC_FONT)
+        .light_line_style(BLACK.mix(0.04))
+        .x_desc(xl)
+        .y_desc(yl)
+        .draw()
+        .map_err(fail)?;
+    Ok(chart)
 }
 
 /// Bars of the measured density, the theory density as a line through the bin centres.
@@ -118,21 +143,7 @@ fn histogram(
     let ymax = top.filter(|v| v.is_finite()).fold(0.0, f64::max);
     let ymax = if ymax > 0.0 { 1.08 * ymax } else { 1.0 };
     let (lo, hi) = (edges[0], edges[edges.len() - 1]);
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, TITLE_FONT)
-        .margin(14)
-        .x_label_area_size(44)
-        .y_label_area_size(64)
-        .build_cartesian_2d(lo..hi, 0.0..ymax)
-        .map_err(fail)?;
-    (chart.configure_mesh())
-        .label_style(LABEL_FONT)
-        .axis_desc_style(DESC_FONT)
-        .light_line_style(BLACK.mix(0.04))
-        .x_desc(xlabel)
-        .y_desc("density")
-        .draw()
-        .map_err(fail)?;
+    let mut chart = xy_chart(root, title, (lo..hi, 0.0..ymax), (xlabel, "density"))?;
     let bar = MEASURED.mix(0.35).filled();
     let bars = (edges.windows(2).zip(density))
         .filter(|(_, d)| d.is_finite())
@@ -160,21 +171,8 @@ fn curves(
     series: &[Series],
 ) -> Drawn {
     let ys = series.iter().flat_map(|s| s.y.iter().copied());
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, TITLE_FONT)
-        .margin(14)
-        .x_label_area_size(44)
-        .y_label_area_size(70)
-        .build_cartesian_2d(range(x.iter().copied()), range(ys))
-        .map_err(fail)?;
-    (chart.configure_mesh())
-        .label_style(LABEL_FONT)
-        .axis_desc_style(DESC_FONT)
-        .light_line_style(BLACK.mix(0.04))
-        .x_desc(xl.as_str())
-        .y_desc(yl.as_str())
-        .draw()
-        .map_err(fail)?;
+    let ranges = (range(x.iter().copied()), range(ys));
+    let mut chart = xy_chart(root, title, ranges, (xl, yl))?;
     let labelled = series.len() <= 6;
     let family = series.iter().any(|s| matches!(s.role, Role::Member(_)));
     for s in series {
@@ -221,21 +219,7 @@ fn points(
         extent.extend([a + b * xr.start, a + b * xr.end]);
     }
     extent.extend(theory.unwrap_or(&[]));
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, TITLE_FONT)
-        .margin(14)
-        .x_label_area_size(44)
-        .y_label_area_size(70)
-        .build_cartesian_2d(xr.clone(), range(extent))
-        .map_err(fail)?;
-    (chart.configure_mesh())
-        .label_style(LABEL_FONT)
-        .axis_desc_style(DESC_FONT)
-        .light_line_style(BLACK.mix(0.04))
-        .x_desc(xl.as_str())
-        .y_desc(yl.as_str())
-        .draw()
-        .map_err(fail)?;
+    let mut chart = xy_chart(root, title, (xr.clone(), range(extent)), (xl, yl))?;
     let shown: Vec<usize> = (0..x.len().min(y.len()))
         .filter(|&i| x[i].is_finite() && y[i].is_finite())
         .collect();
