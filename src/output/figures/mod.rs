@@ -61,6 +61,24 @@ pub fn figure_of(name: &str, title: &str, v: &Value) -> Option<Figure> {
     })
 }
 
+/// The number-vs-number comparisons of an item: itself, or the mean and variance of a
+/// `sample vs distribution` (`law.mean`, `law.variance`).
+fn number_pairs(item: &str, v: &Value) -> Vec<(String, (f64, f64))> {
+    if let Some(pair) = number_pair(v) {
+        return vec![(item.to_string(), pair)];
+    }
+    if !matches!(v.field("kind"), Some(Value::Str(k)) if &**k == "sample vs distribution") {
+        return Vec::new();
+    }
+    let side = |f: &str| match (v.field(f)?.field("measured"), v.field(f)?.field("theory")) {
+        (Some(Value::Num(m)), Some(Value::Num(t))) if *t != 0.0 => Some((*m, *t)),
+        _ => None,
+    };
+    (["mean", "variance"].iter())
+        .filter_map(|f| Some((format!("{item}.{f}"), side(f)?)))
+        .collect()
+}
+
 /// A report's figures: one per item that has a picture, and one of all its number-vs-number
 /// comparisons.
 fn report_figures(report: &str, value: &Value, all: &[Provenance], out: &mut Vec<Figure>) {
@@ -68,9 +86,12 @@ fn report_figures(report: &str, value: &Value, all: &[Provenance], out: &mut Vec
     let (mut names, mut ratios) = (Vec::new(), Vec::new());
     for (item, v) in items.iter() {
         let prov = provenance(all, &[report, item]);
-        if let Some((m, t)) = number_pair(v) {
-            names.push(item.clone());
-            ratios.push(m / t);
+        let pairs = number_pairs(item, v);
+        if !pairs.is_empty() {
+            for (name, (m, t)) in pairs {
+                names.push(name);
+                ratios.push(m / t);
+            }
             continue;
         }
         let title = prov.map(|p| p.text.clone()).unwrap_or_else(|| item.clone());
