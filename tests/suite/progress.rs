@@ -181,3 +181,69 @@ fn every_job_advances_by_its_total_and_finishes_once() {
     assert_eq!(with, run(None, Some(3)), "progress changed the results");
     assert_eq!(with, run(None, Some(1)), "threads changed the results");
 }
+
+/// A job of a second or more (1.5 million steps of a gas of 40).
+const LONG: &str = "coulomb_gas gas {
+    eigenvalues = 40
+    drift(x, i) = -x
+    init = uniform(-1, 1)
+    dt = 0.0001
+    steps = 1500000
+}
+report r { g = gas.final }
+";
+
+/// `wmd run DIR/long.wmd --threads 1 --out DIR/o EXTRA…`, LONG written there.
+fn long_run(dir: &tempfile::TempDir, extra: &[&str]) -> std::process::Command {
+    let script = dir.path().join("long.wmd");
+    std::fs::write(&script, LONG).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wmd"));
+    cmd.arg("run")
+        .arg(&script)
+        .args(["--threads", "1", "--out"])
+        .arg(dir.path().join("o"))
+        .args(extra)
+        .env("TERM", "xterm");
+    cmd
+}
+
+#[test]
+fn piped_output_has_no_progress_and_quiet_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = long_run(&dir, &[]).output().unwrap();
+    assert_eq!(plain.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\x1b') && stderr.is_empty(),
+        "{stderr:?}"
+    );
+    let quiet = long_run(&dir, &["--quiet"]).output().unwrap();
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(quiet.stderr.is_empty());
+    assert_eq!(quiet.stdout, plain.stdout, "--quiet changed stdout");
+}
+
+/// On a terminal a long job shows its bar (name, counts, rate, time left), and `--quiet`
+/// shows none; the summary follows either way.
+#[test]
+fn a_long_job_shows_a_bar_on_a_terminal() {
+    use rexpect::reader::Options;
+    let options = || Options {
+        timeout_ms: Some(60_000),
+        strip_ansi_escape_codes: true,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = long_run(&dir, &[]);
+    let mut p = rexpect::session::spawn_with_options(cmd, options()).unwrap();
+    let (_, bar) = p
+        .exp_regex(r"coulomb_gas gas \[[=> ]+\] [0-9,]+/1,500,000  [^ ]+/s  ")
+        .unwrap();
+    assert!(bar.contains("/s"), "{bar}");
+    p.exp_string("report r").unwrap();
+    p.exp_eof().unwrap();
+    let cmd = long_run(&dir, &["-q"]);
+    let mut p = rexpect::session::spawn_with_options(cmd, options()).unwrap();
+    let before = p.exp_string("report r").unwrap();
+    assert!(!before.contains("coulomb_gas gas ["), "{before}");
+    p.exp_eof().unwrap();
+}
