@@ -16,6 +16,7 @@ pub mod naming;
 pub mod number;
 pub mod observe;
 pub mod output;
+pub mod progress;
 pub mod reference;
 pub mod repl;
 pub mod schema;
@@ -164,6 +165,10 @@ pub struct RunOptions {
     /// session): a block whose definition and dependencies are unchanged is not run again.
     /// `None` (the default) runs every job.
     pub jobs: Option<Arc<eval::JobCache>>,
+    /// Told of every long job's progress (runs × steps, time steps, sweep points): what the
+    /// CLI draws as progress bars. `None` (the default) tells no one. Results do not depend
+    /// on it.
+    pub progress: Option<Arc<dyn progress::Progress>>,
 }
 
 impl Default for RunOptions {
@@ -173,6 +178,7 @@ impl Default for RunOptions {
             threads: None,
             interrupt: Arc::new(AtomicBool::new(false)),
             jobs: None,
+            progress: None,
         }
     }
 }
@@ -193,8 +199,12 @@ pub fn run(
             format!("cannot start threads: {e}"),
         ))
     })?;
-    let (seed, stop, jobs) = (opts.seed, opts.interrupt.clone(), opts.jobs.clone());
-    pool.install(|| eval::run::run_plan_with(plan, sources, seed, stop, jobs))
+    let ctl = eval::run::Control {
+        interrupt: opts.interrupt.clone(),
+        jobs: opts.jobs.clone(),
+        progress: opts.progress.clone(),
+    };
+    pool.install(|| eval::run::run_plan_with(plan, sources, opts.seed, ctl))
         .map_err(|e| Diagnostics::one(e.to_diagnostic()))
 }
 

@@ -34,9 +34,9 @@
 
 use super::rng::{stream, Rng};
 use super::BackendError;
+use crate::progress::{Meter, Watch};
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
-use std::sync::atomic::AtomicBool;
 
 use super::coulomb_config::{records, RunResult};
 pub use super::coulomb_config::{CoulombConfig, CoulombOutcome, Method, StateNoise, BETAS};
@@ -48,7 +48,7 @@ pub fn run_ensemble<D, I>(
     drift: &D,
     noise: Option<StateNoise>,
     init: &I,
-    stop: &AtomicBool,
+    watch: &Watch,
 ) -> Result<CoulombOutcome, BackendError>
 where
     D: Fn(f64, usize, &[f64]) -> f64 + Sync,
@@ -71,20 +71,21 @@ where
         }
         super::coulomb_matrix::check_equal_noise(&cfg.g)?;
     }
+    let meter = watch.meter((cfg.runs as u64).saturating_mul(cfg.steps as u64));
     let results: Vec<RunResult> = (0..cfg.runs)
         .into_par_iter()
         .map(|run| {
             let mut rng = stream(cfg.seed, cfg.point, &cfg.label, run as u64);
             let mut x = init(run, &mut rng)?;
             match cfg.method {
-                Method::Eigenvalues => simulate(cfg, drift, noise, x, run, &mut rng, stop),
+                Method::Eigenvalues => simulate(cfg, drift, noise, x, run, &mut rng, &meter),
                 Method::Matrix => {
                     x.sort_by(f64::total_cmp);
                     check_initial(&x, run)?;
                     if cfg.beta == 1 {
-                        super::coulomb_matrix::simulate(cfg, drift, &x, run, &mut rng, stop)
+                        super::coulomb_matrix::simulate(cfg, drift, &x, run, &mut rng, &meter)
                     } else {
-                        super::coulomb_hermitian::simulate(cfg, drift, &x, run, &mut rng, stop)
+                        super::coulomb_hermitian::simulate(cfg, drift, &x, run, &mut rng, &meter)
                     }
                 }
             }
@@ -125,7 +126,7 @@ fn simulate<D: Fn(f64, usize, &[f64]) -> f64>(
     mut x: Vec<f64>,
     run: usize,
     rng: &mut Rng,
-    stop: &AtomicBool,
+    meter: &Meter,
 ) -> Result<RunResult, BackendError> {
     x.sort_by(f64::total_cmp);
     check_initial(&x, run)?;
@@ -134,9 +135,10 @@ fn simulate<D: Fn(f64, usize, &[f64]) -> f64>(
     let mut dw = vec![0.0; cfg.n];
     let mut refined = 0u64;
     let mut history = Vec::new();
+    let mut done = meter.tally((cfg.n * cfg.n) as u64);
     for step in 0..cfg.steps {
         // a step costs O(N²) or more: polling the flag every step is free and keeps Ctrl-C prompt
-        super::check_interrupt(stop)?;
+        super::check_interrupt(meter.stop())?;
         for w in dw.iter_mut() {
             let z: f64 = StandardNormal.sample(rng);
             *w = sqrt_dt * z;
@@ -148,6 +150,7 @@ fn simulate<D: Fn(f64, usize, &[f64]) -> f64>(
         if records(cfg, step) {
             history.push(x.clone());
         }
+        done.one();
     }
     Ok((x, history, refined))
 }

@@ -24,11 +24,11 @@ use super::coulomb_matrix::{run_form, MatrixForm};
 use super::hermitian::{add_gaussian_hermitian, add_gaussian_self_dual, hermitise};
 use super::rng::Rng;
 use super::BackendError;
+use crate::progress::Meter;
 use faer::c64;
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::evd;
 use faer::{Mat, Par};
-use std::sync::atomic::AtomicBool;
 
 /// Work buffers of one run.
 struct HermitianStepper {
@@ -165,7 +165,7 @@ pub(super) fn simulate(
     x0: &[f64],
     run: usize,
     rng: &mut Rng,
-    stop: &AtomicBool,
+    meter: &Meter,
 ) -> Result<RunResult, BackendError> {
     run_form(
         HermitianStepper::new(x0, cfg.beta)?,
@@ -173,7 +173,7 @@ pub(super) fn simulate(
         drift,
         run,
         rng,
-        stop,
+        meter,
     )
 }
 

@@ -17,11 +17,11 @@
 use super::coulomb_config::{records, CoulombConfig, RunResult};
 use super::rng::Rng;
 use super::BackendError;
+use crate::progress::Meter;
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::evd;
 use faer::{Mat, Par};
 use rand_distr::{Distribution, StandardNormal};
-use std::sync::atomic::AtomicBool;
 
 /// Work buffers of one run.
 struct MatrixStepper {
@@ -151,9 +151,9 @@ pub(super) fn simulate(
     x0: &[f64],
     run: usize,
     rng: &mut Rng,
-    stop: &AtomicBool,
+    meter: &Meter,
 ) -> Result<RunResult, BackendError> {
-    run_form(MatrixStepper::new(x0), cfg, drift, run, rng, stop)
+    run_form(MatrixStepper::new(x0), cfg, drift, run, rng, meter)
 }
 
 /// Run one trajectory of a matrix form; returns the final sorted eigenvalues and the recorded
@@ -165,13 +165,15 @@ pub(super) fn run_form<M: MatrixForm>(
     drift: &(dyn Fn(f64, usize, &[f64]) -> f64 + Sync),
     run: usize,
     rng: &mut Rng,
-    stop: &AtomicBool,
+    meter: &Meter,
 ) -> Result<RunResult, BackendError> {
     let mut history = Vec::new();
     let mut fresh = false;
+    // a step diagonalises the matrix: O(N³)
+    let mut done = meter.tally((cfg.n as u64).saturating_pow(3));
     for step in 0..cfg.steps {
         // a step costs O(N²) or more: polling the flag every step is free and keeps Ctrl-C prompt
-        super::check_interrupt(stop)?;
+        super::check_interrupt(meter.stop())?;
         if !fresh {
             m.decompose()?;
         }
@@ -191,6 +193,7 @@ pub(super) fn run_form<M: MatrixForm>(
             m.decompose()?;
             history.push(m.spectrum());
         }
+        done.one();
     }
     if !fresh {
         m.decompose()?;

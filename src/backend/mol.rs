@@ -18,7 +18,8 @@
 
 use super::mol_implicit::Implicit;
 use super::BackendError;
-use std::sync::atomic::AtomicBool;
+use crate::progress::Watch;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use super::stencil::{along, dx, dxx, laplace2, Edge, Grid2, Rhs, StepError};
 
@@ -50,7 +51,7 @@ pub fn integrate(
     rhs: &mut Rhs,
     u0: Vec<f64>,
     cfg: &MolConfig,
-    stop: &AtomicBool,
+    watch: &Watch,
 ) -> Result<Vec<Vec<f64>>, BackendError> {
     let (n, m) = cfg.cells;
     if u0.len() != n * m {
@@ -64,10 +65,16 @@ pub fn integrate(
         Stepper::Rk4 => None,
     };
     let mut u = u0;
+    let meter = watch.meter(if watch.is_told() {
+        steps(cfg, watch.stop())
+    } else {
+        0
+    });
+    let mut done = meter.tally((n * m) as u64 * 16);
     let (mut t, mut kept) = (0.0, Vec::with_capacity(cfg.at.len()));
     for &target in &cfg.at {
         while t < target - 1e-12 * cfg.until.max(1.0) {
-            super::check_interrupt(stop)?;
+            super::check_interrupt(watch.stop())?;
             let h = cfg.step.min(target - t);
             u = match &mut implicit {
                 None => rk4(rhs, &u, t, h),
@@ -87,10 +94,29 @@ pub fn integrate(
                     hint: "with rk4 reduce `step` (explicit stability needs step ≲ h²/(2ν·dims)) or use an implicit scheme (\"tr_bdf2\", \"backward_euler\")",
                 });
             }
+            done.one();
         }
         kept.push(u.clone());
     }
     Ok(kept)
+}
+
+/// The number of steps [`integrate`] takes (the same loop on the time alone), counted until
+/// `stop` is raised or a step no longer moves the time (then [`integrate`] never ends either,
+/// until it is interrupted).
+fn steps(cfg: &MolConfig, stop: &AtomicBool) -> u64 {
+    let (mut t, mut count) = (0.0f64, 0u64);
+    for &target in &cfg.at {
+        while t < target - 1e-12 * cfg.until.max(1.0) {
+            let next = t + cfg.step.min(target - t);
+            let stopped = count % 4096 == 0 && stop.load(Ordering::Relaxed);
+            if next == t || stopped {
+                return count;
+            }
+            (t, count) = (next, count + 1);
+        }
+    }
+    count
 }
 
 fn axpy(u: &[f64], c: f64, k: &[f64]) -> Vec<f64> {
@@ -126,7 +152,7 @@ mod tests {
             cells: (n, 1),
         };
         let mut rhs = |u: &[f64], _t: f64| Ok(dxx(u, h, Edge::Periodic));
-        let out = integrate(&mut rhs, u0, &cfg, &AtomicBool::new(false)).unwrap();
+        let out = integrate(&mut rhs, u0, &cfg, &crate::progress::Watch::default()).unwrap();
         let rate = (2.0 - 2.0 * h.cos()) / (h * h);
         x.iter()
             .zip(&out[0])
@@ -199,7 +225,7 @@ mod tests {
             &mut rhs,
             vec![0.0, 1.0, 0.0, 2.0],
             &cfg,
-            &AtomicBool::new(false),
+            &crate::progress::Watch::default(),
         );
         match e.unwrap_err() {
             BackendError::NotFinite {

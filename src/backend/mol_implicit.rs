@@ -320,7 +320,6 @@ fn solve(lu: &SparseLu, r: &mut [f64]) -> Result<(), StepError> {
 mod tests {
     use super::*;
     use crate::backend::mol::{along, dx, dxx, integrate, laplace2, Grid2, MolConfig, Stepper};
-    use std::sync::atomic::AtomicBool;
 
     const EDGES: [Edge; 3] = [Edge::Neumann, Edge::Periodic, Edge::Extrapolate];
 
@@ -502,7 +501,7 @@ mod tests {
             &mut f,
             vec![1.0; 6],
             &config((3, 2), 0.25, Edge::Neumann),
-            &AtomicBool::new(false),
+            &crate::progress::Watch::default(),
         );
         let e = e.unwrap_err().to_string();
         assert!(e.contains("singular") && e.contains("at t = 0"), "{e}");
@@ -517,7 +516,7 @@ mod tests {
             &mut f,
             sample(10),
             &config((10, 1), 1.0, Edge::Periodic),
-            &AtomicBool::new(false),
+            &crate::progress::Watch::default(),
         );
         let e = e.unwrap_err().to_string();
         assert!(
@@ -533,7 +532,7 @@ mod tests {
             &mut f,
             vec![1.0; 5],
             &config((3, 2), 0.1, Edge::Neumann),
-            &AtomicBool::new(false),
+            &crate::progress::Watch::default(),
         );
         assert!(e.unwrap_err().to_string().contains("3 × 2"));
     }

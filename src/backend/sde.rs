@@ -29,9 +29,9 @@
 
 use super::rng::{stream, Rng};
 use super::{BackendError, Place};
+use crate::progress::{Meter, Watch};
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
-use std::sync::atomic::AtomicBool;
 
 /// Runs integrated in parallel before their records are folded into the statistics.
 pub const CHUNK: usize = 256;
@@ -304,7 +304,7 @@ pub fn run_ensemble<A, B, I>(
     a: &A,
     b: &B,
     init: &I,
-    stop: &AtomicBool,
+    watch: &Watch,
 ) -> Result<SdeOutcome, BackendError>
 where
     A: Fn(&[f64], &mut [f64]) + Sync,
@@ -312,7 +312,7 @@ where
     I: Fn(usize, &mut Rng) -> Result<Vec<f64>, BackendError> + Sync,
 {
     let make = || Stepper::new(cfg.dim, cfg.scheme, cfg.calculus, a, b);
-    run_with(cfg, &make, init, stop)
+    run_with(cfg, &make, init, watch)
 }
 
 /// [`run_ensemble`] with the stepper of each run made by `make` (e.g. a noise matrix's).
@@ -320,7 +320,7 @@ pub fn run_with<S, M, I>(
     cfg: &SdeConfig,
     make: &M,
     init: &I,
-    stop: &AtomicBool,
+    watch: &Watch,
 ) -> Result<SdeOutcome, BackendError>
 where
     S: Advance,
@@ -338,6 +338,7 @@ where
     let mut m2 = vec![0.0; records * d];
     let mut finals = Vec::with_capacity(cfg.runs);
     let mut paths = Vec::new();
+    let meter = watch.meter((cfg.runs as u64).saturating_mul(cfg.steps as u64));
     for start in (0..cfg.runs).step_by(CHUNK) {
         let end = (start + CHUNK).min(cfg.runs);
         let outs: Vec<RunOut> = (start..end)
@@ -345,7 +346,7 @@ where
             .map(|run| {
                 let mut rng = stream(cfg.seed, cfg.point, &cfg.label, run as u64);
                 let x = init(run, &mut rng)?;
-                simulate(cfg, make(), x, run, &mut rng, stop)
+                simulate(cfg, make(), x, run, &mut rng, &meter)
             })
             .collect::<Result<_, _>>()?;
         for (k, out) in outs.into_iter().enumerate() {
@@ -379,7 +380,7 @@ fn simulate<S: Advance>(
     mut x: Vec<f64>,
     run: usize,
     rng: &mut Rng,
-    stop: &AtomicBool,
+    meter: &Meter,
 ) -> Result<RunOut, BackendError> {
     if x.len() != cfg.dim {
         return Err(BackendError::Shape(format!(
@@ -398,9 +399,10 @@ fn simulate<S: Advance>(
     records.extend_from_slice(&x);
     let sqrt_dt = cfg.dt.sqrt();
     let mut dw = vec![0.0; stepper.wiener()];
+    let mut done = meter.tally((cfg.dim * dw.len()).max(1) as u64 * 16);
     for step in 0..cfg.steps {
         if step % 1024 == 0 {
-            super::check_interrupt(stop)?;
+            super::check_interrupt(meter.stop())?;
         }
         for w in dw.iter_mut() {
             let z: f64 = StandardNormal.sample(rng);
@@ -413,6 +415,7 @@ fn simulate<S: Advance>(
         if (step + 1) % cfg.every == 0 {
             records.extend_from_slice(&x);
         }
+        done.one();
     }
     Ok(RunOut { last: x, records })
 }

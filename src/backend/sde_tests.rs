@@ -190,7 +190,7 @@ fn a_non_finite_state_names_run_step_time_and_component() {
     };
     let b = |_: &[f64], out: &mut [f64]| out.fill(0.1);
     let init = |_: usize, _: &mut Rng| Ok(vec![0.0, 0.0]);
-    let err = run_ensemble(&cfg, &a, &b, &init, &AtomicBool::new(false)).unwrap_err();
+    let err = run_ensemble(&cfg, &a, &b, &init, &crate::progress::Watch::default()).unwrap_err();
     let BackendError::NotFinite {
         place, quantity, ..
     } = &err
@@ -225,7 +225,7 @@ fn ensemble_statistics_match_the_runs_for_any_chunking() {
     let a = |xt: &[f64], out: &mut [f64]| out[0] = 0.3 * xt[0];
     let b = |xt: &[f64], out: &mut [f64]| out[0] = 0.4 * xt[0];
     let init = |_: usize, _: &mut Rng| Ok(vec![1.0]);
-    let out = run_ensemble(&cfg, &a, &b, &init, &AtomicBool::new(false)).unwrap();
+    let out = run_ensemble(&cfg, &a, &b, &init, &crate::progress::Watch::default()).unwrap();
     assert_eq!(out.times, vec![0.0, 0.05, 0.1, 0.15, 0.2]);
     assert_eq!(out.paths.len(), cfg.runs);
     let last: Vec<f64> = out.paths.iter().map(|p| p[4]).collect();

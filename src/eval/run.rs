@@ -8,12 +8,24 @@ use crate::ir::outcome::{ExpectResult, Outcome};
 use crate::ir::plan::{ExpectPlan, Plan, SweepPlan};
 use crate::ir::value::Value;
 use crate::number::sig4 as fmt;
+use crate::progress::{Progress, Watch};
 use crate::span::Sources;
 use crate::syntax::ast::BinOp;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+
+/// What a run is given besides the plan and the seed.
+#[derive(Debug, Clone, Default)]
+pub struct Control {
+    /// Raised to stop the run early (Ctrl-C).
+    pub interrupt: Arc<AtomicBool>,
+    /// Job results kept across runs ([`crate::RunOptions::jobs`]).
+    pub jobs: Option<Arc<super::cache::JobCache>>,
+    /// Told of the progress of jobs and sweeps ([`crate::RunOptions::progress`]).
+    pub progress: Option<Arc<dyn Progress>>,
+}
 
 /// Evaluate a plan at one seed.
 pub fn run_plan(
@@ -22,21 +34,20 @@ pub fn run_plan(
     seed: u64,
     interrupt: Arc<AtomicBool>,
 ) -> Result<Outcome> {
-    run_plan_with(plan, sources, seed, interrupt, None)
+    let ctl = Control {
+        interrupt,
+        ..Control::default()
+    };
+    run_plan_with(plan, sources, seed, ctl)
 }
 
-/// Evaluate a plan at one seed, taking job results from `jobs` where their definitions are
-/// unchanged and keeping the new ones there.
-pub fn run_plan_with(
-    plan: &Plan,
-    sources: &Sources,
-    seed: u64,
-    interrupt: Arc<AtomicBool>,
-    jobs: Option<Arc<super::cache::JobCache>>,
-) -> Result<Outcome> {
+/// Evaluate a plan at one seed, taking job results from `ctl.jobs` where their definitions
+/// are unchanged and keeping the new ones there.
+pub fn run_plan_with(plan: &Plan, sources: &Sources, seed: u64, ctl: Control) -> Result<Outcome> {
     let mut ev = Evaluator::new(plan, sources, seed, 0, HashMap::new());
-    ev.interrupt = interrupt.clone();
-    ev.jobs = jobs;
+    ev.interrupt = ctl.interrupt.clone();
+    ev.progress = ctl.progress.clone();
+    ev.jobs = ctl.jobs.clone();
     let mut reports = Vec::new();
     for &id in &plan.reports {
         let g = &plan.globals[id];
@@ -48,7 +59,7 @@ pub fn run_plan_with(
     let mut defaults = ev.defaults.lock().expect("defaults").clone();
     let mut sweep_timings = Vec::new();
     for s in &plan.sweeps {
-        let (value, used, times) = run_sweep(plan, sources, seed, s, &interrupt)?;
+        let (value, used, times) = run_sweep(plan, sources, seed, s, &ctl)?;
         super::finite::result("sweep", &s.name, &value, s.span)?;
         defaults.extend(used);
         sweep_timings.extend(times);
@@ -96,7 +107,7 @@ fn run_sweep(
     sources: &Sources,
     seed: u64,
     s: &SweepPlan,
-    interrupt: &Arc<AtomicBool>,
+    ctl: &Control,
 ) -> Result<(Value, BTreeMap<String, String>, Vec<Timing>)> {
     let base = Evaluator::new(plan, sources, seed, 0, HashMap::new());
     let mut lists = Vec::new();
@@ -116,11 +127,22 @@ fn run_sweep(
         }
     }
     let pts = points(&lists);
+    let watch = Watch::new(
+        ctl.interrupt.clone(),
+        ctl.progress.clone(),
+        &format!("sweep {}", s.name),
+    );
+    let meter = watch.meter(pts.len() as u64);
     let results: Vec<PointResult> = pts
         .par_iter()
         .enumerate()
-        .map(|(p, values)| run_point(plan, sources, seed, s, p, values, interrupt))
+        .map(|(p, values)| {
+            let done = run_point(plan, sources, seed, s, p, values, ctl);
+            meter.advance(1);
+            done
+        })
         .collect::<Result<_>>()?;
+    drop(meter);
     let mut defaults = BTreeMap::new();
     let mut rows = Vec::new();
     let mut timings = Vec::new();
@@ -146,7 +168,7 @@ fn run_point(
     s: &SweepPlan,
     p: usize,
     values: &[f64],
-    interrupt: &Arc<AtomicBool>,
+    ctl: &Control,
 ) -> Result<PointResult> {
     let mut overrides = HashMap::new();
     let mut point_seed = seed;
@@ -159,7 +181,8 @@ fn run_point(
         }
     }
     let mut ev = Evaluator::new(plan, sources, point_seed, p as u64 + 1, overrides);
-    ev.interrupt = interrupt.clone();
+    ev.interrupt = ctl.interrupt.clone();
+    ev.progress = ctl.progress.clone();
     let vals = ev.eval_items_top(&s.items)?;
     let used = ev.defaults.lock().expect("defaults").clone();
     let times = ev.timings.lock().map(|t| t.clone()).unwrap_or_default();

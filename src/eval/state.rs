@@ -7,6 +7,7 @@ use crate::diag::ErrorCode;
 use crate::ir::code::Code;
 use crate::ir::plan::{GlobalBody, Plan};
 use crate::ir::value::{self as value, Value};
+use crate::progress::{Progress, Watch};
 use crate::span::{Sources, Span};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,6 +45,8 @@ pub struct Evaluator<'p> {
     /// Job results kept across runs ([`crate::RunOptions::jobs`]); consulted only for the
     /// run's own point (no sweep point, no overrides) and for jobs computed once per run.
     pub jobs: Option<Arc<super::cache::JobCache>>,
+    /// Told of every job's progress ([`crate::RunOptions::progress`]).
+    pub progress: Option<Arc<dyn Progress>>,
 }
 
 /// The locals of one function or lambda invocation, in the draw it belongs to.
@@ -72,6 +75,7 @@ impl<'p> Evaluator<'p> {
             timings: Mutex::new(Vec::new()),
             interrupt: Arc::new(AtomicBool::new(false)),
             jobs: None,
+            progress: None,
         }
     }
 
@@ -190,6 +194,20 @@ impl<'p> Evaluator<'p> {
         let file = &self.sources.get(span.file).name;
         let key = format!("{what} ({file}:{line})");
         self.defaults.lock().expect("defaults").insert(key, value);
+    }
+
+    /// The watch of job `id` of `kind`: the interrupt flag and the progress listener, with
+    /// the job's name as the listener shows it (`train ts`, `sde s[point 2]`).
+    pub fn watch(&self, id: usize, kind: &str) -> Watch {
+        if self.progress.is_none() {
+            return Watch::new(self.interrupt.clone(), None, "");
+        }
+        let name = &self.plan.globals[id].name;
+        let job = match self.point {
+            0 => format!("{kind} {name}"),
+            p => format!("{kind} {name}[point {}]", p - 1),
+        };
+        Watch::new(self.interrupt.clone(), self.progress.clone(), &job)
     }
 
     pub fn check_interrupt(&self, span: Span) -> Result<()> {

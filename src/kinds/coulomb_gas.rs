@@ -233,8 +233,9 @@ impl Evaluator<'_> {
             }
         };
         let noise_ref = scaled.as_ref().map(|g| g as coulomb::StateNoise);
-        let out = coulomb::run_ensemble(&cfg, &drift_fn, noise_ref, &init_fn, &self.interrupt)
-            .map_err(|e| {
+        let watch = self.watch(id, f.kind);
+        let out =
+            coulomb::run_ensemble(&cfg, &drift_fn, noise_ref, &init_fn, &watch).map_err(|e| {
                 let span = e.field().and_then(|n| f.get(n)).map_or(f.span, |x| x.span);
                 RunError::backend(span, &e, ErrorCode::RunCoulombGas)
             })?;

@@ -15,8 +15,8 @@ use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::plan::JobField;
 use crate::ir::value::Value;
+use crate::progress::Watch;
 use faer::Mat;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use super::kind::Kind;
@@ -107,11 +107,12 @@ impl Evaluator<'_> {
             diffusion,
         };
         let fail = |e: BackendError| backend_error(f, e);
+        let watch = self.watch(f.id, f.kind);
         if d == 1 {
-            run.solve_1d(init, &self.interrupt).map_err(fail)
+            run.solve_1d(init, &watch).map_err(fail)
         } else {
             let wants = (self.plan.reads_stationary(), self.plan.reads_hamiltonian());
-            run.solve_2d(init, wants, &self.interrupt).map_err(fail)
+            run.solve_2d(init, wants, &watch).map_err(fail)
         }
     }
 
@@ -299,11 +300,7 @@ struct Run {
 }
 
 impl Run {
-    fn solve_1d(
-        &self,
-        init: Vec<f64>,
-        stop: &AtomicBool,
-    ) -> std::result::Result<Value, BackendError> {
+    fn solve_1d(&self, init: Vec<f64>, stop: &Watch) -> std::result::Result<Value, BackendError> {
         let s = &self.setup;
         let dr = |x: f64, t: f64| self.drift.at(0, &[x, t]);
         let di = |x: f64, t: f64| self.diffusion.at(0, &[x, t]);
@@ -328,7 +325,7 @@ impl Run {
         &self,
         init: Vec<f64>,
         wants: (bool, bool),
-        stop: &AtomicBool,
+        stop: &Watch,
     ) -> std::result::Result<Value, BackendError> {
         let s = &self.setup;
         let dx = |x: f64, y: f64, t: f64| self.drift.at(0, &[x, y, t]);

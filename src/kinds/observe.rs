@@ -11,6 +11,7 @@ use crate::diag::ErrorCode;
 use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::value::Value;
+use crate::progress::Tally;
 
 /// What the observers saw: the steps observed, each item's values there, and the step the
 /// loop ended after early (if it did) with the reason.
@@ -61,12 +62,13 @@ pub struct Cadence {
 }
 
 /// Run `steps` steps of `stepper`: the observers run every `observe.every` steps and `stop`
-/// as the cadence says, both with the scope bound after the frame's locals.
+/// as the cadence says, both with the scope bound after the frame's locals. Each step is
+/// counted in `done`, and the steps left out when the loop ends early too.
 pub fn run_steps(
     ev: &Evaluator,
     f: &Fields,
     frame: &mut Frame,
-    steps: usize,
+    (steps, done): (usize, &mut Tally),
     cadence: Cadence,
     stepper: &mut impl Stepper,
 ) -> Result<Observed> {
@@ -83,7 +85,9 @@ pub fn run_steps(
     for k in first..=steps {
         ev.check_interrupt(f.span)?;
         if k > 0 {
-            if let Some(reason) = stepper.advance(k)? {
+            let ended = stepper.advance(k)?;
+            done.one();
+            if let Some(reason) = ended {
                 out.stopped_at = Some(k);
                 out.reason = Some(reason);
                 break;
@@ -121,6 +125,7 @@ pub fn run_steps(
             break;
         }
     }
+    done.add((steps - out.stopped_at.unwrap_or(steps)) as u64);
     Ok(out)
 }
 

@@ -14,6 +14,7 @@ use crate::eval::error::{Result, RunError};
 use crate::eval::state::{Evaluator, Frame};
 use crate::ir::plan::JobField;
 use crate::ir::value::{Func, NativeFn, Value};
+use crate::progress::Watch;
 use faer::Mat;
 use std::sync::Arc;
 
@@ -193,7 +194,8 @@ impl Evaluator<'_> {
                 format!("in {dims}D `dt` takes at most {names}"),
             ));
         }
-        let kept = self.pde_integrate(rhs_field, &ops, &coords, u0, &cfg, frame)?;
+        let watch = self.watch(f.id, f.kind);
+        let kept = self.pde_integrate(rhs_field, &ops, &coords, u0, (&cfg, &watch), frame)?;
         Ok(pde_record(shape, &grids, &cfg.at, &kept))
     }
 
@@ -225,7 +227,7 @@ impl Evaluator<'_> {
         })
     }
 
-    /// Run the integrator; an error of the script's own expression keeps its span (it is
+    /// Run the integrator (watched by `watch`); an error of the script's own expression keeps its span (it is
     /// parked here and the backend is only told that the right-hand side failed).
     fn pde_integrate(
         &self,
@@ -233,7 +235,7 @@ impl Evaluator<'_> {
         ops: &[Value],
         coords: &[Value],
         u0: Vec<f64>,
-        cfg: &MolConfig,
+        (cfg, watch): (&MolConfig, &Watch),
         frame: &mut Frame,
     ) -> Result<Vec<Vec<f64>>> {
         let mut script_error = None;
@@ -250,7 +252,7 @@ impl Evaluator<'_> {
                     })
                 })
         };
-        let kept = mol::integrate(&mut rhs, u0, cfg, &self.interrupt);
+        let kept = mol::integrate(&mut rhs, u0, cfg, watch);
         match (kept, script_error) {
             (Ok(k), _) => Ok(k),
             // The field blew up (an unstable step): the integrator's message names the time.

@@ -253,21 +253,16 @@ impl Evaluator<'_> {
         self.check_init(&init, d, f)?;
         let init_fn = |_run: usize, rng: &mut Rng| Ok(initial_state(&init, d, rng));
         let a = apply(&drift);
+        let watch = self.watch(id, f.kind);
         let (out, noises) = match &diffusion {
             Coefficient::Entries(b) => {
                 let b = apply(b);
-                (
-                    sde::run_ensemble(&cfg, &a, &b, &init_fn, &self.interrupt),
-                    None,
-                )
+                (sde::run_ensemble(&cfg, &a, &b, &init_fn, &watch), None)
             }
             Coefficient::Matrix { noises, fs } => {
                 let b = apply(fs);
                 let make = || MatrixStepper::new(d, *noises, cfg.scheme, cfg.calculus, &a, &b);
-                (
-                    sde::run_with(&cfg, &make, &init_fn, &self.interrupt),
-                    Some(*noises),
-                )
+                (sde::run_with(&cfg, &make, &init_fn, &watch), Some(*noises))
             }
         };
         let out = out.map_err(|e| match e.field().and_then(|name| f.get(name)) {

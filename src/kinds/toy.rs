@@ -84,7 +84,10 @@ fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
         stop_every_step: true,
         observe_start: false,
     };
-    let observed = super::observe::run_steps(ev, f, frame, steps, cadence, &mut walk)?;
+    let watch = ev.watch(f.id, f.kind);
+    let meter = watch.meter(steps as u64);
+    let mut done = meter.tally(1);
+    let observed = super::observe::run_steps(ev, f, frame, (steps, &mut done), cadence, &mut walk)?;
     let path = walk.path;
     let mut out = vec![("path".into(), Value::vector(path))];
     out.extend(observed.into_fields());

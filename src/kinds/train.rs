@@ -24,6 +24,7 @@ use crate::backend::rng;
 use crate::eval::error::Result;
 use crate::eval::state::{Draw, Evaluator, Frame};
 use crate::ir::value::Value;
+use crate::progress::Meter;
 use crate::schema::{choice, f, special, Choice, FieldKind, Form, KindSchema, Pairing};
 use crate::span::Span;
 use rayon::prelude::*;
@@ -167,6 +168,8 @@ struct Plan<'a> {
     loss: Loss,
     steps: Option<usize>,
     name: String,
+    /// Counts every run's steps.
+    meter: &'a Meter<'a>,
 }
 
 fn trainer(ev: &Evaluator, plan: &Plan, r: usize, frame: &mut Frame) -> Result<(Trainer, usize)> {
@@ -320,12 +323,17 @@ struct RunOutcome {
 }
 
 fn one_run(ev: &Evaluator, plan: &Plan, r: usize, locals: &[Value]) -> Result<RunOutcome> {
+    let meter = plan.meter;
     let draw = Draw::new(r as u64);
     let mut frame = Frame {
         draw: &draw,
         locals: locals.to_vec(),
     };
     let (mut t, steps) = trainer(ev, plan, r, &mut frame)?;
+    if plan.steps.is_none() {
+        meter.grow(steps as u64);
+    }
+    let mut done = meter.tally((t.grad.len() * t.batch) as u64 * 4);
     if plan.f.get("observe").is_none() {
         t.remember_start();
     }
@@ -333,7 +341,8 @@ fn one_run(ev: &Evaluator, plan: &Plan, r: usize, locals: &[Value]) -> Result<Ru
         stop_every_step: false,
         observe_start: true,
     };
-    let observed = run_steps(ev, plan.f, &mut frame, steps, cadence, &mut t)?;
+    let observed = run_steps(ev, plan.f, &mut frame, (steps, &mut done), cadence, &mut t)?;
+    drop(done);
     let last = observed.stopped_at.unwrap_or(steps);
     let (loss, test_loss) = t.final_losses(last, observed.reason.is_some());
     Ok(RunOutcome {
@@ -350,11 +359,15 @@ fn run(ev: &Evaluator, f: &Fields, frame: &mut Frame) -> Result<Value> {
     let loss = ev.choice::<Loss>(f, "loss", frame)?;
     let steps = ev.field_count(f, "steps", None, frame)?;
     let name = ev.plan.globals[f.id].name.clone();
+    let watch = ev.watch(f.id, f.kind);
+    // with `epochs`, each run adds its steps once it knows them
+    let total = steps.map_or(0, |s| (runs as u64).saturating_mul(s as u64));
     let plan = Plan {
         f,
         loss,
         steps,
         name,
+        meter: &watch.meter(total),
     };
     let locals = frame.locals.clone();
     let outcomes = (0..runs)

@@ -113,7 +113,7 @@ pub fn serialise(v: &Json, json: bool) -> Result<String, String> {
 pub enum Format {
     Yaml,
     Json,
-    /// A tidy table of scalars, every array in a `.npy` file ([`csv`]).
+    /// A tidy table of scalars, every array in a `.npy` file (`output/csv.rs`).
     Csv,
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// The stage of a top-level module; a file may import only modules of its own stage or below.
 fn stage(module: &str) -> Option<u8> {
     Some(match module {
-        "span" | "limits" | "deep" | "stdlib" => 0,
+        "span" | "limits" | "deep" | "stdlib" | "progress" => 0,
         "diag" | "types" | "number" | "schema" => 1,
         "backend" | "observe" | "builtins" => 2,
         "ir" => 3,

@@ -20,6 +20,7 @@ mod numbers;
 mod pde;
 mod per_step;
 mod physics;
+mod progress;
 mod reference;
 mod repl;
 mod repl_pty;

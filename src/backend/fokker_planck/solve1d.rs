@@ -5,8 +5,8 @@ use super::stepping::{schedule, step, LineSolver};
 use super::tridiagonal::Tridiag;
 use super::{check_dt, check_finite, measures, save_times, Boundary, Scheme};
 use crate::backend::{check_interrupt, BackendError};
+use crate::progress::Watch;
 use std::borrow::Cow;
-use std::sync::atomic::AtomicBool;
 
 /// A coefficient D(x, t) or G(x, t).
 pub type Coef1<'a> = &'a (dyn Fn(f64, f64) -> f64 + Sync);
@@ -100,8 +100,9 @@ pub fn check_grid(grid: &Grid1) -> Result<(), BackendError> {
     Ok(())
 }
 
-/// Solve the 1D equation; `interrupt` stops between steps.
-pub fn solve(cfg: &Fp1Config, interrupt: &AtomicBool) -> Result<Fp1Result, BackendError> {
+/// Solve the 1D equation; the watch's interrupt stops between steps, and its meter counts
+/// the time steps.
+pub fn solve(cfg: &Fp1Config, watch: &Watch) -> Result<Fp1Result, BackendError> {
     check_dt(cfg.dt)?;
     super::check_work(cfg.grid.n, cfg.until, cfg.dt)?;
     let times = save_times(&cfg.at, cfg.until)?;
@@ -138,13 +139,17 @@ pub fn solve(cfg: &Fp1Config, interrupt: &AtomicBool) -> Result<Fp1Result, Backe
     };
     let mut t = 0.0;
     let mut solver = LineSolver::default();
-    for (stop, k, dt) in schedule(0.0, &times, cfg.dt) {
+    let plan = schedule(0.0, &times, cfg.dt);
+    let meter = watch.meter(plan.iter().map(|s| s.1 as u64).sum());
+    let mut done = meter.tally(cfg.grid.n as u64 * 16);
+    for (stop, k, dt) in plan {
         for _ in 0..k {
-            check_interrupt(interrupt)?;
+            check_interrupt(watch.stop())?;
             step(&op, &mut solver, cfg.scheme, &mut p, t, dt)?;
             t += dt;
             out.steps += 1;
             check_finite(&p, out.steps, t)?;
+            done.one();
         }
         t = if k > 0 { stop } else { t };
         let (m, mean, var) = measures::moments(&x, &p, h);

@@ -22,6 +22,7 @@ use super::stepping::{schedule, step, LineSolver};
 use super::tridiagonal::Tridiag;
 use super::{check_dt, save_times, Boundary, Scheme};
 use crate::backend::{check_interrupt, BackendError};
+use crate::progress::Watch;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::atomic::AtomicBool;
@@ -208,7 +209,7 @@ fn initial(cfg: &Fp2Config) -> Result<Vec<f64>, BackendError> {
 }
 
 /// Solve the 2D equation.
-pub fn solve(cfg: &Fp2Config, interrupt: &AtomicBool) -> Result<Fp2Result, BackendError> {
+pub fn solve(cfg: &Fp2Config, watch: &Watch) -> Result<Fp2Result, BackendError> {
     check_dt(cfg.dt)?;
     super::check_work(cfg.x.n.saturating_mul(cfg.y.n), cfg.until, cfg.dt)?;
     let times = save_times(&cfg.at, cfg.until)?;
@@ -235,7 +236,11 @@ pub fn solve(cfg: &Fp2Config, interrupt: &AtomicBool) -> Result<Fp2Result, Backe
         None
     };
     let mut t = 0.0;
-    for (stop, k, dt) in schedule(0.0, &times, cfg.dt) {
+    let interrupt = watch.stop();
+    let plan = schedule(0.0, &times, cfg.dt);
+    let meter = watch.meter(plan.iter().map(|s| s.1 as u64).sum());
+    let mut done = meter.tally(p.len() as u64 * 16);
+    for (stop, k, dt) in plan {
         for _ in 0..k {
             check_interrupt(interrupt)?;
             match &mut unsplit {
@@ -245,6 +250,7 @@ pub fn solve(cfg: &Fp2Config, interrupt: &AtomicBool) -> Result<Fp2Result, Backe
             t += dt;
             out.steps += 1;
             super::check_finite(&p, out.steps, t)?;
+            done.one();
         }
         t = if k > 0 { stop } else { t };
         let (mass, mean, var) = moments2(cfg, &p);

@@ -7,7 +7,6 @@ use super::solve1d::{solve, Fp1Config, Fp1Result};
 use super::solve2d::{self, Fp2Config};
 use super::spectrum::{hamiltonian, stationary};
 use super::{Boundary, Scheme};
-use std::sync::atomic::AtomicBool;
 
 const THETA: f64 = 1.0;
 const G: f64 = 0.5;
@@ -39,7 +38,7 @@ fn ou(n: usize, dt: f64, scheme: Scheme, until: f64) -> Fp1Result {
             .map(|&x| gauss(x, 1.0, 0.04))
             .collect(),
     };
-    solve(&cfg, &AtomicBool::new(false)).unwrap()
+    solve(&cfg, &crate::progress::Watch::default()).unwrap()
 }
 
 /// Σ|p − q| h of the final densities.
@@ -133,7 +132,7 @@ fn stationary_density_is_exp_minus_v_over_g() {
         time_dependent: false,
         init: vec![1.0; grid.n],
     };
-    let r = solve(&cfg, &AtomicBool::new(false)).unwrap();
+    let r = solve(&cfg, &crate::progress::Watch::default()).unwrap();
     assert!(l1(r.density.last().unwrap(), &ps, grid.h()) < 1e-8);
     assert!(r.current.iter().all(|j| j.abs() < 1e-8));
 }
@@ -165,7 +164,7 @@ fn mass_is_conserved_and_backward_euler_keeps_the_density_positive() {
             time_dependent: true,
             init: init.clone(),
         };
-        let r = solve(&cfg, &AtomicBool::new(false)).unwrap();
+        let r = solve(&cfg, &crate::progress::Watch::default()).unwrap();
         for m in &r.mass {
             assert!((m - 1.0).abs() < 1e-12, "{bc:?} {scheme:?}: mass {m}");
         }
@@ -194,7 +193,7 @@ fn absorbing_boundaries_lose_mass() {
         time_dependent: false,
         init: vec![1.0; 50],
     };
-    let r = solve(&cfg, &AtomicBool::new(false)).unwrap();
+    let r = solve(&cfg, &crate::progress::Watch::default()).unwrap();
     // Pure diffusion on (0, 1) with P = 0 at both ends: the slowest mode decays like
     // e^{−π² G t}; after t = 0.5 the mass is (8/π²) e^{−π² G t} to within the higher modes.
     let exact =
@@ -265,7 +264,7 @@ fn ou_in_two_dimensions_matches_the_exact_gaussian() {
         unsplit: false,
         init,
     };
-    let r = solve2d::solve(&cfg, &AtomicBool::new(false)).unwrap();
+    let r = solve2d::solve(&cfg, &crate::progress::Watch::default()).unwrap();
     let t = 0.5;
     let (ex, ey) = ((-tx * t).exp(), (-ty * t).exp());
     let mean = [ex, -0.5 * ey];
@@ -362,7 +361,7 @@ fn rotating_2d_with(scheme: Scheme, dt: f64, moving: bool, unsplit: bool) -> sol
         unsplit,
         init,
     };
-    solve2d::solve(&cfg, &AtomicBool::new(false)).unwrap()
+    solve2d::solve(&cfg, &crate::progress::Watch::default()).unwrap()
 }
 
 #[test]
@@ -431,7 +430,7 @@ fn unsplit_steps_keep_the_stationary_density() {
             at: vec![],
             ..cfg
         };
-        let r = solve2d::solve(&cfg, &AtomicBool::new(false)).unwrap();
+        let r = solve2d::solve(&cfg, &crate::progress::Watch::default()).unwrap();
         l1(r.density.last().unwrap(), &ps, grid.h() * grid.h())
     };
     let (whole, split) = (drift(true), drift(false));

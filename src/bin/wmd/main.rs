@@ -3,6 +3,7 @@
 //! bad option, `--set` or `--out`, an unknown `wmd doc` name), 3 an `expect` failed, 130
 //! interrupted (Ctrl-C; nothing written).
 
+mod progress;
 mod repl;
 
 /// Print to stdout, ignoring a closed pipe (`wmd run ... | head`).
@@ -95,6 +96,10 @@ enum Cmd {
         /// Print the wall time of every job (fokker_planck, coulomb_gas, ...) after the summary
         #[arg(long)]
         timings: bool,
+        /// No progress bars (they are drawn on stderr only when it is a terminal, for jobs
+        /// running over half a second); stdout is the same either way
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Parse and check a script without running it
     Check { file: PathBuf },
@@ -127,9 +132,10 @@ fn main() -> ExitCode {
             out,
             format,
             timings,
+            quiet,
         } => {
             let out = out.unwrap_or_else(|| default_out(&file));
-            run(&file, &set, seed, threads, &out, (format, timings))
+            run(&file, &set, seed, threads, &out, (format, timings, quiet))
         }
         Cmd::Check { file } => check(&file),
         Cmd::Repl => repl::repl(),
@@ -243,7 +249,7 @@ fn run(
     seed: u64,
     threads: Option<usize>,
     out: &Path,
-    (format, timings): (Format, bool),
+    (format, timings, quiet): (Format, bool, bool),
 ) -> u8 {
     let Prepared {
         text,
@@ -256,6 +262,7 @@ fn run(
     let opts = wmd::RunOptions {
         seed,
         threads,
+        progress: progress::bars(quiet),
         ..Default::default()
     };
     let flag = opts.interrupt.clone();

@@ -3,7 +3,7 @@
 //! sweep (a fit with its error bars, a phase diagram, each quantity against the varied name).
 //!
 //! [`figures`] decides what to draw from the values and their [`Provenance`] (the script's
-//! text gives titles and axis labels); [`draw`] renders them with plotters.
+//! text gives titles and axis labels); `draw` renders them with plotters.
 
 mod draw;
 mod jobs;

@@ -35,7 +35,7 @@ pub enum Plot {
         theory: Option<Vec<f64>>,
         labels: (String, String),
     },
-    /// A map z(y, x): `z[i][j]` at (x[j], y[i]), cells placed by index (sweeps over powers of
+    /// A map z(y, x): `z[i][j]` at (x\[j\], y\[i\]), cells placed by index (sweeps over powers of
     /// two read better that way).
     HeatMap {
         x: Vec<f64>,
