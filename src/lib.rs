@@ -204,7 +204,7 @@ pub fn run(
         jobs: opts.jobs.clone(),
         progress: opts.progress.clone(),
     };
-    pool.install(|| eval::run::run_plan_with(plan, sources, opts.seed, ctl))
+    pool.install(|| eval::run::run_plan(plan, sources, opts.seed, ctl))
         .map_err(|e| Diagnostics::one(e.to_diagnostic()))
 }
 

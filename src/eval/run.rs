@@ -8,46 +8,20 @@ use crate::ir::outcome::{ExpectResult, Outcome};
 use crate::ir::plan::{ExpectPlan, Plan, SweepPlan};
 use crate::ir::value::Value;
 use crate::number::sig4 as fmt;
-use crate::progress::{Progress, Watch};
+use crate::progress::Watch;
 use crate::span::Sources;
 use crate::syntax::ast::BinOp;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-/// What a run is given besides the plan and the seed.
-#[derive(Debug, Clone, Default)]
-pub struct Control {
-    /// Raised to stop the run early (Ctrl-C).
-    pub interrupt: Arc<AtomicBool>,
-    /// Job results kept across runs ([`crate::RunOptions::jobs`]).
-    pub jobs: Option<Arc<super::cache::JobCache>>,
-    /// Told of the progress of jobs and sweeps ([`crate::RunOptions::progress`]).
-    pub progress: Option<Arc<dyn Progress>>,
-}
-
-/// Evaluate a plan at one seed.
-pub fn run_plan(
-    plan: &Plan,
-    sources: &Sources,
-    seed: u64,
-    interrupt: Arc<AtomicBool>,
-) -> Result<Outcome> {
-    let ctl = Control {
-        interrupt,
-        ..Control::default()
-    };
-    run_plan_with(plan, sources, seed, ctl)
-}
+pub use super::state::Control;
 
 /// Evaluate a plan at one seed, taking job results from `ctl.jobs` where their definitions
 /// are unchanged and keeping the new ones there.
-pub fn run_plan_with(plan: &Plan, sources: &Sources, seed: u64, ctl: Control) -> Result<Outcome> {
+pub fn run_plan(plan: &Plan, sources: &Sources, seed: u64, ctl: Control) -> Result<Outcome> {
     let mut ev = Evaluator::new(plan, sources, seed, 0, HashMap::new());
-    ev.interrupt = ctl.interrupt.clone();
-    ev.progress = ctl.progress.clone();
-    ev.jobs = ctl.jobs.clone();
+    ev.control(&ctl);
     let mut reports = Vec::new();
     for &id in &plan.reports {
         let g = &plan.globals[id];
@@ -181,8 +155,7 @@ fn run_point(
         }
     }
     let mut ev = Evaluator::new(plan, sources, point_seed, p as u64 + 1, overrides);
-    ev.interrupt = ctl.interrupt.clone();
-    ev.progress = ctl.progress.clone();
+    ev.control(ctl);
     let vals = ev.eval_items_top(&s.items)?;
     let used = ev.defaults.lock().expect("defaults").clone();
     let times = ev.timings.lock().map(|t| t.clone()).unwrap_or_default();

@@ -49,6 +49,17 @@ pub struct Evaluator<'p> {
     pub progress: Option<Arc<dyn Progress>>,
 }
 
+/// What a run is given besides the plan and the seed.
+#[derive(Debug, Clone, Default)]
+pub struct Control {
+    /// Raised to stop the run early (Ctrl-C).
+    pub interrupt: Arc<AtomicBool>,
+    /// Job results kept across runs ([`crate::RunOptions::jobs`]).
+    pub jobs: Option<Arc<super::cache::JobCache>>,
+    /// Told of the progress of jobs and sweeps ([`crate::RunOptions::progress`]).
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
 /// The locals of one function or lambda invocation, in the draw it belongs to.
 pub struct Frame<'a> {
     pub draw: &'a Draw,
@@ -97,7 +108,6 @@ impl<'p> Evaluator<'p> {
         self.eval(code, &mut frame)
     }
 
-    /// The value of a global, computed once (or once per draw when it is random).
     /// The jobs this evaluator has run (not per draw), with their kinds and results, in the
     /// order of the script: what the figures of `fokker_planck`, `coulomb_gas`, ... show.
     pub fn computed_jobs(&self) -> Vec<(String, String, Value)> {
@@ -115,6 +125,15 @@ impl<'p> Evaluator<'p> {
             .collect()
     }
 
+    /// Take the interrupt flag, the job cache and the progress listener of a run (the cache
+    /// serves only the run's own point: [`Self::cacheable`]).
+    pub fn control(&mut self, ctl: &Control) {
+        self.interrupt = ctl.interrupt.clone();
+        self.jobs = ctl.jobs.clone();
+        self.progress = ctl.progress.clone();
+    }
+
+    /// The value of a global, computed once (or once per draw when it is random).
     pub fn global(&self, id: usize, draw: &Draw) -> Result<Value> {
         if let Some(v) = self.overrides.get(&id) {
             return Ok(v.clone());

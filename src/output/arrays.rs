@@ -64,16 +64,20 @@ impl Arrays {
         json!({"npy": rel, "shape": shape})
     }
 
-    /// `stem`, or `stem_2`, `stem_3`, … when taken.
     fn unique(&mut self, stem: &str) -> String {
-        let mut name = stem.to_string();
-        let mut k = 1;
-        while !self.names.insert(name.clone()) {
-            k += 1;
-            name = format!("{stem}_{k}");
-        }
-        name
+        unique_name(&mut self.names, stem)
     }
+}
+
+/// `stem`, or `stem_2`, `stem_3`, … when taken; the name returned is taken from then on.
+pub(crate) fn unique_name(taken: &mut HashSet<String>, stem: &str) -> String {
+    let mut name = stem.to_string();
+    let mut k = 1;
+    while !taken.insert(name.clone()) {
+        k += 1;
+        name = format!("{stem}_{k}");
+    }
+    name
 }
 
 /// A file name from a tree path: its parts joined by `.`, anything but ASCII letters, digits,

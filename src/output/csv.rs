@@ -136,27 +136,38 @@ fn flatten(j: &Json, path: &str, emit: &mut dyn FnMut(String, String, &str)) {
 }
 
 fn table(rows: &[Row]) -> Result<Vec<u8>, String> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let fail = |e: ::csv::Error| e.to_string();
-    w.write_record(["section", "name", "point", "quantity", "value", "file"])
-        .map_err(fail)?;
-    for r in rows {
+    let header = ["section", "name", "point", "quantity", "value", "file"].map(String::from);
+    let records = rows.iter().map(|r| {
         let point = r.point.map(|p| p.to_string()).unwrap_or_default();
-        let record = [r.section, &r.name, &point, &r.quantity, &r.value, &r.file];
-        w.write_record(record).map_err(fail)?;
-    }
-    w.into_inner().map_err(|e| e.to_string())
+        [
+            r.section.into(),
+            r.name.clone(),
+            point,
+            r.quantity.clone(),
+            r.value.clone(),
+            r.file.clone(),
+        ]
+    });
+    write_csv(header, records)
 }
 
 /// `manifest.csv`: `key,value` with nested keys joined by `.`.
 pub fn manifest(m: &Json) -> Result<Vec<u8>, String> {
     let mut rows = Vec::new();
-    flatten(m, "", &mut |k, v, _| rows.push((k, v)));
+    flatten(m, "", &mut |k, v, _| rows.push([k, v]));
+    write_csv(["key", "value"].map(String::from), rows.into_iter())
+}
+
+/// A CSV file of `header` and `records`.
+fn write_csv<const N: usize>(
+    header: [String; N],
+    records: impl Iterator<Item = [String; N]>,
+) -> Result<Vec<u8>, String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let fail = |e: ::csv::Error| e.to_string();
-    w.write_record(["key", "value"]).map_err(fail)?;
-    for (k, v) in rows {
-        w.write_record([k, v]).map_err(fail)?;
+    w.write_record(&header).map_err(fail)?;
+    for r in records {
+        w.write_record(&r).map_err(fail)?;
     }
     w.into_inner().map_err(|e| e.to_string())
 }

@@ -170,14 +170,7 @@ pub fn drawn_figures(outcome: &Outcome) -> Result<Vec<(figures::Figure, String)>
     let mut out = Vec::new();
     for mut fig in figures::figures(outcome) {
         let parts: Vec<String> = fig.name.split('.').map(String::from).collect();
-        let stem = arrays::file_stem(&parts);
-        let mut name = stem.clone();
-        let mut k = 1;
-        while !taken.insert(name.clone()) {
-            k += 1;
-            name = format!("{stem}_{k}");
-        }
-        fig.name = name;
+        fig.name = arrays::unique_name(&mut taken, &arrays::file_stem(&parts));
         let svg = fig.svg()?;
         out.push((fig, svg));
     }

@@ -245,14 +245,16 @@ fn points(
     legend(&mut chart)
 }
 
+/// The item at an integer position of an axis placed by index; none between positions.
+fn at_index<T>(items: &[T], at: f64) -> Option<&T> {
+    let i = at.round();
+    let on = (at - i).abs() < 1e-6 && i >= 0.0;
+    on.then(|| items.get(i as usize)).flatten()
+}
+
 /// The tick label of a cell axis: the value at an integer position, nothing between.
 fn cell_label(values: &[f64], at: f64) -> String {
-    let i = at.round();
-    if (at - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < values.len() {
-        sig(values[i as usize], 3)
-    } else {
-        String::new()
-    }
+    at_index(values, at).map(|v| sig(*v, 3)).unwrap_or_default()
 }
 
 /// A map of z over the cells (x[j], y[i]), placed by index, with a colour bar.
@@ -347,15 +349,7 @@ fn ratio_plot(root: &Area, title: &str, names: &[String], ratios: &[f64]) -> Dra
         .y_label_area_size(70)
         .build_cartesian_2d(-0.5..n - 0.5, yr)
         .map_err(fail)?;
-    let label = |v: &f64| {
-        let i = v.round();
-        let on = (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len();
-        if on {
-            names[i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
+    let label = |v: &f64| at_index(names, *v).cloned().unwrap_or_default();
     (chart.configure_mesh())
         .label_style(LABEL_FONT)
         .axis_desc_style(DESC_FONT)

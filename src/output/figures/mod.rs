@@ -70,10 +70,7 @@ fn number_pairs(item: &str, v: &Value) -> Vec<(String, (f64, f64))> {
     if !matches!(v.field("kind"), Some(Value::Str(k)) if &**k == "sample vs distribution") {
         return Vec::new();
     }
-    let side = |f: &str| match (v.field(f)?.field("measured"), v.field(f)?.field("theory")) {
-        (Some(Value::Num(m)), Some(Value::Num(t))) if *t != 0.0 => Some((*m, *t)),
-        _ => None,
-    };
+    let side = |f: &str| v.field(f).and_then(values::measured_theory);
     (["mean", "variance"].iter())
         .filter_map(|f| Some((format!("{item}.{f}"), side(f)?)))
         .collect()

@@ -24,8 +24,13 @@ pub fn provenance<'a>(all: &'a [Provenance], path: &[&str]) -> Option<&'a Proven
 
 /// A `number vs number` record's two sides (theory non-zero).
 pub fn number_pair(v: &Value) -> Option<(f64, f64)> {
-    match (v.field("measured"), v.field("theory"), v.field("abs_error")) {
-        (Some(Value::Num(m)), Some(Value::Num(t)), Some(_)) if *t != 0.0 => Some((*m, *t)),
+    v.field("abs_error").and(measured_theory(v))
+}
+
+/// A record's `measured` and `theory` numbers (theory non-zero).
+pub fn measured_theory(v: &Value) -> Option<(f64, f64)> {
+    match (v.field("measured"), v.field("theory")) {
+        (Some(Value::Num(m)), Some(Value::Num(t))) if *t != 0.0 => Some((*m, *t)),
         _ => None,
     }
 }
