@@ -126,7 +126,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Take the interrupt flag, the job cache and the progress listener of a run (the cache
-    /// serves only the run's own point: [`Self::cacheable`]).
+    /// serves only the run's own point, for jobs computed once per run).
     pub fn control(&mut self, ctl: &Control) {
         self.interrupt = ctl.interrupt.clone();
         self.jobs = ctl.jobs.clone();
