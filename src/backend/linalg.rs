@@ -213,7 +213,7 @@ fn is_gram(a: MatRef<f64>, b: MatRef<f64>) -> bool {
 }
 
 /// Error naming the first non-finite entry, if any.
-fn check_finite(a: MatRef<f64>) -> Result<(), BackendError> {
+pub(super) fn check_finite(a: MatRef<f64>) -> Result<(), BackendError> {
     for j in 0..a.ncols() {
         for i in 0..a.nrows() {
             let v = a[(i, j)];
@@ -228,7 +228,7 @@ fn check_finite(a: MatRef<f64>) -> Result<(), BackendError> {
 }
 
 /// Error unless A is symmetric: |Aᵢⱼ − Aⱼᵢ| ≤ 10⁻¹⁰·max|Aₖₗ| for every pair.
-fn check_symmetric(a: MatRef<f64>) -> Result<(), BackendError> {
+pub(super) fn check_symmetric(a: MatRef<f64>) -> Result<(), BackendError> {
     let n = a.nrows();
     let scale = (0..n)
         .flat_map(|j| (0..n).map(move |i| (i, j)))

@@ -7,6 +7,7 @@ pub mod coulomb_config;
 pub mod coulomb_hermitian;
 pub mod coulomb_matrix;
 pub mod datasets;
+pub mod dense;
 pub mod fokker_planck;
 pub mod hermitian;
 pub mod linalg;

@@ -66,6 +66,8 @@ impl Checker {
                 self.error(d);
                 Ty::Any
             }
+            // An unknown factor may be a vector, and M v a vector (v M a matrix).
+            (Ty::Matrix(_), Ty::Any) if op == BinOp::Mul => Ty::Any,
             (Ty::Matrix(s), _) => self.matrix_by(op, s, b, span),
             (other, Ty::Matrix(s)) => self.by_matrix(op, &other, s, span),
             (Ty::Any, _) | (_, Ty::Any) => Ty::Any,

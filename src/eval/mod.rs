@@ -15,6 +15,7 @@ mod finite;
 mod fp_builtins;
 mod jobs;
 pub mod kernel;
+mod linalg_rows;
 mod matrix_ops;
 mod ops;
 pub mod rows;

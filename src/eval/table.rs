@@ -12,10 +12,12 @@ use crate::diag::ErrorCode;
 use crate::ir::value::Value;
 use crate::span::Span;
 
-/// Every row: the evaluator's table, then the kinds'.
+/// Every row: the evaluator's table, the linear algebra's, then the kinds'.
 pub fn all_rows() -> impl Iterator<Item = &'static Row> {
     let kinds = crate::kinds::KIND_ROWS.iter().flat_map(|t| t.iter());
-    super::rows::ROWS.iter().chain(kinds)
+    (super::rows::ROWS.iter())
+        .chain(super::linalg_rows::ROWS)
+        .chain(kinds)
 }
 
 /// The signature of every builtin: what the checker resolves names to.

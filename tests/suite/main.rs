@@ -16,6 +16,7 @@ mod fokker_planck;
 mod fuzz_replay;
 mod hardening;
 mod language;
+mod linear_algebra;
 mod numbers;
 mod pde;
 mod per_step;
