@@ -3,7 +3,7 @@
 //! determinants from the LU pivots, and sample covariances. Every routine refuses non-finite
 //! entries, and a singular or non-positive-definite matrix, with a message that says which.
 
-use super::linalg::check_finite;
+use super::linalg::{check_finite, check_symmetric};
 use super::BackendError;
 use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::{Mat, MatRef, Side};
@@ -20,23 +20,8 @@ fn square(a: MatRef<f64>, what: &str) -> Result<usize, BackendError> {
     Ok(a.nrows())
 }
 
-/// Error unless |Aᵢⱼ − Aⱼᵢ| ≤ 10⁻¹⁰·max|Aₖₗ| for every pair.
 fn symmetric(a: MatRef<f64>, what: &str) -> Result<(), BackendError> {
-    let n = a.nrows();
-    let scale = (0..n)
-        .flat_map(|j| (0..n).map(move |i| a[(i, j)].abs()))
-        .fold(0.0f64, f64::max);
-    let tol = 1e-10 * scale.max(f64::MIN_POSITIVE);
-    for j in 0..n {
-        for i in 0..j {
-            if (a[(i, j)] - a[(j, i)]).abs() > tol {
-                return Err(BackendError::Invalid(format!(
-                    "{what} needs a symmetric matrix, but entries ({i}, {j}) and ({j}, {i}) differ"
-                )));
-            }
-        }
-    }
-    Ok(())
+    check_symmetric(a, what, "")
 }
 
 /// PA = LU, refused when a pivot |Uᵢᵢ| ≤ n·ε·max|Uⱼⱼ| (numerically singular).

@@ -227,8 +227,9 @@ pub(super) fn check_finite(a: MatRef<f64>) -> Result<(), BackendError> {
     Ok(())
 }
 
-/// Error unless A is symmetric: |Aᵢⱼ − Aⱼᵢ| ≤ 10⁻¹⁰·max|Aₖₗ| for every pair.
-pub(super) fn check_symmetric(a: MatRef<f64>) -> Result<(), BackendError> {
+/// Error unless A is symmetric: |Aᵢⱼ − Aⱼᵢ| ≤ 10⁻¹⁰·max|Aₖₗ| for every pair; the message
+/// names `what` needs it, then `hint`.
+pub(super) fn check_symmetric(a: MatRef<f64>, what: &str, hint: &str) -> Result<(), BackendError> {
     let n = a.nrows();
     let scale = (0..n)
         .flat_map(|j| (0..n).map(move |i| (i, j)))
@@ -238,7 +239,7 @@ pub(super) fn check_symmetric(a: MatRef<f64>) -> Result<(), BackendError> {
         for i in 0..j {
             if (a[(i, j)] - a[(j, i)]).abs() > tol {
                 return Err(BackendError::Invalid(format!(
-                    "`eigvals` needs a symmetric matrix, but entries ({i}, {j}) and ({j}, {i}) differ; use `singular_values` for a general matrix"
+                    "{what} needs a symmetric matrix, but entries ({i}, {j}) and ({j}, {i}) differ{hint}"
                 )));
             }
         }
@@ -266,7 +267,11 @@ pub fn sym_eigvals(a: MatRef<f64>) -> Result<Vec<f64>, BackendError> {
         )));
     }
     check_finite(a)?;
-    check_symmetric(a)?;
+    check_symmetric(
+        a,
+        "`eigvals`",
+        "; use `singular_values` for a general matrix",
+    )?;
     if n == 0 {
         return Ok(vec![]);
     }
