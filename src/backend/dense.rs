@@ -20,10 +20,6 @@ fn square(a: MatRef<f64>, what: &str) -> Result<usize, BackendError> {
     Ok(a.nrows())
 }
 
-fn symmetric(a: MatRef<f64>, what: &str) -> Result<(), BackendError> {
-    check_symmetric(a, what, "")
-}
-
 /// PA = LU, refused when a pivot |Uᵢᵢ| ≤ n·ε·max|Uⱼⱼ| (numerically singular).
 fn lu(
     a: MatRef<f64>,
@@ -67,7 +63,7 @@ pub fn inverse(a: MatRef<f64>) -> Result<Mat<f64>, BackendError> {
 /// The lower-triangular L with A = LLᵀ, for symmetric positive definite A.
 pub fn cholesky(a: MatRef<f64>) -> Result<Mat<f64>, BackendError> {
     square(a, "`cholesky`")?;
-    symmetric(a, "`cholesky`")?;
+    check_symmetric(a, "`cholesky`", "")?;
     let llt = a.llt(Side::Lower).map_err(|_| {
         BackendError::Invalid(
             "`cholesky`: the matrix is not positive definite (a pivot is ≤ 0)".into(),
@@ -80,7 +76,7 @@ pub fn cholesky(a: MatRef<f64>) -> Result<Mat<f64>, BackendError> {
 /// orthonormal eigenvectors as the columns of Q in the same order.
 pub fn eigh(a: MatRef<f64>) -> Result<(Vec<f64>, Mat<f64>), BackendError> {
     let n = square(a, "`eigh`")?;
-    symmetric(a, "`eigh`")?;
+    check_symmetric(a, "`eigh`", "")?;
     let evd = a
         .self_adjoint_eigen(Side::Lower)
         .map_err(|_| BackendError::Numerical("`eigh`: the eigensolver did not converge".into()))?;
