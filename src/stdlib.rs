@@ -4,6 +4,7 @@
 pub const MODULES: &[(&str, &str)] = &[
     ("rmt", include_str!("../stdlib/rmt.wmd")),
     ("lattice", include_str!("../stdlib/lattice.wmd")),
+    ("fieldtheory", include_str!("../stdlib/fieldtheory.wmd")),
 ];
 
 pub fn source(name: &str) -> Option<&'static str> {

@@ -2,6 +2,7 @@
 //! faer views and return `Result<_, BackendError>`; the evaluator attaches the call site.
 
 pub mod characteristics;
+pub mod correlators;
 pub mod coulomb;
 pub mod coulomb_config;
 pub mod coulomb_hermitian;

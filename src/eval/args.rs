@@ -45,6 +45,23 @@ pub fn count(v: &Value, name: &str, span: Span) -> Result<usize> {
     Ok(x as usize)
 }
 
+/// A whole number ≥ 0 (an index, or a size where 0 means "none"), at most [`MAX_COUNT`].
+pub fn whole(v: &Value, name: &str, span: Span) -> Result<usize> {
+    if matches!(v, Value::Num(x) if *x == 0.0) {
+        return Ok(0);
+    }
+    count(v, name, span).map_err(|_| {
+        RunError::new(
+            span,
+            format!(
+                "`{name}` must be a whole number ≥ 0, but is {}",
+                v.describe()
+            ),
+        )
+        .code(ErrorCode::RunValue)
+    })
+}
+
 /// `what` (a count of `x`) exceeds [`MAX_COUNT`].
 pub fn too_many(span: Span, what: &str, x: f64) -> RunError {
     RunError::new(

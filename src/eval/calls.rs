@@ -182,9 +182,10 @@ impl Evaluator<'_> {
         super::table::apply(self, b, values, span, draw)
     }
 
-    /// `eigvals(expr, draws = K)`, `sample(expr, draws = K)`: evaluate `expr` under K
-    /// independent draws (in parallel, each draw with its own random stream) and pool the
-    /// results in draw order: concatenated ([`Mode::Pooled`]) or stacked ([`Mode::Sampled`]).
+    /// `eigvals(expr, draws = K)`, `sample(expr, draws = K)`, `outputs(net, …, draws = K)`:
+    /// evaluate the arguments under K independent draws (in parallel, each draw with its own
+    /// random stream), call the builtin in each with draws = 1, and pool the results in draw
+    /// order: concatenated ([`Mode::Pooled`]) or stacked ([`Mode::Sampled`]).
     fn pooled(
         &self,
         b: &'static Builtin,
@@ -192,7 +193,9 @@ impl Evaluator<'_> {
         span: Span,
         frame: &mut Frame,
     ) -> Result<Value> {
-        let draws = match &args.get(1).and_then(|a| a.as_ref()) {
+        let at = (b.params.iter().position(|p| p.name == "draws"))
+            .expect("a pooled builtin has `draws`");
+        let draws = match args.get(at).and_then(|a| a.as_ref()) {
             Some(c) => super::args::count(&self.eval(c, frame)?, "draws", span)?,
             None => {
                 self.record_default(&format!("{}.draws", b.name), span, "1".into());
@@ -203,9 +206,20 @@ impl Evaluator<'_> {
         if draws > 1 && !self.plan.varies_per_draw(arg) {
             return Err(not_random(b.name, draws, span));
         }
+        // One draw: every argument but `draws` evaluated in that draw, then the kernel.
+        let one = |f: &mut Frame| -> Result<Value> {
+            let mut values = Vec::with_capacity(args.len());
+            for (i, a) in args.iter().enumerate() {
+                values.push(match (i == at, a) {
+                    (true, _) => Some(Value::Num(1.0)),
+                    (false, Some(c)) => Some(self.eval(c, f)?),
+                    (false, None) => None,
+                });
+            }
+            self.apply_builtin(b, values, span, f.draw)
+        };
         let parts: Vec<Value> = if draws == 1 {
-            let m = self.eval(arg, frame)?;
-            vec![self.apply_builtin(b, vec![Some(m), Some(Value::Num(1.0))], span, frame.draw)?]
+            vec![one(frame)?]
         } else {
             let locals = frame.locals.clone();
             (0..draws as u64)
@@ -217,8 +231,7 @@ impl Evaluator<'_> {
                         draw: &draw,
                         locals: locals.clone(),
                     };
-                    let m = self.eval(arg, &mut f)?;
-                    self.apply_builtin(b, vec![Some(m), Some(Value::Num(1.0))], span, &draw)
+                    one(&mut f)
                 })
                 .collect::<Result<Vec<_>>>()?
         };

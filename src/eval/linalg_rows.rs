@@ -27,7 +27,8 @@ pub static ROWS: &[Row] = &[
     Row { sig: Builtin { name: "cov", params: &[req("x", ParamTy::Matrix)], ret: Ret::Matrix, mode: Mode::Plain, doc: "the unbiased sample covariance Σᵢ (xᵢⱼ − x̄ⱼ)(xᵢₖ − x̄ₖ)/(n − 1) of the columns of x, one observation per row (as numpy's cov with rowvar = False) (e.g. `cov(reshape([1, 2, 2, 4, 3, 7], 3))`)" }, run: Pure(cov) },
 ];
 
-fn refused(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError {
+/// A backend refusal as an error at the call: shapes as `RunShape`, the rest as `RunValue`.
+pub(super) fn refused(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError {
     move |e| {
         let code = match e {
             crate::backend::BackendError::Shape(_) => ErrorCode::RunShape,

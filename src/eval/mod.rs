@@ -8,6 +8,7 @@ mod builtins;
 pub mod cache;
 mod calls;
 pub mod compile;
+mod correlator_rows;
 mod elementary;
 pub mod error;
 mod expr;

@@ -17,6 +17,7 @@ pub fn all_rows() -> impl Iterator<Item = &'static Row> {
     let kinds = crate::kinds::KIND_ROWS.iter().flat_map(|t| t.iter());
     (super::rows::ROWS.iter())
         .chain(super::linalg_rows::ROWS)
+        .chain(super::correlator_rows::ROWS)
         .chain(kinds)
 }
 

@@ -6,7 +6,7 @@
 use super::fields::value_error as bad;
 use super::network_draw::{model_of, Model};
 use crate::backend::nn::mlp::{Mlp, Workspace};
-use crate::builtins::{req, Builtin, Mode, Ret};
+use crate::builtins::{num, req, Builtin, Mode, Ret};
 use crate::eval::args::{matrix, matrix_entries, matrix_value, Args};
 use crate::eval::error::Result;
 use crate::eval::kernel::{Kernel, Row};
@@ -27,6 +27,16 @@ pub static ROWS: &[Row] = &[
             doc: "the outputs ŷ of a perceptron network for the inputs x (one per row; a vector is one input): samples × n_L (e.g. `forward(net, M)`)",
         },
         run: Kernel::Pure(forward),
+    },
+    Row {
+        sig: Builtin {
+            name: "outputs",
+            params: &[req("net", ParamTy::Any), req("inputs", ParamTy::Numeric), num("draws", 1.0), num("layer", 0.0)],
+            ret: Ret::Matrix,
+            mode: Mode::Sampled,
+            doc: "the pre-activations z^(ℓ) of a perceptron network on P inputs (one per row) for `draws` = K independent initialisations, in parallel (draw d is the network's draw d): a K × (P n_ℓ) matrix, one draw per row, the columns input-major (column α n_ℓ + i is neuron i at input α); layer ℓ = 1, …, L counts the weight layers (z^(ℓ) has width widths[ℓ]), 0 or L the outputs (003) (e.g. `outputs(net, [1, 0, 0], draws = 100, layer = 1)`)",
+        },
+        run: Kernel::Pure(outputs),
     },
     Row {
         sig: Builtin {
@@ -103,6 +113,23 @@ fn forward(a: &Args, span: Span) -> Result<Value> {
     let mut ws = Workspace::new(&net, n.max(1));
     let out = net.forward(&x, n, &mut ws).to_vec();
     Ok(matrix_value(n, net.widths[net.widths.len() - 1], &out))
+}
+
+/// One draw of `outputs`: z^(ℓ) of the rows of the inputs, flattened input-major.
+fn outputs(a: &Args, span: Span) -> Result<Value> {
+    let (net, x, n) = perceptron(a, span)?;
+    let depth = net.depth();
+    let layer = crate::eval::args::whole(a[3].as_ref().expect("defaulted"), "layer", span)?;
+    if layer > depth {
+        let msg = format!("`layer` must be 1 … {depth} (the network's weight layers), or 0 for the outputs, but is {layer}");
+        return Err(bad(span, msg));
+    }
+    let mut ws = Workspace::new(&net, n.max(1));
+    let out = net.forward(&x, n, &mut ws).to_vec();
+    if layer == 0 || layer == depth {
+        return Ok(Value::vector(out));
+    }
+    Ok(Value::vector(net.pre_activations(layer, &ws).to_vec()))
 }
 
 /// φ = a_{L−1} for the rows of x; a network without hidden layers has its inputs as features.

@@ -6,6 +6,7 @@ mod arrays;
 mod cases;
 mod characteristics;
 mod cli;
+mod correlators;
 mod coulomb;
 mod dyson_beta;
 mod editors;
