@@ -26,6 +26,7 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
             ("gas_runs", "100"),
         ],
         "phase_diagram.wmd" => &[("runs", "2"), ("steps", "400")],
+        "deep_linear_correlators.wmd" => &[("draws", "4000")],
         "linear_scaling_sgd.wmd" => &[
             ("runs", "6"),
             ("time", "4"),
