@@ -35,10 +35,6 @@ fn rebound_name(field: &str, items: &[Item]) -> String {
         .unwrap_or_else(|| format!("\0{field}"))
 }
 
-/// Kinds a reader of the design documents may write that this version has no implementation
-/// of: their "unknown kind" error says so instead of guessing a spelling.
-const NOT_YET: &[&str] = &["kernel"];
-
 impl Checker {
     fn kind_schema(&mut self, kind: &Ident) -> Option<&'static KindSchema> {
         if let Some(k) = schema::lookup(&self.kinds, &kind.name) {
@@ -48,9 +44,6 @@ impl Checker {
         let list = names.join(", ");
         let help = match suggest::did_you_mean(&kind.name, names.iter().copied()) {
             Some(s) => format!("{s} (kinds: {list})"),
-            None if NOT_YET.contains(&kind.name.as_str()) => format!(
-                "kernels (NNGP, GP regression) are not in this version of wmd yet (kinds: {list})"
-            ),
             None => format!("kinds: {list}"),
         };
         let d = Diagnostic::new(

@@ -14,6 +14,7 @@ pub mod error;
 mod expr;
 mod finite;
 mod fp_builtins;
+mod gp_rows;
 mod jobs;
 pub mod kernel;
 mod linalg_rows;

@@ -18,6 +18,7 @@ pub fn all_rows() -> impl Iterator<Item = &'static Row> {
     (super::rows::ROWS.iter())
         .chain(super::linalg_rows::ROWS)
         .chain(super::correlator_rows::ROWS)
+        .chain(super::gp_rows::ROWS)
         .chain(kinds)
 }
 

@@ -12,6 +12,7 @@ mod domain;
 pub mod ensemble;
 pub mod fields;
 pub mod fokker_planck;
+pub mod kernels;
 mod kind;
 pub mod network;
 pub mod network_draw;
@@ -41,6 +42,7 @@ pub static REGISTRY: &[&Kind] = &[
     &network::KIND,
     &data::KIND,
     &optimizer::KIND,
+    &kernels::KIND,
     &train::KIND,
     #[cfg(test)]
     &toy::KIND,
@@ -52,6 +54,7 @@ pub static KIND_ROWS: &[&[crate::eval::kernel::Row]] = &[
     network::ROWS,
     data::ROWS,
     optimizer::ROWS,
+    kernels::ROWS,
     network_obs::ROWS,
     plot::ROWS,
 ];

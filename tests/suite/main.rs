@@ -15,6 +15,7 @@ mod examples;
 mod figures;
 mod fokker_planck;
 mod fuzz_replay;
+mod gp;
 mod hardening;
 mod language;
 mod linear_algebra;
