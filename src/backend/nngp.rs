@@ -327,7 +327,7 @@ const ITERATIONS: usize = 500;
 /// The fixed point K* = f(K*), f(K) = C_b + C_W⟨σ²⟩_K, that the recursion from K⁽¹⁾ = C_b + C_W k0
 /// reaches. f increases with K (χ_∥ > 0), so the iterates are monotone and every K between
 /// them and their limit has f(K) − K of their sign: after up to [`ITERATIONS`] steps (stopping
-/// early when one changes K by ≤ 4ε K), the first sign change of f(K) − K beyond the last
+/// early at a K with f(K) = K in floating point), the first sign change of f(K) − K beyond the last
 /// iterate, stepping by doubling multiples of the last step, brackets K*, which bisection then
 /// finds to the last bit. A power-law approach (at criticality) is thus resolved too: tanh at
 /// (C_W, C_b) = (1, 0) gives K* = 0.
@@ -341,8 +341,8 @@ pub fn fixed_point(g: &Gauss, (c_w, c_b): (f64, f64), k0: f64) -> Result<FixedPo
             return Ok(FixedPoint::Explodes { k });
         }
         let next = f(k);
-        if (next - k).abs() <= 4.0 * f64::EPSILON * k {
-            return Ok(FixedPoint::Reached(next));
+        if next == k {
+            return Ok(FixedPoint::Reached(k));
         }
         (prev, k) = (k, next);
     }

@@ -17,6 +17,7 @@ mod fuzz_replay;
 mod hardening;
 mod language;
 mod linear_algebra;
+mod nngp;
 mod numbers;
 mod pde;
 mod per_step;
