@@ -16,7 +16,7 @@
 //! The Gaussian expectations: closed forms for relu (the arc-cosine kernel of Cho & Saul,
 //! E[relu(u)relu(v)] = (√(K_uu K_vv)/2π)(sin θ + (π − θ) cos θ), θ = arccos ρ,
 //! ρ = K_uv/√(K_uu K_vv)), erf (Williams, (2/π) arcsin(2K_uv/√((1 + 2K_uu)(1 + 2K_vv)))) and
-//! linear (E[uv] = K_uv); every other activation by Gauss–Hermite quadrature ([`hermite_rule`]),
+//! linear (E\[uv\] = K_uv); every other activation by Gauss–Hermite quadrature ([`hermite_rule`]),
 //! in two dimensions with u = √K_uu g₁, v = √K_vv(ρ g₁ + √(1 − ρ²) g₂), g₁, g₂ ~ N(0, 1).
 //!
 //! Criticality: for one input, K ↦ f(K) = C_b + C_W⟨σ²⟩_K; its susceptibilities are
@@ -326,7 +326,7 @@ const ITERATIONS: usize = 500;
 
 /// The fixed point K* = f(K*), f(K) = C_b + C_W⟨σ²⟩_K, that the recursion from K⁽¹⁾ = C_b + C_W k0
 /// reaches. f increases with K (χ_∥ > 0), so the iterates are monotone and every K between
-/// them and their limit has f(K) − K of their sign: after up to [`ITERATIONS`] steps (stopping
+/// them and their limit has f(K) − K of their sign: after up to 500 steps (stopping
 /// early at a K with f(K) = K in floating point), the first sign change of f(K) − K beyond the last
 /// iterate, stepping by doubling multiples of the last step, brackets K*, which bisection then
 /// finds to the last bit. A power-law approach (at criticality) is thus resolved too: tanh at
