@@ -31,9 +31,10 @@ use faer::{Mat, MatRef, Side};
 use std::f64::consts::{PI, TAU};
 use std::sync::atomic::AtomicBool;
 
-/// The default quadrature order: tanh's kernel at K ~ 1 converges to rounding by about 40
-/// nodes (the error falls geometrically, tested), and 64 leaves room for kernels K ≲ 10, whose
-/// integrands vary faster; a 2-D expectation costs order² evaluations of σ.
+/// The default quadrature order. Gauss–Hermite on tanh converges like e^{−3√(order/K)} (the
+/// integrand varies on the scale 1/√K; measured on unit kernels: 3e-4, 6e-6, 2e-8, 5e-12 at 10,
+/// 20, 40, 80 nodes), so 100 gives ≈ 2e-13 at K = 1, 2e-8 at K = 3 and 2e-5 at K = 10; a 2-D
+/// expectation costs order² evaluations of σ.
 pub const DEFAULT_ORDER: usize = 100;
 /// The largest quadrature order (the Golub–Welsch eigenproblem is order × order).
 pub const MAX_ORDER: usize = 400;

@@ -75,7 +75,8 @@ fn whole(v: &Option<Value>, name: &str, span: Span) -> Result<usize> {
     count(&Value::Num(x), name, span)
 }
 
-/// The expectations of the activation at `a[i]` with the order at `a[order]`.
+/// The expectations of `act` with the number of nodes at `a[order]` (`force`: quadrature even
+/// where a closed form is known).
 fn expectations(act: Activation, a: &Args, order: usize, force: bool, span: Span) -> Result<Gauss> {
     let n = whole(&a[order], "order", span)?;
     Gauss::new(act, n, force).map_err(refused(span))
