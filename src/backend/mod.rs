@@ -17,6 +17,7 @@ pub mod linalg;
 pub mod mol;
 pub mod mol_implicit;
 pub mod nn;
+pub mod nngp;
 pub mod rng;
 pub mod sde;
 pub mod sde_matrix;

@@ -3,9 +3,8 @@
 //! them); the numerics and their jackknife errors in [`crate::backend::correlators`].
 
 use super::args::{matrix, whole, Args};
-use super::error::Result;
+use super::error::{Result, RunError};
 use super::kernel::{Kernel, Row};
-use super::linalg_rows::refused;
 use crate::backend::correlators::{self as corr, Estimate};
 use crate::builtins::{num, req, Builtin, Mode, Param, Ret};
 use crate::ir::value::Value;
@@ -38,7 +37,7 @@ fn two_point(a: &Args, span: Span) -> Result<Value> {
     } else {
         corr::two_point_averaged(z.as_ref(), width)
     }
-    .map_err(refused(span))?;
+    .map_err(RunError::refused(span))?;
     Ok(Value::record(vec![
         ("value".into(), Value::Matrix(Arc::new(value))),
         ("error".into(), Value::Matrix(Arc::new(error))),
@@ -52,13 +51,13 @@ fn four_point(a: &Args, span: Span) -> Result<Value> {
         *slot = whole(v.as_ref().expect("defaulted"), name, span)?;
     }
     Ok(estimate(
-        corr::four_point_connected(z.as_ref(), at).map_err(refused(span))?,
+        corr::four_point_connected(z.as_ref(), at).map_err(RunError::refused(span))?,
     ))
 }
 
 fn ratio(a: &Args, span: Span) -> Result<Value> {
     let z = matrix(&a[0], "z", span)?;
     Ok(estimate(
-        corr::fourth_moment_ratio(z.as_ref()).map_err(refused(span))?,
+        corr::fourth_moment_ratio(z.as_ref()).map_err(RunError::refused(span))?,
     ))
 }

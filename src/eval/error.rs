@@ -25,6 +25,20 @@ impl RunError {
         }
     }
 
+    /// A backend's refusal at `span`, classified: a shape error as `wmd::run::shape`, an
+    /// overflow or other numerical failure as `wmd::run::non_finite`, an interruption as
+    /// `wmd::run::interrupted`, anything else as `wmd::run::value`.
+    pub fn refused(span: Span) -> impl Fn(BackendError) -> RunError {
+        move |e| {
+            let code = match e {
+                BackendError::Shape(_) => ErrorCode::RunShape,
+                BackendError::Numerical(_) => ErrorCode::RunNonFinite,
+                _ => ErrorCode::RunValue,
+            };
+            RunError::backend(span, &e, code)
+        }
+    }
+
     /// A backend's error at `span` with `code`, except an interruption, which is always
     /// `wmd::run::interrupted` whatever the backend.
     pub fn backend(span: Span, e: &BackendError, code: ErrorCode) -> Self {

@@ -4,7 +4,6 @@
 use super::args::{matrix, numbers, Args};
 use super::error::{Result, RunError};
 use super::kernel::{Kernel, Row};
-use super::linalg_rows::refused;
 use crate::backend::gp;
 use crate::builtins::{auto, req, Builtin, Mode, Ret};
 use crate::diag::ErrorCode;
@@ -27,7 +26,7 @@ fn kernel_eigen(a: &Args, span: Span) -> Result<Value> {
         None => None,
         some => Some(matrix(some, "cross", span)?.as_ref()),
     };
-    let (values, functions) = gp::nystrom(g.as_ref(), cross).map_err(refused(span))?;
+    let (values, functions) = gp::nystrom(g.as_ref(), cross).map_err(RunError::refused(span))?;
     Ok(Value::record(vec![
         ("values".into(), Value::vector(values)),
         ("functions".into(), Value::Matrix(Arc::new(functions))),

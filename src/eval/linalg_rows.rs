@@ -27,17 +27,6 @@ pub static ROWS: &[Row] = &[
     Row { sig: Builtin { name: "cov", params: &[req("x", ParamTy::Matrix)], ret: Ret::Matrix, mode: Mode::Plain, doc: "the unbiased sample covariance Σᵢ (xᵢⱼ − x̄ⱼ)(xᵢₖ − x̄ₖ)/(n − 1) of the columns of x, one observation per row (as numpy's cov with rowvar = False) (e.g. `cov(reshape([1, 2, 2, 4, 3, 7], 3))`)" }, run: Pure(cov) },
 ];
 
-/// A backend refusal as an error at the call: shapes as `RunShape`, the rest as `RunValue`.
-pub(super) fn refused(span: Span) -> impl Fn(crate::backend::BackendError) -> RunError {
-    move |e| {
-        let code = match e {
-            crate::backend::BackendError::Shape(_) => ErrorCode::RunShape,
-            _ => ErrorCode::RunValue,
-        };
-        RunError::new(span, e.to_string()).code(code)
-    }
-}
-
 fn unary(
     a: &Args,
     span: Span,
@@ -45,7 +34,7 @@ fn unary(
 ) -> Result<Value> {
     let m = matrix(&a[0], "m", span)?;
     Ok(Value::Matrix(Arc::new(
-        f(m.as_ref()).map_err(refused(span))?,
+        f(m.as_ref()).map_err(RunError::refused(span))?,
     )))
 }
 
@@ -53,7 +42,8 @@ fn solve(a: &Args, span: Span) -> Result<Value> {
     let m = matrix(&a[0], "a", span)?;
     match &a[1] {
         Some(Value::Matrix(b)) => {
-            let x = dense::solve(m.as_ref(), b.as_ref().as_ref()).map_err(refused(span))?;
+            let x =
+                dense::solve(m.as_ref(), b.as_ref().as_ref()).map_err(RunError::refused(span))?;
             Ok(Value::Matrix(Arc::new(x)))
         }
         Some(v) => {
@@ -62,7 +52,7 @@ fn solve(a: &Args, span: Span) -> Result<Value> {
                     .code(ErrorCode::RunType));
             };
             let column = Mat::from_fn(b.len(), 1, |i, _| b[i]);
-            let x = dense::solve(m.as_ref(), column.as_ref()).map_err(refused(span))?;
+            let x = dense::solve(m.as_ref(), column.as_ref()).map_err(RunError::refused(span))?;
             Ok(Value::vector((0..x.nrows()).map(|i| x[(i, 0)]).collect()))
         }
         None => Err(RunError::new(span, "`b` is required").code(ErrorCode::RunType)),
@@ -71,7 +61,7 @@ fn solve(a: &Args, span: Span) -> Result<Value> {
 
 fn eigh(a: &Args, span: Span) -> Result<Value> {
     let m = matrix(&a[0], "m", span)?;
-    let (values, vectors) = dense::eigh(m.as_ref()).map_err(refused(span))?;
+    let (values, vectors) = dense::eigh(m.as_ref()).map_err(RunError::refused(span))?;
     Ok(Value::record(vec![
         ("values".into(), Value::vector(values)),
         ("vectors".into(), Value::Matrix(Arc::new(vectors))),
@@ -80,7 +70,7 @@ fn eigh(a: &Args, span: Span) -> Result<Value> {
 
 fn det(a: &Args, span: Span) -> Result<Value> {
     let m = matrix(&a[0], "m", span)?;
-    let (sign, log) = dense::log_determinant(m.as_ref()).map_err(refused(span))?;
+    let (sign, log) = dense::log_determinant(m.as_ref()).map_err(RunError::refused(span))?;
     if sign == 0.0 {
         return Ok(Value::Num(0.0));
     }
@@ -97,7 +87,7 @@ fn det(a: &Args, span: Span) -> Result<Value> {
 
 fn logdet(a: &Args, span: Span) -> Result<Value> {
     let m = matrix(&a[0], "m", span)?;
-    let (sign, log) = dense::log_determinant(m.as_ref()).map_err(refused(span))?;
+    let (sign, log) = dense::log_determinant(m.as_ref()).map_err(RunError::refused(span))?;
     if sign == 0.0 {
         return Err(
             RunError::new(span, "`logdet`: the matrix is singular (ln|det| = −∞)")
@@ -114,6 +104,6 @@ fn logdet(a: &Args, span: Span) -> Result<Value> {
 fn cov(a: &Args, span: Span) -> Result<Value> {
     let x = matrix(&a[0], "x", span)?;
     Ok(Value::Matrix(Arc::new(
-        dense::covariance(x.as_ref()).map_err(refused(span))?,
+        dense::covariance(x.as_ref()).map_err(RunError::refused(span))?,
     )))
 }

@@ -19,6 +19,7 @@ mod jobs;
 pub mod kernel;
 mod linalg_rows;
 mod matrix_ops;
+mod nngp_rows;
 mod ops;
 pub mod rows;
 pub mod run;

@@ -12,13 +12,15 @@ use crate::diag::ErrorCode;
 use crate::ir::value::Value;
 use crate::span::Span;
 
-/// Every row: the evaluator's table, the linear algebra's, then the kinds'.
+/// Every row: the evaluator's table, the linear algebra's, the infinite-width kernels', then
+/// the kinds'.
 pub fn all_rows() -> impl Iterator<Item = &'static Row> {
     let kinds = crate::kinds::KIND_ROWS.iter().flat_map(|t| t.iter());
     (super::rows::ROWS.iter())
         .chain(super::linalg_rows::ROWS)
         .chain(super::correlator_rows::ROWS)
         .chain(super::gp_rows::ROWS)
+        .chain(super::nngp_rows::ROWS)
         .chain(kinds)
 }
 

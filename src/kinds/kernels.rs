@@ -1,4 +1,4 @@
-//! `kernel NAME = rbf(...) | linear(...)`: a covariance function K(x, x′), a value that
+//! `kernel NAME = nngp(...) | rbf(...) | linear(...)`: a covariance function K(x, x′), a value that
 //! `gram` evaluates on inputs and `gp_regression` conditions on data (document 004). Inputs
 //! are the rows of a matrix (a vector is P one-dimensional inputs).
 
@@ -6,28 +6,33 @@ use super::fields::value_error as bad;
 use super::kind::Kind;
 use crate::backend::gp;
 use crate::backend::kernels;
+use crate::backend::nn::activation::Activation;
+use crate::backend::nngp;
 use crate::builtins::{auto, num, req, Builtin, Mode, Param, Ret};
+use crate::diag::ErrorCode;
 use crate::eval::args::{matrix, numbers, Args};
 use crate::eval::error::{Result, RunError};
 use crate::eval::kernel::{Kernel, Row};
+use crate::eval::state::{Draw, Evaluator};
 use crate::ir::value::Value;
-use crate::schema::{Form, KindSchema};
+use crate::schema::{Choice, Form, KindSchema};
 use crate::span::Span;
 use crate::types::ParamTy;
 use faer::{Mat, MatRef};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 /// The schema of `kernel` declarations.
 pub static SCHEMA: KindSchema = KindSchema {
     name: "kernel",
-    form: Form::Constructor(&["rbf", "linear"]),
+    form: Form::Constructor(&["nngp", "rbf", "linear"]),
     fields: &[],
     scope: &[],
     per_draw: false,
     runs_are_draws: false,
     rebinds: &[],
     pairings: &[],
-    doc: "a covariance function K(x, x′) for Gram matrices and GP regression: `kernel k = rbf(lengthscale = 0.5)`",
+    doc: "a covariance function K(x, x′) for Gram matrices and GP regression: `kernel k = nngp(activation = \"erf\", depth = 2)`, `kernel k = rbf(lengthscale = 0.5)`",
     example: r#"kernel k = rbf(lengthscale = 0.5)
 report r { g = gram(k, linspace(0, 1, 3)) }"#,
 };
@@ -53,12 +58,14 @@ pub static ROWS: &[Row] = &[
         run: Kernel::Pure(|a, s| constructor("linear", &["c_w", "c_b"], a, s)),
     },
     Row {
+        sig: Builtin { name: "nngp", params: &[auto("activation", ParamTy::Choice(Activation::NAMES), "\"relu\""), num("depth", 2.0), num("c_w", 1.0), num("c_b", 0.0), num("order", nngp::DEFAULT_ORDER as f64), auto("quadrature", ParamTy::Bool, "false")], ret: Ret::Record, mode: Mode::Plain, doc: "the kernel K⁽ᴸ⁾(x, x′) of a network at infinite width (its Gram matrix on the rows x_α of x by `gram(k, x)`), with weights N(0, c_w/fan_in), biases N(0, c_b) and L = depth layers: K⁽¹⁾_αβ = c_b + c_w x_α·x_β/n₀, K⁽ℓ⁺¹⁾_αβ = c_b + c_w E[σ(u)σ(v)], (u, v) ~ N(0, [[K_αα, K_αβ], [K_αβ, K_ββ]]); depth = 1 is the linear kernel, K⁽ᴸ⁾ the law of the output of mlp(widths = [n₀, …, n_L]) as every width → ∞. E[σ(u)σ(v)] in closed form for relu ((√(K_αα K_ββ)/2π)(sin θ + (π − θ) cos θ), cos θ = ρ, Cho–Saul), erf ((2/π) arcsin(2K_αβ/√((1 + 2K_αα)(1 + 2K_ββ))), Williams) and linear (K_αβ), else (and with quadrature = true) by `order`² Gauss–Hermite nodes, u = √K_αα g₁, v = √K_ββ(ρ g₁ + √(1 − ρ²) g₂); the error falls like e^{−3√(order/K)} for tanh (measured at the default 100: ≈ 2e-13 at K = 1, 2e-8 at K = 3, 2e-5 at K = 10; order ≤ 400) (e.g. `kernel k = nngp(activation = \"erf\", depth = 3)`)" }, run: Kernel::Eval(nngp_kernel) },
+    Row {
         sig: Builtin { name: "gram", params: &[K, X, auto("y", ParamTy::Numeric, "x")], ret: Ret::Matrix, mode: Mode::Plain, doc: "the Gram matrix G_ab = K(x_a, y_b) of a kernel on the rows of x and y (P × Q; a vector is P one-dimensional inputs) (e.g. `gram(rbf(lengthscale = 2), linspace(0, 1, 4))`)" },
-        run: Kernel::Pure(gram),
+        run: Kernel::Eval(gram),
     },
     Row {
         sig: Builtin { name: "gp_regression", params: &[K, X, req("y", ParamTy::Vector), req("test", ParamTy::Numeric), num("noise", 0.0)], ret: Ret::Record, mode: Mode::Plain, doc: "the posterior of a GP with prior covariance K given y at the training inputs x, observed with noise variance T = `noise`: `mean` = K_*ᵀ(K + T I)⁻¹y and `variance` = diag(K_** − K_*ᵀ(K + T I)⁻¹K_*) at the test inputs (Cholesky of K + T I, faer; round-off below 0 set to 0), and `log_marginal_likelihood` = −½yᵀ(K + T I)⁻¹y − ½ln det(K + T I) − (P/2)ln 2π (e.g. `gp_regression(rbf(), [0, 1], [1, -1], test = [0.5], noise = 0.01).mean`)" },
-        run: Kernel::Pure(gp_regression),
+        run: Kernel::Eval(gp_regression),
     },
 ];
 
@@ -70,8 +77,14 @@ fn constructor(name: &str, keys: &[&str], a: &Args, span: Span) -> Result<Value>
         fields.push((key.to_string(), Value::Num(x)));
     }
     let value = Value::record(fields);
-    let probe = Mat::<f64>::zeros(1, 1);
-    evaluate(&value, probe.as_ref(), probe.as_ref(), span)?;
+    probe(value, span)
+}
+
+/// A kernel record, once its parameters are known to give a Gram matrix (on one input).
+fn probe(value: Value, span: Span) -> Result<Value> {
+    let one = Mat::<f64>::from_fn(1, 1, |_, _| 1.0);
+    let probe = (one.as_ref(), one.as_ref(), true);
+    evaluate(&value, probe, span, &AtomicBool::new(false))?;
     Ok(value)
 }
 
@@ -91,55 +104,60 @@ fn field(kernel: &Value, key: &str, span: Span) -> Result<f64> {
     }
 }
 
-/// K(x, y) of a kernel record.
-fn evaluate(kernel: &Value, x: MatRef<f64>, y: MatRef<f64>, span: Span) -> Result<Mat<f64>> {
-    let refused = |e: crate::backend::BackendError| bad(span, e.to_string());
+/// K(x, y) of a kernel record; `same`: y is x (the NNGP recursion then runs on x alone, else
+/// on the rows of x and y together, whose cross block is K(x, y)).
+fn evaluate(
+    kernel: &Value,
+    (x, y, same): (MatRef<f64>, MatRef<f64>, bool),
+    span: Span,
+    stop: &AtomicBool,
+) -> Result<Mat<f64>> {
+    let refused = RunError::refused(span);
     let name = match kernel.field("kernel") {
         Some(Value::Str(s)) => s.to_string(),
         _ => {
             let msg = format!(
-                "this needs a kernel (rbf, linear), but got {}",
+                "this needs a kernel (nngp, rbf, linear), but got {}",
                 kernel.describe()
             );
             return Err(RunError::new(span, msg)
-                .code(crate::diag::ErrorCode::RunType)
+                .code(ErrorCode::RunType)
                 .help("declare one: `kernel k = rbf(lengthscale = 1)`"));
         }
     };
     match name.as_str() {
+        "nngp" => nngp_gram(kernel, (x, y, same), span, stop),
         "rbf" => kernels::rbf(
             x,
             y,
             field(kernel, "lengthscale", span)?,
             field(kernel, "variance", span)?,
-        ),
+        )
+        .map_err(&refused),
         "linear" => kernels::linear(
             x,
             y,
             field(kernel, "c_w", span)?,
             field(kernel, "c_b", span)?,
-        ),
-        other => return Err(bad(span, format!("unknown kernel `{other}`"))),
+        )
+        .map_err(&refused),
+        other => Err(bad(span, format!("unknown kernel `{other}`"))),
     }
-    .map_err(refused)
 }
 
-fn gram(a: &Args, span: Span) -> Result<Value> {
+fn gram(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value> {
     let kernel = a[0].as_ref().expect("required");
     let x = inputs(&a[1], "x", span)?;
     let y = match &a[2] {
         None => x.clone(),
         some => inputs(some, "y", span)?,
     };
-    Ok(Value::Matrix(Arc::new(evaluate(
-        kernel,
-        x.as_ref(),
-        y.as_ref(),
-        span,
-    )?)))
+    let same = a[2].is_none();
+    let k = evaluate(kernel, (x.as_ref(), y.as_ref(), same), span, &ev.interrupt)?;
+    Ok(Value::Matrix(Arc::new(k)))
 }
 
-fn gp_regression(a: &Args, span: Span) -> Result<Value> {
+fn gp_regression(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value> {
     let kernel = a[0].as_ref().expect("required");
     let (x, test) = (inputs(&a[1], "x", span)?, inputs(&a[3], "test", span)?);
     let y = numbers(&a[2], "y", span)?;
@@ -149,8 +167,13 @@ fn gp_regression(a: &Args, span: Span) -> Result<Value> {
     }
     let noise = crate::eval::args::num(&a[4], "noise", span)?;
     let both = stacked(x.as_ref(), test.as_ref(), span)?;
-    let joint = evaluate(kernel, both.as_ref(), both.as_ref(), span)?;
-    let post = gp::posterior(joint.as_ref(), y, noise).map_err(|e| bad(span, e.to_string()))?;
+    let joint = evaluate(
+        kernel,
+        (both.as_ref(), both.as_ref(), true),
+        span,
+        &ev.interrupt,
+    )?;
+    let post = gp::posterior(joint.as_ref(), y, noise).map_err(RunError::refused(span))?;
     Ok(Value::record(vec![
         ("mean".into(), Value::vector(post.mean)),
         ("variance".into(), Value::vector(post.variance)),
@@ -179,4 +202,75 @@ fn stacked(x: MatRef<f64>, t: MatRef<f64>, span: Span) -> Result<Mat<f64>> {
             t[(a - p, j)]
         }
     }))
+}
+
+/// The `nngp` constructor: its architecture as a kernel record (defaults recorded).
+fn nngp_kernel(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value> {
+    let activation = match &a[0] {
+        None => {
+            ev.record_default("nngp.activation", span, "\"relu\"".into());
+            Value::Str("relu".into())
+        }
+        Some(v) => v.clone(),
+    };
+    let quadrature = match &a[5] {
+        None => {
+            ev.record_default("nngp.quadrature", span, "false".into());
+            Value::Bool(false)
+        }
+        Some(v) => v.clone(),
+    };
+    let mut fields = vec![
+        ("kernel".to_string(), Value::Str("nngp".into())),
+        ("activation".to_string(), activation),
+    ];
+    for (key, v) in ["depth", "c_w", "c_b", "order"].iter().zip(&a[1..5]) {
+        fields.push((
+            key.to_string(),
+            Value::Num(crate::eval::args::num(v, key, span)?),
+        ));
+    }
+    fields.push(("quadrature".to_string(), quadrature));
+    probe(Value::record(fields), span)
+}
+
+/// A whole number ≥ 1 of a kernel record.
+fn whole_field(kernel: &Value, key: &str, span: Span) -> Result<usize> {
+    crate::eval::args::count(&Value::Num(field(kernel, key, span)?), key, span)
+}
+
+/// The NNGP Gram matrix K⁽ᴸ⁾(x, y) ([`nngp::nngp`]).
+fn nngp_gram(
+    kernel: &Value,
+    (x, y, same): (MatRef<f64>, MatRef<f64>, bool),
+    span: Span,
+    stop: &AtomicBool,
+) -> Result<Mat<f64>> {
+    let refused = RunError::refused(span);
+    let activation = match kernel.field("activation") {
+        Some(Value::Str(s)) => Activation::parse(s).ok_or_else(|| {
+            let names = Activation::NAMES.join(", ");
+            bad(
+                span,
+                format!("`activation` must be one of {names}, but is \"{s}\""),
+            )
+        })?,
+        _ => {
+            return Err(bad(
+                span,
+                "`activation` must be a string such as \"relu\"".into(),
+            ))
+        }
+    };
+    let force = matches!(kernel.field("quadrature"), Some(Value::Bool(true)));
+    let g = nngp::Gauss::new(activation, whole_field(kernel, "order", span)?, force)
+        .map_err(&refused)?;
+    let depth = whole_field(kernel, "depth", span)?;
+    let c = (field(kernel, "c_w", span)?, field(kernel, "c_b", span)?);
+    if same {
+        return nngp::nngp(x, &g, depth, c, stop).map_err(&refused);
+    }
+    let both = stacked(x, y, span)?;
+    let k = nngp::nngp(both.as_ref(), &g, depth, c, stop).map_err(&refused)?;
+    Ok(k.submatrix(0, x.nrows(), x.nrows(), y.nrows()).to_owned())
 }

@@ -126,6 +126,23 @@ fn the_learning_curve_follows_eigenlearning_at_large_t() {
 }
 
 #[test]
+fn the_nngp_cross_gram_is_the_block_of_the_joint_recursion() {
+    let text = "kernel k = nngp(activation = \"tanh\", depth = 3, c_w = 1.5, c_b = 0.1)\n\
+                let x = reshape([1, 0, 0.5, -1, 0.3, 0.3], 3)\n\
+                let post = gp_regression(k, x, [1, 0, -1], test = x, noise = 0.01)\n\
+                let direct = gram(k, x) * solve(gram(k, x) + 0.01 * identity(3), [1, 0, -1])\n\
+                report r { cross = max(abs(gram(k, x, x) - gram(k, x)))\n\
+                           mean = max(abs(post.mean - direct))\n\
+                           size = max(abs(gram(k, x))) }\n";
+    let r = first_report(text, None);
+    assert!(number(&r, "size") > 0.1);
+    // Equal inputs on the two sides are a 2-D quadrature at ρ = 1 rather than the 1-D one of
+    // the diagonal: equal to ~1e-13 at the default order.
+    assert!(number(&r, "cross") < 1e-11, "{r:?}");
+    assert!(number(&r, "mean") < 1e-10, "{r:?}");
+}
+
+#[test]
 fn decimation_temperature_adds_the_integrated_out_modes() {
     let r = first_report(
         "report r { t = decimation_temperature([4, 2, 1, 0.5], temperature = 0.25) }",

@@ -19,6 +19,7 @@ mod gp;
 mod hardening;
 mod language;
 mod linear_algebra;
+mod nngp;
 mod numbers;
 mod pde;
 mod per_step;
