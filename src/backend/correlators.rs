@@ -1,5 +1,5 @@
 //! Correlators of samples over draws (document 003): the two-point function, the connected
-//! four-point function of eq. 25 and the fourth-moment ratio E[z⁴]/E[z²]², each with its
+//! four-point function of eq. 25 and the fourth-moment ratio E\[z⁴\]/E\[z²\]², each with its
 //! statistical error over the draws.
 //!
 //! A sample is a K × m matrix `z`, one draw (an independent initialisation) per row. Errors
@@ -140,7 +140,7 @@ pub fn four_point_connected(
     }))
 }
 
-/// R = E[z⁴]/E[z²]² pooled over every entry of the sample (columns identically distributed,
+/// R = E\[z⁴\]/E\[z²\]² pooled over every entry of the sample (columns identically distributed,
 /// e.g. the neurons of one layer at one input), with its jackknife error over the draws: 3 for
 /// a Gaussian, 3 Π_{l=1}^{ℓ−1}(1 + 2/n_l) for a deep linear network's z^(ℓ) (003).
 pub fn fourth_moment_ratio(z: MatRef<f64>) -> Result<Estimate, BackendError> {

@@ -127,7 +127,7 @@ pub fn nystrom(
 
 /// Eigenlearning (004, Simon et al. 2023) at temperature T with P samples: each mode learns
 /// independently with the learnability L_k = λ_k/(λ_k + κ), ⟨f_k⟩ = L_k y_k and
-/// Var[f_k] = λ_k κ/(λ_k + κ). At large T (004) the ridge is κ = T/P; with `self_consistent`
+/// Var\[f_k\] = λ_k κ/(λ_k + κ). At large T (004) the ridge is κ = T/P; with `self_consistent`
 /// it is the effective ridge of Simon et al., the root of Σ_k λ_k/(λ_k + κ) + T/κ = P, and the
 /// test error carries E₀ = P/(P − Σ_k L_k²): E_test = E₀ Σ_k (1 − L_k)² y_k² (E₀ = 1 at large T).
 pub fn eigenlearning(
@@ -203,7 +203,7 @@ pub struct EigenModes {
     pub learnability: Vec<f64>,
     /// ⟨f_k⟩ = L_k y_k.
     pub mean: Vec<f64>,
-    /// Var[f_k] = λ_k κ/(λ_k + κ).
+    /// Var\[f_k\] = λ_k κ/(λ_k + κ).
     pub variance: Vec<f64>,
     /// The ridge κ: T/P, or the effective ridge.
     pub kappa: f64,
