@@ -25,16 +25,29 @@ pub struct Posterior {
     pub log_marginal_likelihood: f64,
 }
 
-/// The posterior from the joint Gram matrix of the P training points followed by the Q test
-/// points ((P + Q) × (P + Q), symmetric positive semi-definite), the targets y (P) and the
-/// noise variance T ≥ 0 (T = 0 interpolates; then K itself must be positive definite).
-pub fn posterior(joint: MatRef<f64>, y: &[f64], noise: f64) -> Result<Posterior, BackendError> {
+/// The posterior from the Gram matrix K of the P training points (P × P, symmetric positive
+/// semi-definite), the cross block K_* (P × Q) to the Q test points and the test points'
+/// prior variances diag K_** (Q), the targets y (P) and the noise variance T ≥ 0 (T = 0
+/// interpolates; then K itself must be positive definite).
+pub fn posterior(
+    (k, cross, test_diag): (MatRef<f64>, MatRef<f64>, &[f64]),
+    y: &[f64],
+    noise: f64,
+) -> Result<Posterior, BackendError> {
     let p = y.len();
-    if joint.nrows() != joint.ncols() || joint.nrows() < p || p == 0 {
+    if k.nrows() != p
+        || k.ncols() != p
+        || cross.nrows() != p
+        || cross.ncols() != test_diag.len()
+        || p == 0
+    {
         return Err(BackendError::Shape(format!(
-            "the Gram matrix is {}×{}, which does not hold {p} training points",
-            joint.nrows(),
-            joint.ncols()
+            "{p} targets for a {}×{} Gram matrix and a {}×{} cross block to {} test points",
+            k.nrows(),
+            k.ncols(),
+            cross.nrows(),
+            cross.ncols(),
+            test_diag.len()
         )));
     }
     if !(noise >= 0.0 && noise.is_finite()) {
@@ -42,10 +55,7 @@ pub fn posterior(joint: MatRef<f64>, y: &[f64], noise: f64) -> Result<Posterior,
             "the noise variance must be ≥ 0, but is {noise}"
         )));
     }
-    let q = joint.nrows() - p;
-    let regularised = Mat::from_fn(p, p, |a, b| {
-        joint[(a, b)] + if a == b { noise } else { 0.0 }
-    });
+    let regularised = Mat::from_fn(p, p, |a, b| k[(a, b)] + if a == b { noise } else { 0.0 });
     let l = (regularised
         .llt(Side::Lower)
         .map_err(|_| not_positive(noise))?)
@@ -55,15 +65,17 @@ pub fn posterior(joint: MatRef<f64>, y: &[f64], noise: f64) -> Result<Posterior,
     solve_lower_triangular_in_place(l.as_ref(), alpha.as_mut(), Par::Seq);
     let fit: f64 = (0..p).map(|a| alpha[(a, 0)].powi(2)).sum();
     solve_upper_triangular_in_place(l.transpose(), alpha.as_mut(), Par::Seq);
-    let mut v = joint.submatrix(0, p, p, q).to_owned();
+    let mut v = cross.to_owned();
     solve_lower_triangular_in_place(l.as_ref(), v.as_mut(), Par::Seq);
-    let mean = (0..q)
-        .map(|t| (0..p).map(|a| joint[(a, p + t)] * alpha[(a, 0)]).sum())
+    let mean = (cross.transpose() * &alpha)
+        .col(0)
+        .iter()
+        .copied()
         .collect();
-    let variance = (0..q)
-        .map(|t| {
+    let variance = (test_diag.iter().enumerate())
+        .map(|(t, prior)| {
             let explained: f64 = (0..p).map(|a| v[(a, t)].powi(2)).sum();
-            (joint[(p + t, p + t)] - explained).max(0.0)
+            (prior - explained).max(0.0)
         })
         .collect();
     let log_det: f64 = (0..p).map(|a| l[(a, a)].ln()).sum();
@@ -237,7 +249,8 @@ mod tests {
             (0, 2) | (2, 0) => 0.5,
             _ => 0.0,
         });
-        let post = posterior(joint.as_ref(), &[1.0, -2.0], 0.5).unwrap();
+        let (k, cross) = (joint.submatrix(0, 0, 2, 2), joint.submatrix(0, 2, 2, 1));
+        let post = posterior((k, cross, &[1.5]), &[1.0, -2.0], 0.5).unwrap();
         // mean = 0.5 · 1/(2 + 0.5), variance = 1.5 − 0.5²/2.5.
         assert!((post.mean[0] - 0.2).abs() < 1e-15, "{post:?}");
         assert!((post.variance[0] - 1.4).abs() < 1e-15, "{post:?}");
@@ -249,10 +262,11 @@ mod tests {
 
     #[test]
     fn a_singular_gram_without_noise_is_refused() {
-        let joint = Mat::from_fn(3, 3, |_, _| 1.0);
-        let e = posterior(joint.as_ref(), &[1.0, 1.0], 0.0).unwrap_err();
+        let ones = Mat::from_fn(2, 2, |_, _| 1.0);
+        let blocks = (ones.as_ref(), ones.as_ref(), &[1.0, 1.0][..]);
+        let e = posterior(blocks, &[1.0, 1.0], 0.0).unwrap_err();
         assert!(e.to_string().contains("give a noise T > 0"), "{e}");
-        assert!(posterior(joint.as_ref(), &[1.0, 1.0], -1.0).is_err());
+        assert!(posterior(blocks, &[1.0, 1.0], -1.0).is_err());
     }
 
     #[test]

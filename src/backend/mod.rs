@@ -18,6 +18,7 @@ pub mod mol;
 pub mod mol_implicit;
 pub mod nn;
 pub mod nngp;
+pub mod nngp_blocks;
 pub mod rng;
 pub mod sde;
 pub mod sde_matrix;

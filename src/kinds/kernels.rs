@@ -8,6 +8,7 @@ use crate::backend::gp;
 use crate::backend::kernels;
 use crate::backend::nn::activation::Activation;
 use crate::backend::nngp;
+use crate::backend::nngp_blocks;
 use crate::builtins::{auto, num, req, Builtin, Mode, Param, Ret};
 use crate::diag::ErrorCode;
 use crate::eval::args::{matrix, numbers, Args};
@@ -104,8 +105,8 @@ fn field(kernel: &Value, key: &str, span: Span) -> Result<f64> {
     }
 }
 
-/// K(x, y) of a kernel record; `same`: y is x (the NNGP recursion then runs on x alone, else
-/// on the rows of x and y together, whose cross block is K(x, y)).
+/// K(x, y) of a kernel record; `same`: y is x (for the NNGP kernel the symmetric Gram matrix of
+/// x, else the cross block).
 fn evaluate(
     kernel: &Value,
     (x, y, same): (MatRef<f64>, MatRef<f64>, bool),
@@ -166,14 +167,12 @@ fn gp_regression(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value
         return Err(bad(span, msg));
     }
     let noise = crate::eval::args::num(&a[4], "noise", span)?;
-    let both = stacked(x.as_ref(), test.as_ref(), span)?;
-    let joint = evaluate(
-        kernel,
-        (both.as_ref(), both.as_ref(), true),
-        span,
-        &ev.interrupt,
-    )?;
-    let post = gp::posterior(joint.as_ref(), y, noise).map_err(RunError::refused(span))?;
+    let stop = &ev.interrupt;
+    let k = evaluate(kernel, (x.as_ref(), x.as_ref(), true), span, stop)?;
+    let cross = evaluate(kernel, (x.as_ref(), test.as_ref(), false), span, stop)?;
+    let prior = diagonal(kernel, test.as_ref(), span)?;
+    let blocks = (k.as_ref(), cross.as_ref(), &prior[..]);
+    let post = gp::posterior(blocks, y, noise).map_err(RunError::refused(span))?;
     Ok(Value::record(vec![
         ("mean".into(), Value::vector(post.mean)),
         ("variance".into(), Value::vector(post.variance)),
@@ -184,24 +183,20 @@ fn gp_regression(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value
     ]))
 }
 
-/// The rows of x followed by those of t.
-fn stacked(x: MatRef<f64>, t: MatRef<f64>, span: Span) -> Result<Mat<f64>> {
-    if x.ncols() != t.ncols() {
-        let msg = format!(
-            "the training inputs have {} coordinates and the test inputs {}",
-            x.ncols(),
-            t.ncols()
-        );
-        return Err(bad(span, msg));
+/// The prior variances K(x_a, x_a) of the rows of x.
+fn diagonal(kernel: &Value, x: MatRef<f64>, span: Span) -> Result<Vec<f64>> {
+    if matches!(kernel.field("kernel"), Some(Value::Str(s)) if &**s == "nngp") {
+        let (g, depth, c) = nngp_parts(kernel, span)?;
+        let layers = nngp_blocks::diagonals(x, &g, depth, c).map_err(RunError::refused(span))?;
+        return Ok(layers.last().cloned().unwrap_or_default());
     }
-    let p = x.nrows();
-    Ok(Mat::from_fn(p + t.nrows(), x.ncols(), |a, j| {
-        if a < p {
-            x[(a, j)]
-        } else {
-            t[(a - p, j)]
-        }
-    }))
+    let never = AtomicBool::new(false);
+    (0..x.nrows())
+        .map(|a| {
+            let row = x.subrows(a, 1);
+            Ok(evaluate(kernel, (row, row, true), span, &never)?[(0, 0)])
+        })
+        .collect()
 }
 
 /// The `nngp` constructor: its architecture as a kernel record (defaults recorded).
@@ -239,14 +234,8 @@ fn whole_field(kernel: &Value, key: &str, span: Span) -> Result<usize> {
     crate::eval::args::count(&Value::Num(field(kernel, key, span)?), key, span)
 }
 
-/// The NNGP Gram matrix K⁽ᴸ⁾(x, y) ([`nngp::nngp`]).
-fn nngp_gram(
-    kernel: &Value,
-    (x, y, same): (MatRef<f64>, MatRef<f64>, bool),
-    span: Span,
-    stop: &AtomicBool,
-) -> Result<Mat<f64>> {
-    let refused = RunError::refused(span);
+/// The expectations, depth and (C_W, C_b) of an `nngp` kernel record.
+fn nngp_parts(kernel: &Value, span: Span) -> Result<(nngp::Gauss, usize, (f64, f64))> {
     let activation = match kernel.field("activation") {
         Some(Value::Str(s)) => Activation::parse(s).ok_or_else(|| {
             let names = Activation::NAMES.join(", ");
@@ -263,14 +252,27 @@ fn nngp_gram(
         }
     };
     let force = matches!(kernel.field("quadrature"), Some(Value::Bool(true)));
-    let g = nngp::Gauss::new(activation, whole_field(kernel, "order", span)?, force)
-        .map_err(&refused)?;
+    let order = whole_field(kernel, "order", span)?;
+    let g = nngp::Gauss::new(activation, order, force).map_err(RunError::refused(span))?;
     let depth = whole_field(kernel, "depth", span)?;
-    let c = (field(kernel, "c_w", span)?, field(kernel, "c_b", span)?);
+    Ok((
+        g,
+        depth,
+        (field(kernel, "c_w", span)?, field(kernel, "c_b", span)?),
+    ))
+}
+
+/// The NNGP Gram matrix K⁽ᴸ⁾(x, x) ([`nngp::nngp`]) or cross block K⁽ᴸ⁾(x, y)
+/// ([`nngp_blocks::cross`]).
+fn nngp_gram(
+    kernel: &Value,
+    (x, y, same): (MatRef<f64>, MatRef<f64>, bool),
+    span: Span,
+    stop: &AtomicBool,
+) -> Result<Mat<f64>> {
+    let (g, depth, c) = nngp_parts(kernel, span)?;
     if same {
-        return nngp::nngp(x, &g, depth, c, stop).map_err(&refused);
+        return nngp::nngp(x, &g, depth, c, stop).map_err(RunError::refused(span));
     }
-    let both = stacked(x, y, span)?;
-    let k = nngp::nngp(both.as_ref(), &g, depth, c, stop).map_err(&refused)?;
-    Ok(k.submatrix(0, x.nrows(), x.nrows(), y.nrows()).to_owned())
+    nngp_blocks::cross((x, y), &g, depth, c, stop).map_err(RunError::refused(span))
 }

@@ -27,6 +27,8 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         ],
         "phase_diagram.wmd" => &[("runs", "2"), ("steps", "400")],
         "deep_linear_correlators.wmd" => &[("draws", "4000")],
+        "nngp_kernel.wmd" => &[("draws", "4000")],
+        "eigenlearning.wmd" => &[("draws", "20"), ("N", "200")],
         "linear_scaling_sgd.wmd" => &[
             ("runs", "6"),
             ("time", "4"),
