@@ -49,6 +49,13 @@ const STEP_EVERY: Param = auto(
 );
 const STEP_FACTOR: Param = auto("step_factor", ParamTy::Num, "0.1 (schedule = \"step\")");
 
+/// Langevin's weight decay: one γ, or a vector with one γ_l per layer.
+const LANGEVIN_DECAY: Param = Param {
+    name: "weight_decay",
+    ty: ParamTy::Numeric,
+    default: crate::builtins::DefaultValue::Num(0.0),
+};
+
 /// The constructors of optimizers.
 pub static ROWS: &[Row] = &[
     Row {
@@ -94,10 +101,10 @@ pub static ROWS: &[Row] = &[
     Row {
         sig: Builtin {
             name: "langevin",
-            params: &[req("lr", ParamTy::Num), req("temperature", ParamTy::Num), dflt("weight_decay", 0.0), BATCH, SCHEDULE, FINAL_LR, STEP_EVERY, STEP_FACTOR],
+            params: &[req("lr", ParamTy::Num), req("temperature", ParamTy::Num), LANGEVIN_DECAY, BATCH, SCHEDULE, FINAL_LR, STEP_EVERY, STEP_FACTOR],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "Langevin dynamics θ ← θ − lr(∇L + γθ) + √(2·lr·T) ξ, whose stationary law is ∝ exp(−(L + γ|θ|²/2)/T) as lr → 0 (004) (e.g. `optimizer opt = langevin(lr = 0.001, temperature = 0.01)`)",
+            doc: "Langevin dynamics θ ← θ − lr(∇L + γθ) + √(2·lr·T) ξ, whose stationary law is ∝ exp(−(L + γ|θ|²/2)/T) as lr → 0 (004); weight_decay a vector gives each layer l of a perceptron its own γ_l (W and b), and γ_l = T/σ_l² makes the law the Bayesian posterior ∝ exp(−L/T) with the prior N(0, σ_l²) per weight (e.g. `optimizer opt = langevin(lr = 0.001, temperature = 0.01)`)",
         },
         run: Kernel::Eval(langevin),
     },
@@ -223,12 +230,31 @@ fn pcd(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value> {
 }
 
 fn langevin(ev: &Evaluator, a: &Args, span: Span, _: &Draw) -> Result<Value> {
+    let per_layer = match &a[2] {
+        Some(Value::Vector(v)) => Some(v.clone()),
+        _ => None,
+    };
+    let decay = if per_layer.is_some() {
+        0.0
+    } else {
+        num(&a[2], "weight_decay", span)?
+    };
     let numbers = vec![
         ("lr", num(&a[0], "lr", span)?),
         ("temperature", num(&a[1], "temperature", span)?),
-        ("weight_decay", num(&a[2], "weight_decay", span)?),
+        ("weight_decay", decay),
     ];
-    record(ev, "langevin", numbers, a, (4, 3), span)
+    let mut v = record(ev, "langevin", numbers, a, (4, 3), span)?;
+    if let (Some(layers), Value::Record(fields)) = (per_layer, &mut v) {
+        if let Some(bad_decay) = layers.iter().find(|g| !(g.is_finite() && **g >= 0.0)) {
+            return Err(bad(
+                span,
+                format!("every layer's weight_decay must be ≥ 0, but one is {bad_decay}"),
+            ));
+        }
+        std::sync::Arc::make_mut(fields).push(("layer_weight_decay".into(), Value::Vector(layers)));
+    }
+    Ok(v)
 }
 
 /// What `train` needs of an optimizer's value.
@@ -240,6 +266,8 @@ pub struct Settings {
     pub batch: Option<usize>,
     /// PCD: Gibbs sweeps per update and persistent chains.
     pub pcd: Option<(usize, usize)>,
+    /// Langevin: γ_l per layer of a perceptron (W and b), replacing the one γ.
+    pub layer_decay: Option<Vec<f64>>,
 }
 
 /// A schedule before the number of steps is known.
@@ -324,11 +352,16 @@ pub fn settings(v: &Value, span: Span) -> Result<Settings> {
     };
     let batch = v.field("batch").map(|_| f("batch") as usize);
     let pcd = (rule_name.as_ref() == "pcd").then(|| (f("gibbs") as usize, f("chains") as usize));
+    let layer_decay = match v.field("layer_weight_decay") {
+        Some(Value::Vector(d)) => Some(d.to_vec()),
+        _ => None,
+    };
     Ok(Settings {
         rule,
         lr,
         planned,
         batch,
         pcd,
+        layer_decay,
     })
 }

@@ -270,6 +270,27 @@ fn build(
         ));
     }
     let opt = Optimizer::new(s.rule, s.lr, schedule, n_params);
+    let opt = match (&s.layer_decay, &model) {
+        (None, _) => opt,
+        (Some(d), Model::Perceptron { net, .. }) if d.len() == net.layers.len() => {
+            let mut decay = vec![0.0; n_params];
+            for (layer, gamma) in net.layers.iter().zip(d) {
+                decay[layer.range()].iter_mut().for_each(|g| *g = *gamma);
+            }
+            opt.with_decay(decay)
+        }
+        (Some(d), m) => {
+            let layers = match m {
+                Model::Perceptron { net, .. } => format!("the network has {}", net.layers.len()),
+                Model::Rbm(_) => "a Gaussian RBM has none".into(),
+            };
+            let msg = format!(
+                "`weight_decay` has {} entries, one per layer, but {layers}",
+                d.len()
+            );
+            return Err(field_error(span, msg));
+        }
+    };
     let order: Vec<usize> = (0..data.n).collect();
     let batch_width = frozen.as_ref().map_or(data.d_in, |f: &Frozen| f.width);
     Ok(Trainer {

@@ -29,6 +29,13 @@ fn scale(name: &str) -> &'static [(&'static str, &'static str)] {
         "deep_linear_correlators.wmd" => &[("draws", "4000")],
         "nngp_kernel.wmd" => &[("draws", "4000")],
         "eigenlearning.wmd" => &[("draws", "20"), ("N", "200")],
+        "bayesian_equilibrium.wmd" => &[
+            ("runs", "8"),
+            ("burn", "2000"),
+            ("gap", "200"),
+            ("samples", "5"),
+            ("wide", "20"),
+        ],
         "linear_scaling_sgd.wmd" => &[
             ("runs", "6"),
             ("time", "4"),

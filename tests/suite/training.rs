@@ -161,6 +161,41 @@ fn langevin_samples_the_gibbs_law_of_a_quadratic_loss() {
     );
 }
 
+/// With x = 0 the loss does not see the weights: each layer relaxes to its own prior
+/// N(0, T/γ_l), exactly T/(γ_l(1 − lr·γ_l/2)) for the discrete chain.
+#[test]
+fn langevin_with_a_weight_decay_per_layer_samples_each_layers_prior() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zero.csv");
+    std::fs::write(&path, "0,0\n0,0\n").unwrap();
+    let (lr, t, gammas) = (0.01, 0.5, [0.5, 4.0]);
+    let text = format!(
+        "data d = load_data(\"{}\", targets = [1])\n\
+         network w = deep_linear(widths = [1, 1, 1])\n\
+         optimizer opt = langevin(lr = {lr}, temperature = {t}, weight_decay = [{}, {}])\n\
+         train eq {{ model = w\n data = d\n optimizer = opt\n steps = 2000\n runs = 3000 }}\n\
+         report r {{ w0 = [m.layer[0].W[0, 0] for m in eq.final]\n w1 = [m.layer[1].W[0, 0] for m in eq.final] }}\n",
+        path.display(),
+        gammas[0],
+        gammas[1]
+    );
+    let r = first_report(&text, None);
+    for (layer, gamma) in gammas.iter().enumerate() {
+        let w = numbers(field(&r, &format!("w{layer}")));
+        let n = w.len() as f64;
+        let var = w.iter().map(|x| x * x).sum::<f64>() / n;
+        let exact = t / (gamma * (1.0 - lr * gamma / 2.0));
+        let se = exact * (2.0 / n).sqrt();
+        assert!(
+            (var - exact).abs() < 4.0 * se,
+            "layer {layer}: Var w = {var}, exact {exact} ± {se}"
+        );
+    }
+    let wrong = text.replace("weight_decay = [0.5, 4]", "weight_decay = [0.5, 4, 1]");
+    let e = run_script("bad.wmd", &wrong, &[], None).expect_err("three decays, two layers");
+    assert!(e.contains("one per layer"), "{e}");
+}
+
 #[test]
 fn training_gives_the_same_numbers_on_one_and_two_threads() {
     let text = teacher_student(

@@ -138,9 +138,19 @@ pub struct Optimizer {
     m: Vec<f64>,
     v: Vec<f64>,
     count: Vec<u32>,
+    /// Langevin: γ_k per coordinate, replacing the rule's one γ (empty: the rule's).
+    decay: Vec<f64>,
 }
 
 impl Optimizer {
+    /// Langevin with a weight decay γ_k of its own for every coordinate (one per parameter):
+    /// θ_k ← θ_k − η(g_k + γ_k θ_k) + √(2ηT) ξ_k, stationary ∝ exp(−(L + Σ_k γ_k θ_k²/2)/T), so
+    /// γ_k = T/σ_k² makes it the posterior ∝ exp(−L/T) Π_k N(θ_k; 0, σ_k²).
+    pub fn with_decay(mut self, decay: Vec<f64>) -> Optimizer {
+        self.decay = decay;
+        self
+    }
+
     /// An optimiser for `n_params` parameters with zero state.
     pub fn new(rule: Rule, lr: f64, schedule: Schedule, n_params: usize) -> Optimizer {
         let mut opt = Optimizer {
@@ -151,6 +161,7 @@ impl Optimizer {
             m: Vec::new(),
             v: Vec::new(),
             count: Vec::new(),
+            decay: Vec::new(),
         };
         opt.ensure_state(n_params);
         opt
@@ -216,7 +227,13 @@ impl Optimizer {
                 Rule::Langevin {
                     temperature,
                     weight_decay,
-                } => langevin(p, g, lr, temperature, weight_decay, rng),
+                } => {
+                    let decay = match self.decay.get(r.clone()) {
+                        Some(d) => Decay::Each(d),
+                        None => Decay::All(weight_decay),
+                    };
+                    langevin(p, g, (lr, temperature), decay, rng)
+                }
             }
         }
     }
@@ -271,11 +288,21 @@ fn sgd_momentum(p: &mut [f64], g: &[f64], v: &mut [f64], momentum: f64, lr: f64)
     }
 }
 
+/// The weight decay of a Langevin step: one γ, or γ_k per coordinate.
+enum Decay<'a> {
+    All(f64),
+    Each(&'a [f64]),
+}
+
 /// θ ← θ − η(g + γθ) + √(2ηT) ξ (no draws when T = 0).
-fn langevin(p: &mut [f64], g: &[f64], lr: f64, temperature: f64, decay: f64, rng: &mut Rng) {
+fn langevin(p: &mut [f64], g: &[f64], (lr, temperature): (f64, f64), decay: Decay, rng: &mut Rng) {
     let noise = (2.0 * lr * temperature).sqrt();
-    for (pk, &gk) in p.iter_mut().zip(g) {
-        let drift = lr * (gk + decay * *pk);
+    for (k, (pk, &gk)) in p.iter_mut().zip(g).enumerate() {
+        let gamma = match decay {
+            Decay::All(gamma) => gamma,
+            Decay::Each(d) => d[k],
+        };
+        let drift = lr * (gk + gamma * *pk);
         *pk -= drift;
         if temperature > 0.0 {
             let xi: f64 = StandardNormal.sample(rng);
