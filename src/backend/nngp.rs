@@ -28,6 +28,7 @@
 use super::nn::activation::Activation;
 use super::BackendError;
 use faer::{Mat, MatRef, Side};
+use rayon::prelude::*;
 use std::f64::consts::{PI, TAU};
 use std::sync::atomic::AtomicBool;
 
@@ -146,15 +147,18 @@ impl Gauss {
                 _ => c,
             };
         }
-        self.quadrature_pair(a.sqrt(), b.sqrt(), rho)
+        let sa = a.sqrt();
+        self.quadrature_pair(|i| self.act.apply(sa * self.rule.nodes[i]), b.sqrt(), rho)
     }
 
-    fn quadrature_pair(&self, sa: f64, sb: f64, rho: f64) -> f64 {
+    /// Σᵢ Σⱼ wᵢ wⱼ σ(√a tᵢ) σ(√b (ρ tᵢ + √(1 − ρ²) tⱼ)) with the outer factors σ(√a tᵢ) given
+    /// by `outer(i)` (they depend on one input only: [`Shared`] keeps them per input).
+    fn quadrature_pair(&self, outer: impl Fn(usize) -> f64, sb: f64, rho: f64) -> f64 {
         let perp = (1.0 - rho * rho).max(0.0).sqrt();
         let (t, w) = (&self.rule.nodes, &self.rule.weights);
         let mut total = 0.0;
-        for (&ti, &wi) in t.iter().zip(w) {
-            let su = self.act.apply(sa * ti);
+        for (i, (&ti, &wi)) in t.iter().zip(w).enumerate() {
+            let su = outer(i);
             if su == 0.0 {
                 continue;
             }
@@ -164,6 +168,36 @@ impl Gauss {
             total += wi * su * inner;
         }
         total
+    }
+
+    /// What every pair of a layer shares per input α, from the diagonal K_αα.
+    fn shared(&self, diag: &[f64]) -> Shared {
+        let root: Vec<f64> = diag.iter().map(|k| k.sqrt()).collect();
+        let outer = if self.closed {
+            Vec::new()
+        } else {
+            (root.iter())
+                .flat_map(|&s| self.rule.nodes.iter().map(move |&t| self.act.apply(s * t)))
+                .collect()
+        };
+        Shared { root, outer }
+    }
+
+    /// [`Gauss::pair`] of inputs α < β (a = K_αα, b = K_ββ, c = K_αβ) with the per-input work
+    /// taken from `sh`: the same operations, so the same bits.
+    fn pair_shared(&self, sh: &Shared, diag: &[f64], (a, b): (usize, usize), c: f64) -> f64 {
+        if self.closed {
+            return self.pair(diag[a], diag[b], c);
+        }
+        let s = (diag[a] * diag[b]).sqrt();
+        let rho = if s > 0.0 {
+            (c / s).clamp(-1.0, 1.0)
+        } else {
+            0.0
+        };
+        let n = self.rule.nodes.len();
+        let outer = &sh.outer[a * n..(a + 1) * n];
+        self.quadrature_pair(|i| outer[i], sh.root[b], rho)
     }
 
     /// (χ_∥, χ_⊥)/C_W at K = k ≥ 0: ∂⟨σ²⟩_K/∂K = (1/2K)⟨(σ(√K g)² − σ(0)²)(g² − 1)⟩ (the
@@ -194,6 +228,13 @@ impl Gauss {
         }
         (par / (2.0 * k), perp)
     }
+}
+
+/// The per-input values of one layer: √K_αα (`root`) and, for quadrature, the outer factors
+/// σ(√K_αα tᵢ) (`outer`, the `order` entries of input α at α·order).
+struct Shared {
+    root: Vec<f64>,
+    outer: Vec<f64>,
 }
 
 /// (sin θ + (π − θ) cos θ)/2π at cos θ = ρ, with sin θ = √(1 − ρ²): ½ at ρ = 1 exactly.
@@ -230,7 +271,9 @@ fn overflowed(layer: usize, k: f64) -> BackendError {
 
 /// K⁽ᴸ⁾ (P × P) of the rows of `x` (P × n₀), L = `depth`: K⁽¹⁾ = C_b + C_W x xᵀ/n₀, then
 /// K⁽ℓ⁺¹⁾_αβ = C_b + C_W E[σ(u)σ(v)] ([`Gauss::pair`]; the diagonal by [`Gauss::square`]).
-/// Exactly symmetric; `stop` is read between layers.
+/// Each layer is computed on the upper triangle α ≤ β only (P(P + 1)/2 entries), the columns
+/// in parallel; every entry is computed alone from the layer before, so the result does not
+/// depend on the thread count. Exactly symmetric; `stop` is read between layers.
 pub fn nngp(
     x: MatRef<f64>,
     g: &Gauss,
@@ -247,36 +290,40 @@ pub fn nngp(
             "`nngp` needs at least one input of at least one coordinate, but x is {p}×{n0}"
         )));
     }
-    let dot = |a: usize, b: usize| (0..n0).map(|j| x[(a, j)] * x[(b, j)]).sum::<f64>();
-    let mut k = symmetric(p, |a, b| c_b + c_w * dot(a, b) / n0 as f64);
+    let rows: Vec<f64> = (0..p * n0).map(|i| x[(i / n0, i % n0)]).collect();
+    let row = |a: usize| &rows[a * n0..(a + 1) * n0];
+    let dot = |a: usize, b: usize| row(a).iter().zip(row(b)).map(|(u, v)| u * v).sum::<f64>();
+    let mut k = vec![0.0; p * p];
+    upper(&mut k, p, |a, b| c_b + c_w * dot(a, b) / n0 as f64);
+    let mut next = vec![0.0; p * p];
     for layer in 2..=depth {
         super::check_interrupt(stop)?;
-        k = symmetric(p, |a, b| {
+        let diag: Vec<f64> = (0..p).map(|a| k[a + a * p]).collect();
+        let shared = g.shared(&diag);
+        upper(&mut next, p, |a, b| {
             let e = if a == b {
-                g.square(k[(a, a)])
+                g.square(diag[a])
             } else {
-                g.pair(k[(a, a)], k[(b, b)], k[(a, b)])
+                g.pair_shared(&shared, &diag, (a, b), k[a + b * p])
             };
             c_b + c_w * e
         });
-        if let Some(bad) = (0..p).map(|a| k[(a, a)]).find(|v| !v.is_finite()) {
+        std::mem::swap(&mut k, &mut next);
+        if let Some(bad) = (0..p).map(|a| k[a + a * p]).find(|v| !v.is_finite()) {
             return Err(overflowed(layer, bad));
         }
     }
-    Ok(k)
+    Ok(Mat::from_fn(p, p, |a, b| k[a.min(b) + a.max(b) * p]))
 }
 
-/// The P × P matrix with entries f(a, b) for a ≤ b, mirrored.
-fn symmetric(p: usize, mut f: impl FnMut(usize, usize) -> f64) -> Mat<f64> {
-    let mut m = Mat::zeros(p, p);
-    for a in 0..p {
-        for b in a..p {
-            let v = f(a, b);
-            m[(a, b)] = v;
-            m[(b, a)] = v;
+/// Entries a ≤ b of the column-major P × P buffer `m` set to f(a, b), column b holding rows
+/// 0..=b; the columns in parallel (rayon).
+fn upper(m: &mut [f64], p: usize, f: impl Fn(usize, usize) -> f64 + Sync) {
+    m.par_chunks_mut(p).enumerate().for_each(|(b, column)| {
+        for (a, entry) in column[..=b].iter_mut().enumerate() {
+            *entry = f(a, b);
         }
-    }
-    m
+    });
 }
 
 /// K⁽¹⁾, …, K⁽ᴸ⁾ of one input with k0 = x·x/n₀: K⁽¹⁾ = C_b + C_W k0,

@@ -212,3 +212,42 @@ fn recursion_and_kernel_agree_and_bad_input_is_refused() {
     let huge = recursion(&gauss(Activation::Linear, 4, false), 1.0, 300, (1e3, 0.0));
     assert!(matches!(huge, Err(BackendError::Numerical(_))), "{huge:?}");
 }
+
+/// The recursion entry by entry as the module defines it (the entry (α, β) from α = min, β = max).
+fn entrywise(x: MatRef<f64>, g: &Gauss, depth: usize, (c_w, c_b): (f64, f64)) -> Mat<f64> {
+    let (p, n0) = (x.nrows(), x.ncols());
+    let dot = |a: usize, b: usize| (0..n0).map(|j| x[(a, j)] * x[(b, j)]).sum::<f64>();
+    let mut k = Mat::from_fn(p, p, |a, b| c_b + c_w * dot(a, b) / n0 as f64);
+    for _ in 1..depth {
+        k = Mat::from_fn(p, p, |a, b| {
+            let (lo, hi) = (a.min(b), a.max(b));
+            c_b + c_w
+                * if a == b {
+                    g.square(k[(a, a)])
+                } else {
+                    g.pair(k[(lo, lo)], k[(hi, hi)], k[(lo, hi)])
+                }
+        });
+    }
+    k
+}
+
+#[test]
+fn the_gram_matrix_is_the_entrywise_recursion_for_any_thread_count() {
+    let x = Mat::from_fn(9, 3, |a, j| ((3 * a + j) as f64 * 0.37 + 0.5).sin());
+    let stop = AtomicBool::new(false);
+    for act in [Activation::Relu, Activation::Erf, Activation::Tanh] {
+        let g = gauss(act, 12, false);
+        let expected = entrywise(x.as_ref(), &g, 4, (1.5, 0.1));
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let k = pool.install(|| nngp(x.as_ref(), &g, 4, (1.5, 0.1), &stop).unwrap());
+            let same =
+                (0..9).all(|a| (0..9).all(|b| k[(a, b)].to_bits() == expected[(a, b)].to_bits()));
+            assert!(same, "{act:?} with {threads} threads");
+        }
+    }
+}
