@@ -350,7 +350,7 @@ impl Lowerer<'_> {
 
     /// Arguments in parameter order (the checker has verified the names).
     /// Arguments in parameter order; a parameter for which `layer_law` holds takes an
-    /// expression that is not a lambda as the function `(fan_in, fan_out) -> expr`
+    /// expression that is not a lambda as the function `(fan_in, fan_out, layer) -> expr`
     /// ([`crate::types::ParamTy::LayerLaw`], as the checker read it).
     fn by_position(
         &self,
@@ -375,7 +375,7 @@ impl Lowerer<'_> {
             if let Some(slot) = out.get_mut(k) {
                 let code = self.expr(&a.value);
                 *slot = Some(if layer_law(k) && !lambda {
-                    Code::Lambda(2, Arc::new(code))
+                    Code::Lambda(3, Arc::new(code))
                 } else {
                     code
                 });

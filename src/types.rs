@@ -73,7 +73,7 @@ pub enum ParamTy {
     Func,
     /// The law of a layer's weights: a law or a number, written as an expression that may read
     /// `fan_in` and `fan_out`; the checker and lowering make it the function
-    /// `(fan_in, fan_out) -> expr` (a lambda written out is taken as it is).
+    /// `(fan_in, fan_out, layer) -> expr` (a lambda written out is taken as it is).
     LayerLaw,
     Bool,
     Str,
@@ -111,7 +111,7 @@ impl ParamTy {
             P::Dist => "a distribution",
             P::DistOrFunc => "a distribution or a density function",
             P::Func => "a function",
-            P::LayerLaw => "a law of the weights (it may read fan_in and fan_out)",
+            P::LayerLaw => "a law of the weights (it may read fan_in, fan_out and layer)",
             P::Bool => "a boolean",
             P::Str => "a string",
             P::Choice(_) => "one of its strings",

@@ -580,9 +580,10 @@ impl Checker {
     }
 }
 
-/// The parameters a layer law may read ([`ParamTy::LayerLaw`]): `fan_in`, `fan_out`.
-pub fn layer_law_params(span: Span) -> [Ident; 2] {
-    ["fan_in", "fan_out"].map(|name| Ident {
+/// The parameters a layer law may read ([`ParamTy::LayerLaw`]): `fan_in`, `fan_out` and
+/// `layer` (the layer's index from 0).
+pub fn layer_law_params(span: Span) -> [Ident; 3] {
+    ["fan_in", "fan_out", "layer"].map(|name| Ident {
         name: name.into(),
         span,
     })

@@ -47,7 +47,7 @@ pub static KIND: Kind = Kind {
 const INIT: Param = auto(
     "init",
     ParamTy::LayerLaw,
-    "normal(var = 1 / fan_in); a law, or a law of the layer's fan_in and fan_out",
+    "normal(var = 1 / fan_in); a law, or a law of the layer's fan_in, fan_out and layer (its index from 0)",
 );
 const BIAS_INIT: Param = auto("bias_init", ParamTy::LayerLaw, "0: biases start at zero");
 const TRAINABLE: Param = auto(
@@ -66,7 +66,7 @@ pub static ROWS: &[Row] = &[
             params: &[req("widths", ParamTy::Vector), ACTIVATION, BIAS, INIT, BIAS_INIT, TRAINABLE],
             ret: Ret::Record,
             mode: Mode::Plain,
-            doc: "a multi-layer perceptron z_{k+1} = W_k σ(z_k) + b_k with widths n₀, …, n_L (the output layer linear); activation tanh | relu | erf | linear | sigmoid | gelu; init the law of each layer's weights, which may read `fan_in` and `fan_out` (e.g. `network net = mlp(widths = [3, 32, 1], activation = \"relu\", init = normal(var = 2 / fan_in))`)",
+            doc: "a multi-layer perceptron z_{k+1} = W_k σ(z_k) + b_k with widths n₀, …, n_L (the output layer linear); activation tanh | relu | erf | linear | sigmoid | gelu; init the law of each layer's weights, which may read `fan_in`, `fan_out` and `layer` (the index from 0, for a C_W per layer) (e.g. `network net = mlp(widths = [3, 32, 1], activation = \"relu\", init = normal(var = 2 / fan_in))`)",
         },
         run: Kernel::Eval(mlp),
     },

@@ -54,13 +54,13 @@ fn sizes(v: &Value, name: &str, span: Span) -> Result<Vec<usize>> {
 }
 
 /// The law of a layer's entries: the architecture's `key` (a law, a number, or a function of
-/// (fan_in, fan_out) or of fan_in giving one), else `default`.
+/// (fan_in, fan_out, layer), of (fan_in, fan_out) or of fan_in giving one), else `default`.
 fn layer_law(
     ev: &Evaluator,
     spec: &Value,
     key: &str,
     default: Dist,
-    shape: (usize, usize),
+    shape: (usize, usize, usize),
     span: Span,
     draw: &Draw,
 ) -> Result<Dist> {
@@ -71,10 +71,10 @@ fn layer_law(
                 Func::Closure { params, .. } => *params,
                 _ => 1,
             };
-            let args = [shape.0, shape.1].map(|n| Value::Num(n as f64));
+            let args = [shape.0, shape.1, shape.2].map(|n| Value::Num(n as f64));
             ev.call_func(
                 &Value::Func(f.clone()),
-                args[..arity.min(2)].to_vec(),
+                args[..arity.min(3)].to_vec(),
                 span,
                 draw,
             )?
@@ -118,7 +118,7 @@ pub fn realize(
         let visible = number(&spec, "visible", span)? as usize;
         let hidden = number(&spec, "hidden", span)? as usize;
         let default = Dist::Normal { mean: 0.0, sd: 0.1 };
-        let law = layer_law(ev, &spec, "init", default, (visible, hidden), span, draw)?;
+        let law = layer_law(ev, &spec, "init", default, (visible, hidden, 0), span, draw)?;
         let mut w = vec![0.0; visible * hidden];
         draw_entries(&law, &mut w, rng);
         let rbm = rbm_shell(&spec, span)?;
@@ -138,7 +138,7 @@ pub fn realize(
             mean: 0.0,
             sd: (1.0 / fan_in as f64).sqrt(),
         };
-        let law = layer_law(ev, &spec, "init", default, (fan_in, fan_out), span, draw)?;
+        let law = layer_law(ev, &spec, "init", default, (fan_in, fan_out, k), span, draw)?;
         let w = net.layers[k].w.clone();
         draw_entries(&law, &mut net.params[w], rng);
         if let Some(b) = net.layers[k].b.clone() {
@@ -146,7 +146,15 @@ pub fn realize(
                 low: 0.0,
                 high: 0.0,
             };
-            let law = layer_law(ev, &spec, "bias_init", zero, (fan_in, fan_out), span, draw)?;
+            let law = layer_law(
+                ev,
+                &spec,
+                "bias_init",
+                zero,
+                (fan_in, fan_out, k),
+                span,
+                draw,
+            )?;
             draw_entries(&law, &mut net.params[b], rng);
         }
     }

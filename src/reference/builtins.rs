@@ -89,7 +89,7 @@ pub fn type_name(ty: ParamTy) -> String {
         ParamTy::Dist => "distribution".into(),
         ParamTy::DistOrFunc => "distribution or function (a density)".into(),
         ParamTy::Func => "function".into(),
-        ParamTy::LayerLaw => "law of a layer's weights (may read fan_in, fan_out)".into(),
+        ParamTy::LayerLaw => "law of a layer's weights (may read fan_in, fan_out, layer)".into(),
         ParamTy::Bool => "condition".into(),
         ParamTy::Str => "string".into(),
         ParamTy::Choice(names) => {

@@ -87,6 +87,24 @@ fn deep_linear_two_point_is_c_w_to_the_layer_times_k0() {
     }
 }
 
+/// A C_W and a C_b per layer through `layer` in the laws: K^(1) = C_b,0 + C_W,0 K⁰,
+/// K^(ℓ+1) = C_b,ℓ + C_W,ℓ K^(ℓ) for a deep linear network with biases.
+#[test]
+fn layer_wise_weight_and_bias_variances_set_each_layers_kernel() {
+    let text = "let x = [1, -2, 0.5]\n\
+                let cw = [2, 0.5, 1.5]\n\
+                let cb = [0.1, 0.3, 0.2]\n\
+                network dln = mlp(widths = [3, 6, 6, 4], activation = \"linear\", bias = true, \
+                init = normal(var = cw[layer] / fan_in), bias_init = normal(var = cb[layer]))\n\
+                report r { k = two_point(outputs(dln, x, draws = 20000), width = 4) }\n";
+    let r = first_report(text, None);
+    let k = field(&r, "k");
+    let (value, error) = (numbers(field(k, "value"))[0], numbers(field(k, "error"))[0]);
+    let k0 = (1.0 + 4.0 + 0.25) / 3.0;
+    let exact = 0.2 + 1.5 * (0.3 + 0.5 * (0.1 + 2.0 * k0));
+    within_3_errors("K^(3)", (value, error), exact);
+}
+
 #[test]
 fn a_gaussian_sample_has_no_connected_four_point_function() {
     let text = "ensemble g = gaussian(rows = 1, cols = 3, var = 2)\n\
