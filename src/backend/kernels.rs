@@ -4,7 +4,8 @@
 use super::BackendError;
 use faer::{Mat, MatRef};
 
-fn same_dimension(x: MatRef<f64>, y: MatRef<f64>) -> Result<usize, BackendError> {
+/// The common dimension n₀ ≥ 1 of two input sets (their rows), or a shape error.
+pub fn same_dimension(x: MatRef<f64>, y: MatRef<f64>) -> Result<usize, BackendError> {
     if x.ncols() != y.ncols() || x.ncols() == 0 {
         return Err(BackendError::Shape(format!(
             "the two input sets have {} and {} coordinates; a kernel compares inputs of one dimension ≥ 1",

@@ -40,16 +40,9 @@ pub fn cross(
     c: (f64, f64),
     stop: &AtomicBool,
 ) -> Result<Mat<f64>, BackendError> {
-    if x.ncols() != y.ncols() || x.ncols() == 0 {
-        return Err(BackendError::Shape(format!(
-            "the two input sets have {} and {} coordinates; a kernel compares inputs of one dimension ≥ 1",
-            x.ncols(),
-            y.ncols()
-        )));
-    }
+    let n0 = super::kernels::same_dimension(x, y)? as f64;
     let (dx, dy) = (diagonals(x, g, depth, c)?, diagonals(y, g, depth, c)?);
     let (c_w, c_b) = c;
-    let n0 = x.ncols() as f64;
     let rows: Vec<Vec<f64>> = (0..x.nrows())
         .into_par_iter()
         .map(|a| {
