@@ -42,7 +42,7 @@ impl Checker {
             }
             "zeros" | "ones" => Ty::Vector,
             "eigvals" => self.eigvals(given),
-            "sum" | "mean" => self.along_axis(b, given),
+            "sum" | "mean" | "variance" | "std" => self.along_axis(b, given),
             "diag" => match ty(given, 0) {
                 Some(Ty::Matrix(_)) => Ty::Vector,
                 Some(Ty::Any) | None => Ty::Any,
@@ -87,7 +87,7 @@ impl Checker {
         Ty::Vector
     }
 
-    /// `sum(x)`, `mean(x)`: a number; with `axis = 0` or `1`, of a matrix, a vector.
+    /// `sum(x)`, `mean(x)`, `variance(x)`, `std(x)`: a number; with `axis = 0` or `1`, of a matrix, a vector.
     fn along_axis(&mut self, b: &Builtin, given: &Given) -> Ty {
         let Some(Some((_, axis))) = given.get(1) else {
             return Ty::Num;

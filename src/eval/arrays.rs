@@ -70,7 +70,7 @@ pub(super) fn stack(parts: Vec<Value>, span: Span) -> Result<Value> {
     Ok(super::args::stack_values(parts))
 }
 
-/// `sum(M, axis = k)`, `mean(M, axis = k)` (numpy's convention): axis = 0 reduces over the
+/// `sum(M, axis = k)`, `mean`, `variance`, `std` (numpy's convention, the variance unbiased): axis = 0 reduces over the
 /// rows, giving one value per column; axis = 1 over the columns, one value per row. Without
 /// an axis, over all entries.
 pub(super) fn along_axis(name: &str, a: &Args, span: Span) -> Result<Value> {
@@ -88,16 +88,13 @@ pub(super) fn along_axis(name: &str, a: &Args, span: Span) -> Result<Value> {
             )));
     };
     finite_entries(&a[0], span)?;
-    let mean = name == "mean";
-    let reduce = |xs: &mut dyn Iterator<Item = f64>, n: usize| {
-        let s: f64 = xs.sum();
-        if mean {
-            s / n as f64
-        } else {
-            s
-        }
-    };
     let (r, c) = (m.nrows(), m.ncols());
+    let spread = matches!(name, "variance" | "std");
+    if spread && ((axis == 0.0 && r < 2) || (axis == 1.0 && c < 2)) {
+        let msg = format!("`{name}` along axis {axis} needs at least 2 values per line, but the matrix is {r}×{c}");
+        return Err(RunError::new(span, msg).code(ErrorCode::RunValue));
+    }
+    let reduce = |xs: &mut dyn Iterator<Item = f64>, n: usize| reduce_line(name, xs, n);
     Ok(Value::vector(match axis {
         0.0 => (0..c)
             .map(|j| reduce(&mut (0..r).map(|i| m[(i, j)]), r))
@@ -112,6 +109,21 @@ pub(super) fn along_axis(name: &str, a: &Args, span: Span) -> Result<Value> {
                 .help("axis = 0 reduces over the rows (one value per column), axis = 1 over the columns (one value per row)"));
         }
     }))
+}
+
+/// One line of a matrix reduced: the sum, the mean, or the unbiased variance
+/// Σ(x − x̄)²/(n − 1) (two passes) and its square root.
+fn reduce_line(name: &str, xs: &mut dyn Iterator<Item = f64>, n: usize) -> f64 {
+    let values: Vec<f64> = xs.collect();
+    let sum: f64 = values.iter().sum();
+    let mean = sum / n as f64;
+    let variance = || values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+    match name {
+        "mean" => mean,
+        "variance" => variance(),
+        "std" => variance().sqrt(),
+        _ => sum,
+    }
 }
 
 /// `diag(M)`: the diagonal M₀₀, M₁₁, … (min(rows, cols) entries); `diag(v)`: the square

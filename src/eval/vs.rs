@@ -24,18 +24,27 @@ pub fn compare(ev: &Evaluator, a: Value, b: Value, span: Span, frame: &mut Frame
     let is_hist = matches!(a.field("kind"), Some(Value::Str(k)) if &**k == "histogram");
     match (&a, &b) {
         _ if is_hist => histogram_vs(ev, &a, &b, span, frame),
-        (Value::Num(m), Value::Num(t)) => Ok(Value::record(vec![
-            ("measured".into(), Value::Num(*m)),
-            ("theory".into(), Value::Num(*t)),
-            ("abs_error".into(), Value::Num((m - t).abs())),
-            ("rel_error".into(), Value::Num(if *t != 0.0 { ((m - t) / t).abs() } else { f64::NAN })),
-        ])),
+        (Value::Num(m), Value::Num(t)) => Ok(numbers(*m, *t)),
         (Value::Vector(m), Value::Vector(t)) if m.len() == t.len() => Ok(vectors(m, t)),
         (Value::Vector(xs), Value::Dist(d)) => sample_vs(xs, d, span),
         _ => Err(RunError::new(span, format!("cannot set {} beside {}", a.describe(), b.describe()))
             .code(ErrorCode::RunVs)
             .help("`vs` compares a histogram with a distribution or density, a sample with a distribution, or numbers with numbers")),
     }
+}
+
+/// A number beside a number: `abs_error` |m − t|, and `rel_error` |m − t|/|t| unless t = 0
+/// (where no relative error exists: a result is never NaN).
+fn numbers(m: f64, t: f64) -> Value {
+    let mut fields = vec![
+        ("measured".into(), Value::Num(m)),
+        ("theory".into(), Value::Num(t)),
+        ("abs_error".into(), Value::Num((m - t).abs())),
+    ];
+    if t != 0.0 {
+        fields.push(("rel_error".into(), Value::Num(((m - t) / t).abs())));
+    }
+    Value::record(fields)
 }
 
 fn vectors(m: &[f64], t: &[f64]) -> Value {

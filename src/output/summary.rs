@@ -71,12 +71,10 @@ fn describe(v: &Value) -> String {
         }
         (Value::Record(_), _) if v.field("measured").is_some() && v.field("theory").is_some() => {
             match (num_field(v, "measured"), num_field(v, "theory")) {
-                (Some(m), Some(t)) => format!(
-                    "{} vs {} (rel. error {})",
-                    f(m),
-                    f(t),
-                    f(num_field(v, "rel_error").unwrap_or(f64::NAN))
-                ),
+                (Some(m), Some(t)) => match num_field(v, "rel_error") {
+                    Some(r) => format!("{} vs {} (rel. error {})", f(m), f(t), f(r)),
+                    None => format!("{} vs {} (abs. error {})", f(m), f(t), f((m - t).abs())),
+                },
                 _ => format!(
                     "max |Δ| = {}, rms = {}",
                     f(num_field(v, "max_abs_error").unwrap_or(f64::NAN)),

@@ -229,3 +229,24 @@ fn sample_refuses_what_it_cannot_stack() {
     let e = error("ensemble W = goe(n = 3)\nreport r { a = sample(eigvals(W)) }");
     assert!(e.contains("wmd::check::missing_argument"), "{e}");
 }
+
+/// `variance` and `std` along an axis, unbiased as numpy's `var(ddof = 1)`, by hand.
+#[test]
+fn variance_and_std_along_an_axis() {
+    let r = report(
+        "let M = reshape([1, 2, 3, 5, 5, 9], 3)\n\
+         report r { v0 = variance(M, axis = 0)\n s1 = std(M, axis = 1)\n all = variance(M) }",
+    );
+    let v0 = vector(&r, "v0");
+    assert!(
+        (v0[0] - 4.0).abs() < 1e-14 && (v0[1] - 37.0 / 3.0).abs() < 1e-13,
+        "{v0:?}"
+    );
+    let s1 = vector(&r, "s1");
+    for (s, d) in s1.iter().zip([1.0f64, 2.0, 4.0]) {
+        assert!((s - d / 2f64.sqrt()).abs() < 1e-14, "{s1:?}");
+    }
+    assert!((num(&r, "all") - 49.0 / 6.0).abs() < 1e-13);
+    let e = error("report r { v = variance(reshape([1, 2], 1), axis = 0) }");
+    assert!(e.contains("at least 2 values per line"), "{e}");
+}

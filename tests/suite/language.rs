@@ -126,3 +126,23 @@ fn expect_reads_the_results_of_sweeps() {
     let err = run_script("a.wmd", "let x = 0\nexpect lines.points == 3", &[], None).unwrap_err();
     assert!(err.contains("unknown name `lines`"), "{err}");
 }
+
+/// `x vs 0` has no relative error (it would be 0/0 or ∞): the record holds the absolute one,
+/// and the run goes on instead of stopping at a NaN.
+#[test]
+fn a_number_beside_zero_is_compared_by_its_absolute_error() {
+    let out = run_script(
+        "t.wmd",
+        "report r { a = 0.25 vs 0\n b = 3 vs 2 }",
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let r = &out.reports[0].1;
+    let (a, b) = (r.field("a").unwrap(), r.field("b").unwrap());
+    assert!(matches!(a.field("abs_error"), Some(Value::Num(x)) if *x == 0.25));
+    assert!(a.field("rel_error").is_none());
+    assert!(matches!(b.field("rel_error"), Some(Value::Num(x)) if *x == 0.5));
+    let summary = wmd::output::summary(&out);
+    assert!(summary.contains("0.25 vs 0 (abs. error 0.25)"), "{summary}");
+}
