@@ -187,10 +187,7 @@ fn effective_ridge(lambda: &[f64], t: f64, p: f64) -> f64 {
         .fold(0.0, f64::max)
         .max(t)
         .max(1e-300);
-    let (mut lo, mut hi) = (
-        top * 1e-300_f64.max(f64::MIN_POSITIVE),
-        top * (lambda.len() as f64 + 1.0) + t,
-    );
+    let (mut lo, mut hi) = (top * 1e-300, top * (lambda.len() as f64 + 1.0) + t);
     if n(lo) <= 0.0 {
         return 0.0;
     }

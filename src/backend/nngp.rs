@@ -61,11 +61,7 @@ pub struct Rule {
 /// eigensolver (absolute error ~ ε‖J‖ ≈ 1e-16·√n); the rule is then symmetrised, which the
 /// exact rule is, and the weights normalised to sum 1.
 pub fn hermite_rule(order: usize) -> Result<Rule, BackendError> {
-    if !(1..=MAX_ORDER).contains(&order) {
-        return Err(BackendError::Invalid(format!(
-            "`order` must be a whole number from 1 to {MAX_ORDER}, but is {order}"
-        )));
-    }
+    check_order(order)?;
     let n = order;
     let jacobi = Mat::from_fn(n, n, |r, c| {
         if r.abs_diff(c) == 1 {
@@ -88,6 +84,15 @@ pub fn hermite_rule(order: usize) -> Result<Rule, BackendError> {
     Ok(Rule { nodes, weights })
 }
 
+fn check_order(order: usize) -> Result<(), BackendError> {
+    if !(1..=MAX_ORDER).contains(&order) {
+        return Err(BackendError::Invalid(format!(
+            "`order` must be a whole number from 1 to {MAX_ORDER}, but is {order}"
+        )));
+    }
+    Ok(())
+}
+
 /// Gaussian expectations of one activation: by a closed form where one is known (relu, erf,
 /// linear), else (or when forced) by a Gauss–Hermite rule.
 #[derive(Debug, Clone)]
@@ -99,15 +104,21 @@ pub struct Gauss {
 
 impl Gauss {
     /// σ = `act` with a rule of `order` nodes; `quadrature` forces the rule for relu, erf and
-    /// linear too.
+    /// linear too. A closed form never reads the rule, so it is not built then (`order` is
+    /// still checked).
     pub fn new(act: Activation, order: usize, quadrature: bool) -> Result<Self, BackendError> {
         let closed =
             !quadrature && matches!(act, Activation::Relu | Activation::Erf | Activation::Linear);
-        Ok(Gauss {
-            act,
-            rule: hermite_rule(order)?,
-            closed,
-        })
+        let rule = if closed {
+            check_order(order)?;
+            Rule {
+                nodes: Vec::new(),
+                weights: Vec::new(),
+            }
+        } else {
+            hermite_rule(order)?
+        };
+        Ok(Gauss { act, rule, closed })
     }
 
     /// ⟨σ(z)²⟩ for z ~ N(0, k), k ≥ 0: relu k/2, erf (2/π) arcsin(2k/(1 + 2k)), linear k,

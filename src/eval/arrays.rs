@@ -94,13 +94,12 @@ pub(super) fn along_axis(name: &str, a: &Args, span: Span) -> Result<Value> {
         let msg = format!("`{name}` along axis {axis} needs at least 2 values per line, but the matrix is {r}×{c}");
         return Err(RunError::new(span, msg).code(ErrorCode::RunValue));
     }
-    let reduce = |xs: &mut dyn Iterator<Item = f64>, n: usize| reduce_line(name, xs, n);
     Ok(Value::vector(match axis {
         0.0 => (0..c)
-            .map(|j| reduce(&mut (0..r).map(|i| m[(i, j)]), r))
+            .map(|j| reduce_line(name, &mut (0..r).map(|i| m[(i, j)]), r))
             .collect(),
         1.0 => (0..r)
-            .map(|i| reduce(&mut (0..c).map(|j| m[(i, j)]), c))
+            .map(|i| reduce_line(name, &mut (0..c).map(|j| m[(i, j)]), c))
             .collect(),
         k => {
             let msg = format!("`axis` of `{name}` must be 0 or 1, but is {k}");
